@@ -1,0 +1,34 @@
+// Load-cell calibration: raw transmitter counts to force.
+//
+// A calibration is a polynomial in the raw counts, F = c0 + c1·n + c2·n², fitted by a
+// technician against reference loads (docs/calibration.md). Most cells are linear (c2 = 0); the
+// quadratic term is kept only where it measurably lowers the residual. Converting is pure
+// arithmetic so it may run inside the control cycle.
+#pragma once
+
+#include "units/units.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace tractus::hal {
+
+struct Calibration {
+  std::string id;          // names the record in the journal, e.g. "sim-factory" or a hash
+  std::string source;      // "simulator factory calibration", "technician record", ...
+  double c0 = 0.0;         // N
+  double c1 = 0.0;         // N per count
+  double c2 = 0.0;         // N per count²
+  Force full_scale{};      // the load cell's rated range; readings beyond it are out of range
+  std::int64_t expires_unix = 0; // seconds since the epoch; 0 = never (simulator only)
+
+  [[nodiscard]] Force to_force(std::int32_t counts) const noexcept {
+    const double n = static_cast<double>(counts);
+    return Force(c0 + (c1 + c2 * n) * n);
+  }
+  [[nodiscard]] bool expired_at(std::int64_t now_unix) const noexcept {
+    return expires_unix != 0 && now_unix >= expires_unix;
+  }
+};
+
+} // namespace tractus::hal
