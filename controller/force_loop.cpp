@@ -1,0 +1,195 @@
+#include "controller/force_loop.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace tractus::controller {
+namespace {
+
+bool finite_positive(double v) { return std::isfinite(v) && v > 0.0; }
+bool finite_non_negative(double v) { return std::isfinite(v) && v >= 0.0; }
+
+// The one list of rules, shared by validate() and valid() (see pid.cpp).
+template <class Report> void check_params(const ForceLoopParams &p, Report &&report) {
+  if (!finite_positive(p.bandwidth_rad_per_s))
+    report("bandwidth_rad_per_s", "must be finite and > 0 (8-15 rad/s is the design range)");
+  if (!finite_positive(p.integral_time.si())) report("integral_time", "must be finite and > 0 s");
+  if (!finite_non_negative(p.derivative_time.si()))
+    report("derivative_time", "must be finite and >= 0 s");
+  if (!finite_non_negative(p.derivative_filter.si()))
+    report("derivative_filter", "must be finite and >= 0 s");
+  else if (p.derivative_time.si() > 0.0 && p.derivative_filter.si() <= 0.0)
+    report("derivative_filter", "must be > 0 s when derivative_time > 0");
+  if (!(std::isfinite(p.min_speed.si()) && p.min_speed.si() < 0.0))
+    report("min_speed", "must be finite and < 0 m/s (the loop must be able to release)");
+  if (!(std::isfinite(p.max_speed.si()) && p.max_speed.si() > 0.0))
+    report("max_speed", "must be finite and > 0 m/s (the loop must be able to pull)");
+  if (!finite_positive(p.max_dt.si())) report("max_dt", "must be finite and > 0 s");
+  if (!finite_non_negative(p.force_filter.si()))
+    report("force_filter", "must be finite and >= 0 s");
+  const double k0 = p.initial_stiffness.si();
+  const double kmin = p.min_stiffness.si();
+  const double kmax = p.max_stiffness.si();
+  if (!finite_positive(kmin)) report("min_stiffness", "must be finite and > 0 N/m");
+  if (!finite_positive(kmax))
+    report("max_stiffness", "must be finite and > 0 N/m");
+  else if (finite_positive(kmin) && !(kmin < kmax))
+    report("max_stiffness", "must be > min_stiffness");
+  if (!(std::isfinite(k0) && k0 >= kmin && k0 <= kmax))
+    report("initial_stiffness", "must be within [min_stiffness, max_stiffness]");
+  if (!finite_non_negative(p.estimator_filter.si()))
+    report("estimator_filter", "must be finite and >= 0 s");
+  if (!finite_non_negative(p.estimator_min_force.si()))
+    report("estimator_min_force", "must be finite and >= 0 N");
+  if (!finite_positive(p.estimator_min_setpoint_rate.si()))
+    report("estimator_min_setpoint_rate",
+           "must be finite and > 0 N/s (a hold must never feed the estimate)");
+  if (!finite_positive(p.estimator_min_force_change.si()))
+    report("estimator_min_force_change", "must be finite and > 0 N");
+  if (!finite_positive(p.estimator_min_travel.si()))
+    report("estimator_min_travel", "must be finite and > 0 m");
+  if (!finite_positive(p.estimator_max_window.si()))
+    report("estimator_max_window", "must be finite and > 0 s");
+  if (!(std::isfinite(p.estimator_gain) && p.estimator_gain > 0.0 && p.estimator_gain <= 1.0))
+    report("estimator_gain", "must be in (0, 1]");
+  if (!(std::isfinite(p.relief_gain) && p.relief_gain >= 0.0 && p.relief_gain <= 10.0))
+    report("relief_gain", "must be in [0, 10]");
+  if (!(std::isfinite(p.relief_band) && p.relief_band >= 0.0 && p.relief_band <= 0.1))
+    report("relief_band", "must be in [0, 0.1]");
+  if (!(std::isfinite(p.relief_band_min.si()) && p.relief_band_min.si() >= 0.0))
+    report("relief_band_min", "must be finite and >= 0 N");
+}
+
+const ForceLoopParams &checked(const ForceLoopParams &params) {
+  if (const std::string problem = params.validate(); !problem.empty())
+    throw std::invalid_argument("force loop parameters: " + problem);
+  return params;
+}
+
+bool valid_duration(Duration dt) { return std::isfinite(dt.si()) && dt.si() > 0.0; }
+
+} // namespace
+
+std::string ForceLoopParams::validate() const {
+  std::string message;
+  check_params(*this, [&message](const char *field, const char *problem) {
+    append_problem(message, field, problem);
+  });
+  return message;
+}
+
+bool ForceLoopParams::valid() const noexcept {
+  bool ok = true;
+  check_params(*this, [&ok](const char *, const char *) { ok = false; });
+  return ok;
+}
+
+PidGains force_loop_gains(const ForceLoopParams &params, Stiffness k) noexcept {
+  PidGains g;
+  g.kp = params.bandwidth_rad_per_s / k.si(); // (m/s)/N: dF/dt = k·kp·e crosses over at ωc
+  g.ki = g.kp / params.integral_time.si();
+  g.kd = g.kp * params.derivative_time.si();
+  g.derivative_filter = params.derivative_filter;
+  g.tracking_time = params.integral_time; // Tt = Ti: leaves saturation when the error reverses
+  g.output_min = params.min_speed.si();
+  g.output_max = params.max_speed.si();
+  g.max_dt = params.max_dt;
+  return g;
+}
+
+double LowPass::update(double input, Duration dt) noexcept {
+  const double tau = time_constant_.si();
+  if (!primed_ || tau <= 0.0) {
+    value_ = input;
+    primed_ = true;
+  } else {
+    value_ += (1.0 - std::exp(-dt.si() / tau)) * (input - value_);
+  }
+  return value_;
+}
+
+StiffnessEstimator::StiffnessEstimator(const ForceLoopParams &params) noexcept
+    : params_(params), estimate_(params.initial_stiffness), force_(params.estimator_filter),
+      position_(params.estimator_filter) {}
+
+void StiffnessEstimator::restart() noexcept {
+  force_.reset();
+  position_.reset();
+  window_open_ = false;
+}
+
+bool StiffnessEstimator::update(Force measured, Length position, ForceRate setpoint_rate,
+                                Duration dt) noexcept {
+  const double f = force_.update(measured.si(), dt);
+  const double x = position_.update(position.si(), dt);
+  const bool informative_motion =
+      f >= params_.estimator_min_force.si() &&
+      std::abs(setpoint_rate.si()) >= params_.estimator_min_setpoint_rate.si();
+  if (!informative_motion || !window_open_ || window_age_ >= params_.estimator_max_window) {
+    window_open_ = informative_motion;
+    window_force_ = f;
+    window_position_ = x;
+    window_age_ = Duration{};
+    return false;
+  }
+  window_age_ += dt;
+  const double df = f - window_force_;
+  const double dx = x - window_position_;
+  if (std::abs(df) < params_.estimator_min_force_change.si() ||
+      std::abs(dx) < params_.estimator_min_travel.si())
+    return false;
+
+  // The window has seen enough; start the next one here whatever this one yields.
+  window_force_ = f;
+  window_position_ = x;
+  window_age_ = Duration{};
+  if (df * dx <= 0.0) return false; // force and travel disagree: not the spring we drive
+
+  const Stiffness slope = clamp(Stiffness(df / dx), params_.min_stiffness, params_.max_stiffness);
+  estimate_ += (slope - estimate_) * params_.estimator_gain;
+  ++accepted_slopes_;
+  return true;
+}
+
+ForceLoop::ForceLoop(const ForceLoopParams &params)
+    : params_(checked(params)), estimator_(params_), force_filter_(params_.force_filter),
+      pid_(force_loop_gains(params_, params_.initial_stiffness)) {}
+
+void ForceLoop::reset(Speed current_speed) noexcept {
+  pid_.reset(current_speed.si());
+  force_filter_.reset();
+  estimator_.restart();
+}
+
+Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured, Length position,
+                        Duration dt) noexcept {
+  if (!valid_duration(dt) || !std::isfinite(measured.si())) {
+    // Let the PID refuse the cycle: it holds the last output and counts the rejection.
+    return Speed(pid_.update(setpoint.si(), measured.si(), dt));
+  }
+  if (std::isfinite(position.si()) && std::isfinite(setpoint_rate.si()) &&
+      estimator_.update(measured, position, setpoint_rate, dt)) {
+    pid_.set_gains(force_loop_gains(params_, estimator_.estimate())); // bumpless retune
+  }
+  const double force = force_filter_.update(measured.si(), dt);
+  const Speed feedforward = setpoint_rate / estimator_.estimate();
+  return Speed(pid_.update(setpoint.si(), force, dt, (feedforward + relief(setpoint, force)).si()));
+}
+
+// Extra payout, proportional to how far the force is above the setpoint beyond a small band.
+// Paying out is always the safe direction, so this gain can be much higher than the linear
+// loop's: a muscle spasm that stiffens the patient 1.8x in 0.5 s raises the force at about
+// 1.6 F/s, which a 10 rad/s loop alone lets through as a 5-15 % overshoot (docs/force-loop.md).
+// The term is zero inside the band and continuous at its edge, so it never kicks; below the
+// setpoint it does nothing (tension is only ever added at the linear loop's pace).
+Speed ForceLoop::relief(Force setpoint, double filtered_force) const noexcept {
+  if (params_.relief_gain <= 0.0) return Speed{};
+  const double band = std::max(params_.relief_band * setpoint.si(), params_.relief_band_min.si());
+  const double excess = filtered_force - setpoint.si() - band;
+  if (excess <= 0.0) return Speed{};
+  const double gain =
+      params_.relief_gain * params_.bandwidth_rad_per_s / estimator_.estimate().si();
+  return Speed(-gain * excess);
+}
+
+} // namespace tractus::controller
