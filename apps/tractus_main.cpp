@@ -1,0 +1,87 @@
+// tractus: the table controller's command line (DESIGN §8). Parses arguments, hands them to
+// the command that does the work, and maps the result to the documented exit code.
+#include "cli/profile_command.hpp"
+#include "cli/run_command.hpp"
+#include "profiles/quantity_text.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+namespace {
+
+int run(int argc, char **argv) {
+  using namespace tractus;
+  CLI::App app{"tractus — spinal-decompression traction table controller"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", TRACTUS_VERSION);
+
+  cli::RunOptions run;
+  auto *run_cmd = app.add_subcommand("run", "Run one treatment session");
+  run_cmd->add_option("--profile", run.profile, "Stock protocol id or a profile file")->required();
+  run_cmd->add_option("--weight", run.weight, "Patient body weight, e.g. 80kg or 176lb")
+      ->required();
+  run_cmd
+      ->add_option("--table", run.table,
+                   "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
+      ->capture_default_str();
+  run_cmd->add_option("--patient", run.patient, "Pseudonymous patient id (never a name)");
+  run_cmd->add_flag("--realtime", run.realtime,
+                    "Run at wall-clock speed (the simulator runs "
+                    "at full speed otherwise)");
+  run_cmd->add_option("--journal", run.journal_dir, "Folder for the session journal")
+      ->capture_default_str();
+  run_cmd->add_option("--seed", run.seed, "Simulator seed")->capture_default_str();
+  run_cmd->add_option("--inject", run.inject,
+                      "Simulated event KIND@TIME, e.g. patient-switch@300s (repeatable)");
+  run_cmd->add_option("--screening", run.screening, "Completed screening checklist (JSON)");
+
+  auto *profile_cmd = app.add_subcommand("profile", "List, show and validate protocols");
+  profile_cmd->require_subcommand(1);
+  profile_cmd->add_subcommand("list", "List the stock protocols");
+  std::string show_id;
+  std::string show_weight;
+  auto *show = profile_cmd->add_subcommand("show", "Show a protocol (and its force curve)");
+  show->add_option("ID", show_id, "Stock protocol id or a profile file")->required();
+  show->add_option("--weight", show_weight, "Resolve the forces for this body weight");
+  std::vector<std::string> files;
+  auto *validate = profile_cmd->add_subcommand("validate", "Check profile files");
+  validate->add_option("FILE", files, "Profile files")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : cli::kExitBadInput;
+  }
+
+  if (*run_cmd) return cli::run_session(run, std::cout, std::cerr);
+  if (profile_cmd->got_subcommand("list")) return cli::profile_list(std::cout);
+  if (*show) {
+    std::optional<Mass> mass;
+    if (!show_weight.empty()) {
+      const auto parsed = profiles::parse_body_mass(show_weight);
+      if (!parsed) {
+        std::cerr << "tractus profile show: --weight " << show_weight << ": " << parsed.error
+                  << "\n";
+        return cli::kExitBadInput;
+      }
+      mass = *parsed.value;
+    }
+    return cli::profile_show(show_id, mass, std::cout, std::cerr);
+  }
+  if (*validate) return cli::profile_validate(files, std::cout, std::cerr);
+  return cli::kExitBadInput;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception &e) {
+    std::cerr << "tractus: internal error: " << e.what() << "\n";
+    return tractus::cli::kExitInternal;
+  }
+}

@@ -1,0 +1,150 @@
+#include "controller/journal.hpp"
+#include "controller/crc32.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace tractus::controller {
+
+namespace {
+constexpr std::string_view kCrcKey = ",\"crc32\":\"";
+// The sealed suffix is ,"crc32":"xxxxxxxx"} : the key, 8 hex digits, a quote and the brace.
+constexpr std::size_t kSuffixLength = kCrcKey.size() + 8 + 2;
+
+double round_to(double v, double step) { return std::round(v / step) * step; }
+} // namespace
+
+std::string seal_line(const std::string &json_object) {
+  // The checksum covers the object's text without its closing brace.
+  const std::string_view body(json_object.data(), json_object.size() - 1);
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", crc32(body));
+  std::string line(body);
+  line += kCrcKey;
+  line += hex;
+  line += "\"}\n";
+  return line;
+}
+
+bool line_intact(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.remove_suffix(1);
+  if (line.size() < kSuffixLength + 2 || line.back() != '}') return false;
+  const std::string_view body = line.substr(0, line.size() - kSuffixLength);
+  const std::string_view suffix = line.substr(line.size() - kSuffixLength);
+  if (suffix.substr(0, kCrcKey.size()) != kCrcKey) return false;
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", crc32(body));
+  return suffix.substr(kCrcKey.size(), 8) == std::string_view(hex, 8);
+}
+
+Journal::Journal(const std::filesystem::path &dir, const std::string &session_id,
+                 const nlohmann::ordered_json &header) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  path_ = dir / (session_id + ".jsonl");
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw std::runtime_error("cannot create journal " + path_.string() + ": " +
+                             std::strerror(errno));
+  nlohmann::ordered_json h;
+  h["type"] = "header";
+  h["format"] = "tractus.journal/1";
+  h["session"] = session_id;
+  for (const auto &[k, v] : header.items())
+    h[k] = v;
+  write_line(h.dump());
+  writer_ = std::thread([this] { run(); });
+}
+
+Journal::~Journal() {
+  stop_ = true;
+  if (writer_.joinable()) writer_.join();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Journal::try_push(const JournalRecord &rec) noexcept {
+  // Samples leave room for events: losing a sample thins a plot, losing an event loses a fact.
+  if (rec.kind == JournalRecord::Kind::Sample && queue_.write_available() <= kEventReserve) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (queue_.push(rec)) return true;
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+void Journal::push_waiting(const JournalRecord &rec) noexcept {
+  while (!queue_.push(rec))
+    std::this_thread::yield();
+}
+
+void Journal::write_line(const std::string &object_text) {
+  const std::string line = seal_line(object_text);
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("cannot write journal " + path_.string() + ": " +
+                               std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void Journal::drain() {
+  JournalRecord r;
+  while (queue_.pop(r)) {
+    nlohmann::ordered_json j;
+    if (r.kind == JournalRecord::Kind::Sample) {
+      j["type"] = "sample";
+      j["t"] = round_to(r.t, 1e-4);
+      j["setpoint"] = round_to(r.setpoint, 0.01);
+      j["force"] = round_to(r.measured, 0.01);
+      j["command"] = round_to(r.command, 1e-6);
+      j["state"] = to_string(r.state);
+    } else {
+      j["type"] = "event";
+      j["t"] = round_to(r.t, 1e-4);
+      j["event"] = to_string(r.event.kind);
+      j["state"] = to_string(r.event.state);
+      if (r.event.code != FaultCode::None) {
+        j["code"] = number(r.event.code);
+        j["fault"] = info(r.event.code).name;
+      }
+      j["detail"] = r.event.detail != nullptr ? r.event.detail : "";
+    }
+    j["protocol_time"] = round_to(r.protocol_time, 1e-3);
+    write_line(j.dump());
+  }
+}
+
+void Journal::run() {
+  while (!stop_.load()) {
+    drain();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  drain();
+}
+
+void Journal::finish(const nlohmann::ordered_json &summary) {
+  stop_ = true;
+  if (writer_.joinable()) writer_.join();
+  drain();
+  nlohmann::ordered_json s;
+  s["type"] = "summary";
+  for (const auto &[k, v] : summary.items())
+    s[k] = v;
+  s["journal_records_dropped"] = dropped();
+  write_line(s.dump());
+  ::fsync(fd_);
+}
+
+} // namespace tractus::controller

@@ -1,0 +1,96 @@
+#include "controller/loop_runner.hpp"
+
+namespace tractus::controller {
+
+LoopRunner::LoopRunner(hal::Table table, Session &session, Clock &clock, SessionStats &stats,
+                       const LoopOptions &options)
+    : table_(table), session_(session), clock_(clock), stats_(stats), options_(options) {}
+
+void LoopRunner::journal(const JournalRecord &rec) noexcept {
+  if (journal_ == nullptr) return;
+  // On the virtual clock waiting costs no deadline; on the real one a full queue loses a record
+  // (counted) rather than the loop's timing.
+  if (clock_.is_virtual())
+    journal_->push_waiting(rec);
+  else
+    journal_->try_push(rec);
+}
+
+LoopReport LoopRunner::run() noexcept {
+  LoopReport report;
+  hal::DriveStatus drive = table_.drive.exchange(hal::DriveCommand::disabled());
+  const Duration start = clock_.now();
+  Duration deadline = start;
+  Duration last_now = start;
+  bool ended = false;
+  Duration ended_at{};
+  bool stop_sent = false;
+
+  for (;;) {
+    deadline += options_.period;
+    clock_.sleep_until(deadline);
+    const Duration now = clock_.now();
+    const Duration late = now - deadline;
+    if (late > report.worst_lateness) report.worst_lateness = late;
+    if (late > options_.period) {
+      // A missed deadline is counted, and the schedule restarts from now instead of running
+      // the missed cycles back to back.
+      ++report.overruns;
+      deadline = now;
+    }
+
+    Readings r;
+    r.load_cell = table_.load_cell.read();
+    r.safety = table_.safety.read();
+    r.drive = drive;
+    OperatorInput op =
+        operator_ != nullptr ? operator_->poll(now - start, report.last) : OperatorInput{};
+    if (stop_requested_.load(std::memory_order_relaxed) && !stop_sent) {
+      op.stop = true;
+      stop_sent = true;
+    }
+    const Duration t = now - start;
+    const CycleOutput out = session_.step(t, r, op);
+    drive = table_.drive.exchange(out.command);
+
+    stats_.add(out, now - last_now);
+    last_now = now;
+    ++report.cycles;
+    for (std::uint8_t i = 0; i < out.event_count; ++i) {
+      JournalRecord rec;
+      rec.kind = JournalRecord::Kind::Event;
+      rec.t = t.si();
+      rec.event = out.events[i];
+      rec.state = out.state;
+      rec.protocol_time = out.protocol_time.si();
+      journal(rec);
+    }
+    if (report.cycles % static_cast<std::uint64_t>(options_.sample_every) == 0 ||
+        out.event_count > 0) {
+      journal(JournalRecord{JournalRecord::Kind::Sample, t.si(), out.setpoint.si(),
+                            out.measured.si(), out.command.cable_speed.si(), out.protocol_time.si(),
+                            out.state, Event{}});
+    }
+    progress_.protocol_time.store(out.protocol_time.si(), std::memory_order_relaxed);
+    progress_.measured.store(out.measured.si(), std::memory_order_relaxed);
+    progress_.setpoint.store(out.setpoint.si(), std::memory_order_relaxed);
+    progress_.state.store(static_cast<int>(out.state), std::memory_order_relaxed);
+    report.last = out;
+    if (observer_) observer_(out);
+
+    if ((out.state == State::Complete || out.state == State::Fault) && !ended) {
+      ended = true;
+      ended_at = t;
+    }
+    if (ended && t - ended_at >= options_.linger) break;
+    // A stop asked for before anything started (a refused start, Ctrl-C in Ready) ends the loop.
+    if (stop_requested_.load(std::memory_order_relaxed) &&
+        (out.state == State::Ready || out.state == State::Idle))
+      break;
+    if (t >= options_.give_up_after) break;
+  }
+  progress_.finished = true;
+  return report;
+}
+
+} // namespace tractus::controller

@@ -1,0 +1,88 @@
+// The control loop: read, step, command, journal — once per period, on its own thread.
+//
+//   deadline += period; sleep until deadline       (absolute, so lateness never accumulates)
+//   readings = load cell, safety I/O, last drive status
+//   out      = session.step(now, readings, operator input)   (pure)
+//   status   = drive.exchange(out.command)          (also feeds the drive's watchdog: last)
+//   journal  ← events and every Nth sample           (lock-free push, never waits on the file)
+//
+// Nothing in a cycle allocates, throws or blocks except the device transactions themselves.
+// The same runner drives the real table on the monotonic clock and the simulator on a virtual
+// clock.
+#pragma once
+
+#include "controller/clock.hpp"
+#include "controller/journal.hpp"
+#include "controller/session.hpp"
+#include "controller/session_stats.hpp"
+#include "hal/hal.hpp"
+
+#include <atomic>
+#include <cstdint>
+
+namespace tractus::controller {
+
+// Supplies operator requests once per cycle (console mailbox, scripted CLI operator, a test).
+class OperatorSource {
+public:
+  virtual ~OperatorSource() = default;
+  virtual OperatorInput poll(Duration now, const CycleOutput &last) noexcept = 0;
+};
+
+struct LoopOptions {
+  Duration period = milliseconds(1);
+  int sample_every = 100;       // journal one sample per this many cycles (10 Hz at 1 kHz)
+  Duration linger = seconds(3); // keep cycling after the end, to record the tension falling
+  Duration give_up_after = minutes(120); // hard stop of the loop itself (never reached normally)
+};
+
+struct LoopReport {
+  std::uint64_t cycles = 0;
+  std::uint64_t overruns = 0; // cycles that started more than one period late
+  Duration worst_lateness{};
+  CycleOutput last;
+};
+
+// Snapshot of the loop for progress displays, published without locks.
+struct LoopProgress {
+  std::atomic<double> protocol_time{0};
+  std::atomic<double> measured{0};
+  std::atomic<double> setpoint{0};
+  std::atomic<int> state{0};
+  std::atomic<bool> finished{false};
+};
+
+class LoopRunner {
+public:
+  LoopRunner(hal::Table table, Session &session, Clock &clock, SessionStats &stats,
+             const LoopOptions &options);
+
+  void set_journal(Journal *journal) noexcept { journal_ = journal; }
+  void set_operator(OperatorSource *op) noexcept { operator_ = op; }
+  // Called after every cycle with the cycle's output (tests observe the true plant here).
+  void set_observer(std::function<void(const CycleOutput &)> f) { observer_ = std::move(f); }
+
+  // Runs until the session has ended (Complete or Fault) and `linger` has passed.
+  LoopReport run() noexcept;
+
+  // From another thread or the operator source (SIGINT, console shutdown, a refused start):
+  // behaves as the operator's stop while the table is active, and ends the loop otherwise.
+  void request_stop() noexcept { stop_requested_ = true; }
+  [[nodiscard]] const LoopProgress &progress() const noexcept { return progress_; }
+
+private:
+  void journal(const JournalRecord &rec) noexcept;
+
+  hal::Table table_;
+  Session &session_;
+  Clock &clock_;
+  SessionStats &stats_;
+  LoopOptions options_;
+  Journal *journal_ = nullptr;
+  OperatorSource *operator_ = nullptr;
+  std::function<void(const CycleOutput &)> observer_;
+  std::atomic<bool> stop_requested_{false};
+  LoopProgress progress_;
+};
+
+} // namespace tractus::controller

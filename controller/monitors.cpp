@@ -1,0 +1,71 @@
+#include "controller/monitors.hpp"
+
+namespace tractus::controller {
+
+namespace {
+int next_failures(int count, hal::IoStatus io) { return io == hal::IoStatus::Ok ? 0 : count + 1; }
+} // namespace
+
+void Monitors::observe(Duration now, const Readings &r) noexcept {
+  now_ = now;
+  load_cell_failures_ = next_failures(load_cell_failures_, r.load_cell.io);
+  drive_failures_ = next_failures(drive_failures_, r.drive.io);
+  safety_failures_ = next_failures(safety_failures_, r.safety.io);
+
+  if (r.load_cell.io == hal::IoStatus::Ok) {
+    if (!have_counter_ || r.load_cell.sample_counter != last_counter_) {
+      have_counter_ = true;
+      last_counter_ = r.load_cell.sample_counter;
+      counter_changed_at_ = now;
+    }
+  }
+  const bool discrepant = r.safety.io == hal::IoStatus::Ok &&
+                          hal::patient_switch_state(r.safety) == hal::PatientSwitch::Discrepant;
+  if (discrepant && !discrepant_) discrepant_since_ = now;
+  discrepant_ = discrepant;
+}
+
+FaultCode Monitors::check(const Readings &r, Force measured) const noexcept {
+  // Order: the hardwired chain first (it already removed power), then communication (nothing
+  // else can be trusted without it), then the readings themselves.
+  if (r.safety.io == hal::IoStatus::Ok && !r.safety.estop_chain_closed)
+    return FaultCode::EstopOpened;
+  if (safety_failures_ >= limits_.comm_fault_cycles) return FaultCode::SafetyIoCommLost;
+  if (load_cell_failures_ >= limits_.comm_fault_cycles) return FaultCode::LoadCellCommLost;
+  if (drive_failures_ >= limits_.comm_fault_cycles) return FaultCode::DriveCommLost;
+  if (have_counter_ && now_ - counter_changed_at_ >= limits_.stale_after)
+    return FaultCode::LoadCellStale;
+  if (r.load_cell.io == hal::IoStatus::Ok) {
+    const auto &st = r.load_cell.status;
+    if (!st.adc_ok || st.overload || st.excitation_fault) return FaultCode::LoadCellOutOfRange;
+    if (measured < limits_.min_plausible || measured > limits_.full_scale)
+      return FaultCode::LoadCellOutOfRange;
+    if (measured > limits_.over_force) return FaultCode::OverForce;
+  }
+  if (r.drive.io == hal::IoStatus::Ok && r.drive.fault) return FaultCode::DriveFault;
+  if (r.safety.io == hal::IoStatus::Ok) {
+    if (!r.safety.patient_switch_connected) return FaultCode::PatientSwitchDisconnected;
+    if (discrepant_ && now_ - discrepant_since_ >= limits_.switch_discrepancy_after)
+      return FaultCode::PatientSwitchDiscrepancy;
+  }
+  return FaultCode::None;
+}
+
+bool Monitors::cause_present(FaultCode code, const Readings &r, Force measured) const noexcept {
+  switch (code) {
+  case FaultCode::EstopOpened:
+    return r.safety.io != hal::IoStatus::Ok || !r.safety.estop_chain_closed;
+  case FaultCode::SafetyIoCommLost: return safety_failures_ > 0;
+  case FaultCode::LoadCellCommLost: return load_cell_failures_ > 0;
+  case FaultCode::DriveCommLost: return drive_failures_ > 0;
+  case FaultCode::LoadCellStale: return now_ - counter_changed_at_ >= limits_.stale_after;
+  case FaultCode::LoadCellOutOfRange:
+  case FaultCode::OverForce: return check(r, measured) == code;
+  case FaultCode::DriveFault: return r.drive.io != hal::IoStatus::Ok || r.drive.fault;
+  case FaultCode::PatientSwitchDisconnected: return !r.safety.patient_switch_connected;
+  case FaultCode::PatientSwitchDiscrepancy: return discrepant_;
+  default: return false; // event-like faults (timeouts) are gone once latched
+  }
+}
+
+} // namespace tractus::controller

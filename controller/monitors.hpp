@@ -1,0 +1,55 @@
+// Runtime monitors: each turns one way the table can go wrong into a fault code.
+//
+// They run every cycle on raw readings, independently of the force loop, so a badly tuned or
+// saturated PID can never hide a fault. The thresholds are documented in docs/fault-codes.md.
+#pragma once
+
+#include "controller/fault_codes.hpp"
+#include "controller/readings.hpp"
+#include "units/units.hpp"
+
+namespace tractus::controller {
+
+struct MonitorLimits {
+  Force over_force = newtons(925.0);       // hard trip, independent of the setpoint
+  Force min_plausible = newtons(-50.0);    // a tension cord cannot push: below this the cell is bad
+  Force full_scale = newtons(2000.0);      // the load cell's rated range
+  Duration stale_after = milliseconds(20); // sample counter unchanged this long = frozen
+  int comm_fault_cycles = 3;               // consecutive failed transactions that make a fault
+  Duration switch_discrepancy_after = milliseconds(50); // channels may disagree while switching
+};
+
+class Monitors {
+public:
+  explicit Monitors(const MonitorLimits &limits) : limits_(limits) {}
+
+  // Tracks per-cycle history (sample counter, failed transactions, switch discrepancy). Call
+  // once per cycle, in every state, before check().
+  void observe(Duration now, const Readings &r) noexcept;
+
+  // The first fault present this cycle while the table is active (torque may be on), or None.
+  // `measured` is the calibrated force of this cycle's load-cell reading.
+  [[nodiscard]] FaultCode check(const Readings &r, Force measured) const noexcept;
+
+  // Whether the condition behind a latched fault is still there (a fault clears only when the
+  // operator acknowledges it and this is false).
+  [[nodiscard]] bool cause_present(FaultCode code, const Readings &r,
+                                   Force measured) const noexcept;
+
+  [[nodiscard]] const MonitorLimits &limits() const noexcept { return limits_; }
+  void set_over_force(Force f) noexcept { limits_.over_force = f; }
+
+private:
+  MonitorLimits limits_;
+  bool have_counter_ = false;
+  std::uint16_t last_counter_ = 0;
+  Duration counter_changed_at_{};
+  Duration now_{};
+  int load_cell_failures_ = 0;
+  int drive_failures_ = 0;
+  int safety_failures_ = 0;
+  bool discrepant_ = false;
+  Duration discrepant_since_{};
+};
+
+} // namespace tractus::controller

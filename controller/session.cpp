@@ -1,0 +1,284 @@
+#include "controller/session.hpp"
+
+namespace tractus::controller {
+
+Force over_force_limit(Force peak, Force hard_cap) {
+  const Force margin = max(peak * 0.04, newtons(8));
+  return min(peak + margin, hard_cap * 1.01);
+}
+
+const char *to_string(EventKind k) {
+  switch (k) {
+  case EventKind::StateChanged: return "state";
+  case EventKind::FaultLatched: return "fault";
+  case EventKind::FaultCleared: return "fault-cleared";
+  case EventKind::StartRefused: return "start-refused";
+  case EventKind::OperatorAction: return "operator";
+  case EventKind::PressTestPassed: return "press-test";
+  case EventKind::Alarm: return "alarm";
+  case EventKind::Acknowledged: return "acknowledged";
+  case EventKind::Reminder: return "reminder";
+  }
+  return "unknown";
+}
+
+Session::Session(const SessionSetup &setup)
+    : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop) {
+  if (setup_.trajectory != nullptr)
+    monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
+  state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
+}
+
+void Session::emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept {
+  if (out.event_count < out.events.size())
+    out.events[out.event_count++] = Event{k, state_, code, detail};
+}
+
+void Session::enter(CycleOutput &out, State s) noexcept {
+  if (s == state_) return;
+  state_ = s;
+  state_since_ = now_;
+  emit(out, EventKind::StateChanged, FaultCode::None, to_string(s));
+}
+
+void Session::latch_fault(CycleOutput &out, FaultCode code) noexcept {
+  fault_ = code;
+  outcome_ = Outcome::Faulted;
+  alarm_ = true;
+  enter(out, State::Fault);
+  emit(out, EventKind::FaultLatched, code, info(code).name);
+}
+
+void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
+  outcome_ = why;
+  fault_ = why == Outcome::PatientStop ? FaultCode::PatientSwitchPressed : FaultCode::OperatorStop;
+  release_ = ReleaseKind::Stop;
+  release_reached_ = false;
+  if (why == Outcome::PatientStop) {
+    alarm_ = true;
+    emit(out, EventKind::Alarm, fault_, "patient switch pressed");
+  } else {
+    emit(out, EventKind::OperatorAction, fault_, "stop");
+  }
+  enter(out, State::Releasing);
+}
+
+void Session::handle_acknowledge(CycleOutput &out, const Readings &r, Force measured) noexcept {
+  alarm_ = false;
+  reminder_ = false;
+  emit(out, EventKind::Acknowledged, fault_, "acknowledge");
+  // A latched fault clears only when its cause is gone; an E-stop additionally needs this
+  // acknowledgement to come after the chain closed again (the reset edge).
+  if (state_ == State::Fault && !monitors_.cause_present(fault_, r, measured)) {
+    emit(out, EventKind::FaultCleared, fault_, info(fault_).name);
+    enter(out, State::Idle);
+  }
+}
+
+void Session::track_press_test(CycleOutput &out, const Readings &r) noexcept {
+  if (r.safety.io != hal::IoStatus::Ok || !r.safety.patient_switch_connected) return;
+  const auto sw = hal::patient_switch_state(r.safety);
+  if (sw == hal::PatientSwitch::Pressed) press_seen_ = true;
+  if (sw == hal::PatientSwitch::Released && press_seen_ && !press_test_passed_) {
+    press_test_passed_ = true;
+    emit(out, EventKind::PressTestPassed, FaultCode::None, "patient switch tested");
+  }
+}
+
+// Every start condition of DESIGN §5; every one that fails is reported, not just the first.
+bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
+  const auto before = out.event_count;
+  auto refuse = [&](bool failed, FaultCode code) {
+    if (failed) emit(out, EventKind::StartRefused, code, info(code).meaning);
+  };
+  const bool safety_ok = r.safety.io == hal::IoStatus::Ok;
+  refuse(!setup_.calibration_valid, FaultCode::CalibrationInvalid);
+  refuse(!safety_ok || !r.safety.patient_switch_connected ||
+             hal::patient_switch_state(r.safety) != hal::PatientSwitch::Released,
+         FaultCode::PatientSwitchNotConnected);
+  refuse(!press_test_passed_, FaultCode::PressTestNotPassed);
+  refuse(!safety_ok || !r.safety.estop_chain_closed, FaultCode::EstopOpenAtStart);
+  const bool drive_ok =
+      r.drive.io == hal::IoStatus::Ok && r.drive.ready && !r.drive.fault && !r.drive.sto_active;
+  refuse(!drive_ok, FaultCode::DriveNotReady);
+  refuse(!drive_ok || !r.drive.watchdog_armed, FaultCode::WatchdogNotConfigured);
+  refuse(!setup_.screening_confirmed, FaultCode::ScreeningNotConfirmed);
+  refuse(setup_.trajectory == nullptr, FaultCode::ProfileInvalidForPatient);
+  return out.event_count != before;
+}
+
+Speed Session::control(Force target, ForceRate rate_limit, Force measured,
+                       const Readings &r) noexcept {
+  const Force sp = setpoint_.update(target, rate_limit, dt_);
+  return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_);
+}
+
+CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &op) noexcept {
+  CycleOutput out;
+  // Measured dt: a late cycle is integrated as late, never assumed nominal.
+  dt_ = first_step_ ? setup_.period : now - now_;
+  first_step_ = false;
+  now_ = now;
+  const Force measured = r.load_cell.io == hal::IoStatus::Ok
+                             ? setup_.calibration.to_force(r.load_cell.raw_counts)
+                             : last_measured_;
+  last_measured_ = measured;
+  monitors_.observe(now, r);
+
+  if (state_ == State::Idle || state_ == State::Ready) track_press_test(out, r);
+  if (op.acknowledge) handle_acknowledge(out, r, measured);
+
+  if (is_active(state_)) {
+    if (const FaultCode f = monitors_.check(r, measured); f != FaultCode::None) {
+      latch_fault(out, f);
+    } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
+      const bool pressed = r.safety.io == hal::IoStatus::Ok &&
+                           hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
+      if (pressed)
+        begin_stop(out, Outcome::PatientStop);
+      else if (op.stop)
+        begin_stop(out, Outcome::OperatorStop);
+    }
+  }
+
+  Speed speed{};
+  bool enable = false;
+  const auto &t = setup_.timings;
+  switch (state_) {
+  case State::Idle:
+  case State::Complete:
+  case State::Fault: break;
+
+  case State::Ready:
+    if (op.start) {
+      emit(out, EventKind::OperatorAction, FaultCode::None, "start");
+      if (!refuse_start(out, r)) {
+        in_force_control_ = false;
+        protocol_time_ = Duration{};
+        setpoint_.reset(measured);
+        enter(out, State::Pretension);
+      }
+    }
+    break;
+
+  case State::Pretension:
+    enable = true;
+    if (now_ - state_since_ > t.pretension_timeout) {
+      latch_fault(out, FaultCode::PretensionTimeout);
+      enable = false;
+      break;
+    }
+    if (!in_force_control_) {
+      // Reel in at a fixed slow speed until the harness is taut, then hand over to force
+      // control without a bump (the loop starts from the speed already commanded).
+      speed = t.pretension_speed;
+      if (measured >= t.pretension_handover) {
+        in_force_control_ = true;
+        force_loop_.reset(speed);
+        setpoint_.reset(measured);
+        settle_since_ = now_;
+      }
+    } else {
+      // Settle at the force the protocol starts from (the minimum cord tension).
+      const Force start = setup_.trajectory->at(Duration{}).force;
+      speed = control(start, t.treatment_rate, measured, r);
+      if (now_ - settle_since_ >= t.pretension_settle) enter(out, State::Treating);
+    }
+    break;
+
+  case State::Treating: {
+    enable = true;
+    if (op.pause) {
+      emit(out, EventKind::OperatorAction, FaultCode::None, "pause");
+      pause_level_ = max(setpoint_.value() * 0.5, t.min_cord_tension);
+      enter(out, State::Paused);
+      speed = control(pause_level_, t.treatment_rate, measured, r);
+      break;
+    }
+    const auto sp = setup_.trajectory->at(protocol_time_);
+    if (resuming_) {
+      // Climb back to where the protocol stopped at the treatment rate, then let its clock run.
+      speed = control(sp.force, t.treatment_rate, measured, r);
+      if (abs(setpoint_.value() - sp.force) < newtons(0.5)) resuming_ = false;
+    } else {
+      speed = control(sp.force, t.emergency_release_rate, measured, r);
+      protocol_time_ += dt_;
+    }
+    out.phase = sp.phase;
+    if (sp.phase == profiles::Phase::Release || sp.phase == profiles::Phase::Done) {
+      release_ = ReleaseKind::EndOfTreatment;
+      enter(out, State::Releasing);
+    }
+    break;
+  }
+
+  case State::Paused:
+    enable = true;
+    speed = control(pause_level_, t.treatment_rate, measured, r);
+    if (op.resume) {
+      emit(out, EventKind::OperatorAction, FaultCode::None, "resume");
+      resuming_ = true;
+      enter(out, State::Treating);
+    }
+    break;
+
+  case State::Releasing:
+    enable = true;
+    if (release_ == ReleaseKind::EndOfTreatment) {
+      const auto sp = setup_.trajectory->at(protocol_time_);
+      out.phase = sp.phase;
+      speed = control(sp.force, t.emergency_release_rate, measured, r);
+      protocol_time_ += dt_;
+      if (sp.phase == profiles::Phase::Done) {
+        outcome_ = Outcome::Completed;
+        reminder_ = true;
+        next_reminder_ = now_ + t.reminder_every;
+        enable = false;
+        speed = Speed{};
+        enter(out, State::Complete);
+        emit(out, EventKind::Reminder, FaultCode::None, "treatment complete");
+      }
+    } else {
+      // Stop category 1: down to the minimum cord tension at the emergency rate, hold it, and
+      // disable the drive a fixed time after the release reached it.
+      speed = control(t.min_cord_tension, t.emergency_release_rate, measured, r);
+      if (!release_reached_ && setpoint_.value() <= t.min_cord_tension) {
+        release_reached_ = true;
+        released_at_ = now_;
+      }
+      if (release_reached_ && now_ - released_at_ >= t.disable_after_release) {
+        enable = false;
+        speed = Speed{};
+        enter(out, State::Complete);
+      }
+    }
+    break;
+  }
+
+  // A drive that does not report "operation enabled" soon after we asked is a drive fault.
+  if (enable && r.drive.io == hal::IoStatus::Ok && !r.drive.operation_enabled) {
+    if (now_ - drive_answered_at_ > t.drive_enable_timeout) latch_fault(out, FaultCode::DriveFault);
+  } else {
+    drive_answered_at_ = now_;
+  }
+  if (state_ == State::Fault) enable = false;
+  if (!enable) speed = Speed{};
+
+  if (state_ == State::Complete && reminder_ && now_ >= next_reminder_) {
+    next_reminder_ = now_ + t.reminder_every;
+    emit(out, EventKind::Reminder, FaultCode::None, "treatment complete: acknowledge");
+  }
+
+  out.command.enable = enable;
+  out.command.cable_speed = speed;
+  out.state = state_;
+  out.outcome = outcome_;
+  out.setpoint = is_active(state_) ? setpoint_.value() : Force{};
+  out.measured = measured;
+  out.protocol_time = protocol_time_;
+  out.fault = fault_;
+  out.alarm = alarm_;
+  return out;
+}
+
+} // namespace tractus::controller

@@ -1,0 +1,138 @@
+// One treatment session as a pure step function: step(now, readings, operator) -> output.
+//
+// The session owns the supervisor's state machine, the start interlocks, the runtime monitors
+// and the force loop. Time is passed in, never read; nothing here allocates, throws or does I/O,
+// so the same object runs at 1 kHz against hardware and thousands of times faster against the
+// simulator, and every transition can be tested cycle by cycle.
+#pragma once
+
+#include "controller/force_loop.hpp"
+#include "controller/monitors.hpp"
+#include "controller/rate_limiter.hpp"
+#include "controller/readings.hpp"
+#include "controller/state.hpp"
+#include "hal/calibration.hpp"
+#include "profiles/trajectory.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace tractus::controller {
+
+// Timings and rates of the supervisor; defaults follow established tables (REFERENCE.md).
+struct SupervisorTimings {
+  Force min_cord_tension = newtons(15);              // Eltrac: 15 N always stays on the cord
+  ForceRate treatment_rate = newtons_per_second(50); // pause and resume ramps
+  ForceRate emergency_release_rate = newtons_per_second(400); // 890 N to 15 N in 2.2 s
+  Duration disable_after_release = seconds(5);      // DRX9000: motor disabled 5 s after release
+  Speed pretension_speed = metres_per_second(0.02); // taking up slack, before force control
+  Force pretension_handover = newtons(8);           // force at which force control takes over
+  Duration pretension_settle = seconds(1.0);        // hold at the minimum tension before t = 0
+  Duration pretension_timeout = seconds(60);        // slack not taken up by then: harness off?
+  Duration drive_enable_timeout = milliseconds(200);
+  Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
+};
+
+// Everything decided before the session starts. Checked again at the start request.
+struct SessionSetup {
+  const profiles::Trajectory *trajectory = nullptr; // compiled for this patient; null = invalid
+  hal::Calibration calibration;
+  bool calibration_valid = false; // intact and unexpired (checked where the wall clock is)
+  bool screening_confirmed = false;
+  Force hard_cap = newtons(890); // the region's hard cap
+  MonitorLimits monitors;        // over_force is derived from the trajectory, see below
+  ForceLoopParams force_loop;
+  SupervisorTimings timings;
+  Duration period = milliseconds(1); // the loop's nominal period (dt of the first cycle)
+};
+
+// The force at which the over-force monitor trips for a protocol whose highest setpoint is
+// `peak`: peak + 4 % (at least 8 N), and never later than the hard cap + 1 %.
+Force over_force_limit(Force peak, Force hard_cap);
+
+enum class EventKind : std::uint8_t {
+  StateChanged,
+  FaultLatched,
+  FaultCleared,
+  StartRefused,
+  OperatorAction, // code = OperatorStop for stop; detail names the action
+  PressTestPassed,
+  Alarm, // patient switch or fault alarm raised
+  Acknowledged,
+  Reminder, // end-of-treatment reminder (repeats until acknowledged)
+};
+const char *to_string(EventKind k);
+
+struct Event {
+  EventKind kind;
+  State state;        // the state after the event
+  FaultCode code;     // the fault or refusal, None otherwise
+  const char *detail; // static text
+};
+
+struct CycleOutput {
+  hal::DriveCommand command;
+  State state = State::Idle;
+  Outcome outcome = Outcome::None;
+  Force setpoint{};
+  Force measured{};
+  profiles::Phase phase = profiles::Phase::Done;
+  Duration protocol_time{};          // time along the trajectory (stops while paused)
+  FaultCode fault = FaultCode::None; // the latched fault or the reason for a stop
+  bool alarm = false;                // audible/visible alarm active until acknowledged
+  std::array<Event, 8> events{};
+  std::uint8_t event_count = 0;
+};
+
+class Session {
+public:
+  explicit Session(const SessionSetup &setup);
+
+  CycleOutput step(Duration now, const Readings &r, const OperatorInput &op) noexcept;
+
+  [[nodiscard]] State state() const noexcept { return state_; }
+  [[nodiscard]] bool press_test_passed() const noexcept { return press_test_passed_; }
+  [[nodiscard]] const SessionSetup &setup() const noexcept { return setup_; }
+
+private:
+  enum class ReleaseKind : std::uint8_t { EndOfTreatment, Stop };
+
+  void emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept;
+  void enter(CycleOutput &out, State s) noexcept;
+  void latch_fault(CycleOutput &out, FaultCode code) noexcept;
+  void begin_stop(CycleOutput &out, Outcome why) noexcept;
+  void handle_acknowledge(CycleOutput &out, const Readings &r, Force measured) noexcept;
+  void track_press_test(CycleOutput &out, const Readings &r) noexcept;
+  bool refuse_start(CycleOutput &out, const Readings &r) noexcept;
+  Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r) noexcept;
+
+  SessionSetup setup_;
+  Monitors monitors_;
+  ForceLoop force_loop_;
+  RateLimiter setpoint_;
+
+  State state_ = State::Idle;
+  Outcome outcome_ = Outcome::None;
+  FaultCode fault_ = FaultCode::None;
+  ReleaseKind release_ = ReleaseKind::EndOfTreatment;
+  bool alarm_ = false;
+  bool reminder_ = false;
+  bool press_seen_ = false;
+  bool press_test_passed_ = false;
+  bool in_force_control_ = false;
+  bool resuming_ = false;
+  bool first_step_ = true;
+  Duration now_{};
+  Duration dt_{};
+  Duration state_since_{};
+  Duration settle_since_{};
+  Duration released_at_{};
+  Duration drive_answered_at_{};
+  bool release_reached_ = false;
+  Duration next_reminder_{};
+  Duration protocol_time_{};
+  Force pause_level_{};
+  Force last_measured_{};
+};
+
+} // namespace tractus::controller

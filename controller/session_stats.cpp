@@ -1,0 +1,44 @@
+#include "controller/session_stats.hpp"
+
+#include <cmath>
+
+namespace tractus::controller {
+
+void SessionStats::add(const CycleOutput &out, Duration dt) noexcept {
+  ++cycles_;
+  time_in_[static_cast<std::size_t>(out.state)] += dt;
+  if (is_active(out.state)) peak_ = max(peak_, out.measured);
+  const bool holding = out.state == State::Treating &&
+                       (out.phase == profiles::Phase::Hold || out.phase == profiles::Phase::Rest);
+  if (holding && out.setpoint.si() > 0) {
+    const double e = (out.measured - out.setpoint).si();
+    hold_sq_ += e * e;
+    hold_rel_sq_ += (e / out.setpoint.si()) * (e / out.setpoint.si());
+    ++hold_n_;
+  }
+}
+
+Force SessionStats::hold_rms_error() const noexcept {
+  return Force(hold_n_ == 0 ? 0.0 : std::sqrt(hold_sq_ / static_cast<double>(hold_n_)));
+}
+
+double SessionStats::hold_rms_error_percent() const noexcept {
+  return hold_n_ == 0 ? 0.0 : 100.0 * std::sqrt(hold_rel_sq_ / static_cast<double>(hold_n_));
+}
+
+nlohmann::ordered_json SessionStats::to_json() const {
+  nlohmann::ordered_json j;
+  j["peak_force_n"] = std::round(peak_.si() * 100) / 100;
+  j["hold_rms_error_n"] = std::round(hold_rms_error().si() * 1000) / 1000;
+  j["hold_rms_error_percent"] = std::round(hold_rms_error_percent() * 1000) / 1000;
+  nlohmann::ordered_json states;
+  for (int i = 0; i < kStateCount; ++i) {
+    const auto s = static_cast<State>(i);
+    if (time_in(s).si() > 0) states[to_string(s)] = std::round(time_in(s).si() * 1000) / 1000;
+  }
+  j["seconds_in_state"] = states;
+  j["cycles"] = cycles_;
+  return j;
+}
+
+} // namespace tractus::controller
