@@ -1,0 +1,163 @@
+// `tractus` as a user runs it: the documented exit codes (0 completed, 2 bad input and nothing
+// started, 3 ended by a stop or a fault), what it says, and the journal it leaves.
+#include "controller/journal_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string output; // stdout and stderr together
+};
+
+Result run(const std::string &args) {
+  const std::string cmd = std::string(TRACTUS_BIN) + " " + args + " 2>&1";
+  Result r;
+  FILE *pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
+    r.output += buf.data();
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class TractusCli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tractus-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  [[nodiscard]] std::string journal_dir() const { return (dir_ / "sessions").string(); }
+  [[nodiscard]] fs::path only_journal() const {
+    fs::path found;
+    int n = 0;
+    for (const auto &e : fs::directory_iterator(dir_ / "sessions")) {
+      found = e.path();
+      ++n;
+    }
+    EXPECT_EQ(n, 1);
+    return found;
+  }
+  fs::path dir_;
+};
+
+TEST_F(TractusCli, StockSessionCompletesWithExit0AndAnIntactJournal) {
+  const auto r = run("run --profile lumbar-intermittent --weight 80kg --patient P-0001 --journal " +
+                     journal_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Outcome   completed"), std::string::npos) << r.output;
+
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_TRUE(j.problems.empty());
+  EXPECT_FALSE(j.last_line_partial);
+  EXPECT_EQ(j.header["format"], "tractus.journal/1");
+  EXPECT_EQ(j.header["patient"]["id"], "P-0001");
+  EXPECT_EQ(j.header["patient"]["body_mass_kg"], 80.0);
+  EXPECT_EQ(j.header["calibration"]["id"], "sim-factory");
+  EXPECT_EQ(j.header["profile"]["as_run"]["id"], "lumbar-intermittent");
+  EXPECT_EQ(j.header["screening"]["source"], "simulator");
+  ASSERT_TRUE(j.summary.has_value());
+  EXPECT_EQ((*j.summary)["outcome"], "completed");
+  EXPECT_EQ((*j.summary)["exit_code"], 0);
+  EXPECT_LE((*j.summary)["hold_rms_error_percent"].get<double>(), 2.0);
+  // 20 minutes of decimated samples at 10 Hz, and the state changes of a whole session.
+  EXPECT_GT(j.samples.size(), 12'000u);
+  std::vector<std::string> states;
+  for (const auto &e : j.events)
+    if (e["event"] == "state") states.push_back(e["state"]);
+  EXPECT_EQ(states, (std::vector<std::string>{"pretension", "treating", "releasing", "complete"}));
+}
+
+TEST_F(TractusCli, PatientSwitchAt890NewtonsEndsWithExit3AndIsJournaled) {
+  const auto r = run("run --profile " TRACTUS_TEST_DATA "/profiles/lumbar-static-200lbf.json"
+                     " --weight 185kg --table sim:heavy --inject patient-switch@55s --journal " +
+                     journal_dir());
+  ASSERT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("stopped by patient switch"), std::string::npos) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_TRUE(j.problems.empty());
+  bool alarm = false;
+  for (const auto &e : j.events)
+    if (e["event"] == "alarm" && e["code"] == 150) alarm = true;
+  EXPECT_TRUE(alarm);
+  EXPECT_EQ((*j.summary)["outcome"], "stopped by patient switch");
+  EXPECT_GE((*j.summary)["peak_force_n"].get<double>(), 880.0);
+}
+
+TEST_F(TractusCli, FaultEndsWithExit3AndTheFaultCode) {
+  const auto r = run("run --profile lumbar-static --weight 80kg --inject loadcell-freeze@120s"
+                     " --journal " +
+                     journal_dir());
+  ASSERT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("303 loadcell-stale"), std::string::npos) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_EQ((*j.summary)["code"], 303);
+}
+
+struct BadInput {
+  const char *args;
+  const char *says;
+};
+
+class TractusCliBadInput : public TractusCli, public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(TractusCliBadInput, Exits2SaysWhyAndStartsNothing) {
+  const auto r = run(std::string(GetParam().args) + " --journal " + journal_dir());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(GetParam().says), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "sessions")) << "a journal was started";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Run, TractusCliBadInput,
+    ::testing::Values(
+        BadInput{"run --profile lumbar-intermittent --weight 800kg", "--weight 800kg"},
+        BadInput{"run --profile lumbar-intermittent --weight eighty", "--weight eighty"},
+        BadInput{"run --profile no-such-protocol --weight 80kg", "no-such-protocol"},
+        BadInput{"run --profile lumbar-intermittent --weight 80kg --inject estop",
+                 "bad injection \"estop\""},
+        BadInput{"run --profile lumbar-intermittent --weight 80kg --table sim:giant",
+                 "unknown simulated patient \"giant\""},
+        BadInput{"run --profile lumbar-intermittent --weight 80kg --patient \"John Smith\"",
+                 "not a pseudonymous id"},
+        BadInput{"run --profile " TRACTUS_TEST_DATA "/profiles/lumbar-static-200lbf.json"
+                 " --weight 80kg",
+                 "/max_force"},
+        BadInput{"run --weight 80kg", "--profile is required"}));
+
+TEST_F(TractusCli, ProfileValidateExits2OnEveryBadProfile) {
+  int files = 0;
+  for (const auto &e : fs::directory_iterator(TRACTUS_TEST_DATA "/profiles/bad")) {
+    const auto r = run("profile validate " + e.path().string());
+    EXPECT_EQ(r.exit_code, 2) << e.path() << "\n" << r.output;
+    EXPECT_NE(r.output.find(e.path().string() + ": /"), std::string::npos) << r.output;
+    ++files;
+  }
+  EXPECT_GE(files, 25);
+}
+
+TEST_F(TractusCli, ProfileValidateExits0OnEveryStockProfile) {
+  const auto r = run("profile list");
+  ASSERT_EQ(r.exit_code, 0);
+  for (const char *id : {"lumbar-static", "lumbar-intermittent", "lumbar-cyclic",
+                         "lumbar-progressive", "cervical-static", "cervical-intermittent"}) {
+    EXPECT_NE(r.output.find(id), std::string::npos) << id;
+  }
+}
+
+} // namespace

@@ -1,0 +1,49 @@
+// Runs one whole session in-process on the simulated table, as `tractus run` would, and
+// measures it against the simulator's truth (the true cable tension), not only against what
+// the controller believed.
+#pragma once
+
+#include "controller/loop_runner.hpp"
+#include "profiles/compile.hpp"
+#include "profiles/library.hpp"
+#include "sim/sim_table.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tractus::testing {
+
+struct SessionRun {
+  controller::LoopReport report;
+  controller::SessionStats stats;
+  Force true_peak{};                // highest true tension while the drive could hold torque
+  double true_hold_rms_percent = 0; // RMS of (true − setpoint)/setpoint over holds and rests
+  Force max_setpoint{};
+  std::vector<controller::Event> events;
+  // Set when the session had a stop: the first time the true force was at or below 15 N after
+  // the stop, and when the drive was first seen disabled after that.
+  std::optional<Duration> stop_at;
+  std::optional<Duration> below_15n_at;
+  std::optional<Duration> drive_disabled_at;
+};
+
+struct SessionSpec {
+  std::string profile; // stock id or file
+  std::string preset = "average";
+  Mass body_mass = kilograms(80);
+  std::uint64_t seed = 1;
+  std::vector<std::string> inject; // KIND@TIME
+  bool calm = false;               // no random muscle guarding
+  std::optional<std::filesystem::path> journal_dir;
+  controller::ForceLoopParams force_loop{};
+  // Called on the loop thread after every cycle, after the harness's own bookkeeping.
+  std::function<void(const controller::CycleOutput &)> observer;
+};
+
+SessionRun run_session(const SessionSpec &spec);
+
+} // namespace tractus::testing
