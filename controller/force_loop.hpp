@@ -89,6 +89,8 @@ private:
   Duration time_constant_;
   double value_ = 0.0;
   bool primed_ = false;
+  double coefficient_dt_ = -1.0; // the dt the coefficient below was computed for
+  double coefficient_ = 0.0;
 };
 
 // k̂ = ΔF/Δx over a window of one commanded movement, smoothed over successive windows.

@@ -17,8 +17,12 @@ constexpr std::string_view kCrcKey = ",\"crc32\":\"";
 // The sealed suffix is ,"crc32":"xxxxxxxx"} : the key, 8 hex digits, a quote and the brace.
 constexpr std::size_t kSuffixLength = kCrcKey.size() + 8 + 2;
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
 } // namespace
+
+double journal_number(double value, int decimals) noexcept {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
 
 std::string seal_line(const std::string &json_object) {
   // The checksum covers the object's text without its closing brace.
@@ -105,14 +109,14 @@ void Journal::drain() {
     nlohmann::ordered_json j;
     if (r.kind == JournalRecord::Kind::Sample) {
       j["type"] = "sample";
-      j["t"] = round_to(r.t, 1e-4);
-      j["setpoint"] = round_to(r.setpoint, 0.01);
-      j["force"] = round_to(r.measured, 0.01);
-      j["command"] = round_to(r.command, 1e-6);
+      j["t"] = journal_number(r.t, 4);
+      j["setpoint"] = journal_number(r.setpoint, 2);
+      j["force"] = journal_number(r.measured, 2);
+      j["command"] = journal_number(r.command, 6);
       j["state"] = to_string(r.state);
     } else {
       j["type"] = "event";
-      j["t"] = round_to(r.t, 1e-4);
+      j["t"] = journal_number(r.t, 4);
       j["event"] = to_string(r.event.kind);
       j["state"] = to_string(r.event.state);
       if (r.event.code != FaultCode::None) {
@@ -121,7 +125,7 @@ void Journal::drain() {
       }
       j["detail"] = r.event.detail != nullptr ? r.event.detail : "";
     }
-    j["protocol_time"] = round_to(r.protocol_time, 1e-3);
+    j["protocol_time"] = journal_number(r.protocol_time, 3);
     write_line(j.dump());
   }
 }

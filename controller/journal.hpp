@@ -34,6 +34,10 @@ struct JournalRecord {
   Event event{};
 };
 
+// `value` rounded to `decimals` places, as the nearest double to that decimal, so the journal
+// shows 2.501 rather than 2.5010000000000003. Every number written to a journal goes through it.
+double journal_number(double value, int decimals) noexcept;
+
 // Appends one line, with its checksum, to `line` (the object's text must end in '}').
 std::string seal_line(const std::string &json_object);
 // Whether a journal line's checksum matches its text.

@@ -1,4 +1,5 @@
 #include "controller/session_stats.hpp"
+#include "controller/journal.hpp"
 
 #include <cmath>
 
@@ -28,13 +29,13 @@ double SessionStats::hold_rms_error_percent() const noexcept {
 
 nlohmann::ordered_json SessionStats::to_json() const {
   nlohmann::ordered_json j;
-  j["peak_force_n"] = std::round(peak_.si() * 100) / 100;
-  j["hold_rms_error_n"] = std::round(hold_rms_error().si() * 1000) / 1000;
-  j["hold_rms_error_percent"] = std::round(hold_rms_error_percent() * 1000) / 1000;
+  j["peak_force_n"] = journal_number(peak_.si(), 2);
+  j["hold_rms_error_n"] = journal_number(hold_rms_error().si(), 3);
+  j["hold_rms_error_percent"] = journal_number(hold_rms_error_percent(), 3);
   nlohmann::ordered_json states;
   for (int i = 0; i < kStateCount; ++i) {
     const auto s = static_cast<State>(i);
-    if (time_in(s).si() > 0) states[to_string(s)] = std::round(time_in(s).si() * 1000) / 1000;
+    if (time_in(s).si() > 0) states[to_string(s)] = journal_number(time_in(s).si(), 3);
   }
   j["seconds_in_state"] = states;
   j["cycles"] = cycles_;

@@ -1,5 +1,6 @@
 #include "cli/session_text.hpp"
 
+#include "controller/journal.hpp"
 #include "profiles/quantity_text.hpp"
 
 #include <cmath>
@@ -14,7 +15,6 @@ std::string clock_text(double s) {
   std::snprintf(buf, sizeof buf, "%02d:%02d", total / 60, total % 60);
   return buf;
 }
-double round_to(double v, double step) { return std::round(v / step) * step; }
 } // namespace
 
 std::string progress_line(const controller::LoopProgress &p, Duration total) {
@@ -35,18 +35,18 @@ nlohmann::ordered_json journal_header(const profiles::Profile &profile,
   h["software_version"] = TRACTUS_VERSION;
   const auto &f = trajectory.forces();
   nlohmann::ordered_json resolved;
-  resolved["max_force_n"] = round_to(f.max.si(), 0.01);
-  if (f.rest) resolved["rest_force_n"] = round_to(f.rest->si(), 0.01);
+  resolved["max_force_n"] = controller::journal_number(f.max.si(), 2);
+  if (f.rest) resolved["rest_force_n"] = controller::journal_number(f.rest->si(), 2);
   if (f.oscillation_amplitude)
-    resolved["oscillation_amplitude_n"] = round_to(f.oscillation_amplitude->si(), 0.01);
-  resolved["ceiling_n"] = round_to(f.ceiling.si(), 0.01);
-  resolved["peak_setpoint_n"] = round_to(trajectory.peak_force().si(), 0.01);
+    resolved["oscillation_amplitude_n"] = controller::journal_number(f.oscillation_amplitude->si(), 2);
+  resolved["ceiling_n"] = controller::journal_number(f.ceiling.si(), 2);
+  resolved["peak_setpoint_n"] = controller::journal_number(trajectory.peak_force().si(), 2);
   resolved["cycles"] = trajectory.cycle_count();
-  resolved["total_duration_s"] = round_to(trajectory.total_duration().si(), 0.001);
+  resolved["total_duration_s"] = controller::journal_number(trajectory.total_duration().si(), 3);
   h["profile"] = {{"source", profile.source},
                   {"as_run", nlohmann::ordered_json::parse(profiles::to_json_text(profile))},
                   {"resolved", resolved}};
-  h["patient"] = {{"id", patient_id}, {"body_mass_kg", round_to(body_mass.si(), 0.01)}};
+  h["patient"] = {{"id", patient_id}, {"body_mass_kg", controller::journal_number(body_mass.si(), 2)}};
   h["calibration"] = {{"id", calibration.id}, {"source", calibration.source}};
   return h;
 }
@@ -65,7 +65,7 @@ nlohmann::ordered_json summary_json(const controller::LoopReport &report,
   for (const auto &[k, v] : figures.items())
     s[k] = v;
   s["overruns"] = report.overruns;
-  s["worst_lateness_ms"] = round_to(report.worst_lateness.si() * 1e3, 0.001);
+  s["worst_lateness_ms"] = controller::journal_number(report.worst_lateness.si() * 1e3, 3);
   return s;
 }
 

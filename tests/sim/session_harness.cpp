@@ -60,7 +60,8 @@ SessionRun run_session(const SessionSpec &spec) {
   runner.set_operator(&op);
   std::optional<controller::Journal> journal;
   if (spec.journal_dir) {
-    journal.emplace(*spec.journal_dir, "test-" + spec.profile + "-" + spec.preset,
+    const std::string name = std::filesystem::path(spec.profile).stem().string();
+    journal.emplace(*spec.journal_dir, "test-" + name + "-" + spec.preset,
                     nlohmann::ordered_json{});
     runner.set_journal(&*journal);
   }
