@@ -97,23 +97,6 @@ PidGains force_loop_gains(const ForceLoopParams &params, Stiffness k) noexcept {
   return g;
 }
 
-double LowPass::update(double input, Duration dt) noexcept {
-  const double tau = time_constant_.si();
-  if (!primed_ || tau <= 0.0) {
-    value_ = input;
-    primed_ = true;
-  } else {
-    // The loop's dt is nearly always the nominal period: reuse the coefficient for it rather
-    // than computing exp() three times a cycle (a tenth of a simulated cycle's cost).
-    if (dt.si() != coefficient_dt_) {
-      coefficient_dt_ = dt.si();
-      coefficient_ = 1.0 - std::exp(-dt.si() / tau);
-    }
-    value_ += coefficient_ * (input - value_);
-  }
-  return value_;
-}
-
 StiffnessEstimator::StiffnessEstimator(const ForceLoopParams &params) noexcept
     : params_(params), estimate_(params.initial_stiffness), force_(params.estimator_filter),
       position_(params.estimator_filter) {}

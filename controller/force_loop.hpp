@@ -19,6 +19,7 @@
 // StiffnessEstimator). Equations, defaults and the measured figures: docs/force-loop.md.
 #pragma once
 
+#include "controller/low_pass.hpp"
 #include "controller/pid.hpp"
 #include "units/units.hpp"
 
@@ -74,23 +75,6 @@ struct ForceLoopParams {
   // Empty if usable, otherwise every problem as "field: what is wrong (what is allowed)".
   [[nodiscard]] std::string validate() const;
   [[nodiscard]] bool valid() const noexcept;
-};
-
-// First-order low-pass, exact for an input held over each (variable) dt. The first sample after
-// construction or reset() passes straight through, so a filter never starts from zero.
-class LowPass {
-public:
-  explicit LowPass(Duration time_constant) noexcept : time_constant_(time_constant) {}
-  void reset() noexcept { primed_ = false; }
-  double update(double input, Duration dt) noexcept;
-  [[nodiscard]] double value() const noexcept { return value_; }
-
-private:
-  Duration time_constant_;
-  double value_ = 0.0;
-  bool primed_ = false;
-  double coefficient_dt_ = -1.0; // the dt the coefficient below was computed for
-  double coefficient_ = 0.0;
 };
 
 // k̂ = ΔF/Δx over a window of one commanded movement, smoothed over successive windows.

@@ -6,8 +6,18 @@ namespace {
 int next_failures(int count, hal::IoStatus io) { return io == hal::IoStatus::Ok ? 0 : count + 1; }
 } // namespace
 
-void Monitors::observe(Duration now, const Readings &r) noexcept {
+void Monitors::observe(Duration now, const Readings &r, Force measured,
+                       const MonitorContext &context) noexcept {
   now_ = now;
+  const bool drive_ok = r.drive.io == hal::IoStatus::Ok;
+  const bool cell_ok = r.load_cell.io == hal::IoStatus::Ok;
+  plausibility_.observe(now, measured, r.drive.cable_position, r.drive.cable_speed,
+                        context.taut && drive_ok && cell_ok);
+  // Travel is counted from where the cable was when torque first came on in this session.
+  if (context.active && drive_ok && !have_travel_origin_) {
+    have_travel_origin_ = true;
+    travel_origin_ = r.drive.cable_position;
+  }
   load_cell_failures_ = next_failures(load_cell_failures_, r.load_cell.io);
   drive_failures_ = next_failures(drive_failures_, r.drive.io);
   safety_failures_ = next_failures(safety_failures_, r.safety.io);
@@ -42,7 +52,17 @@ FaultCode Monitors::check(const Readings &r, Force measured) const noexcept {
       return FaultCode::LoadCellOutOfRange;
     if (measured > limits_.over_force) return FaultCode::OverForce;
   }
-  if (r.drive.io == hal::IoStatus::Ok && r.drive.fault) return FaultCode::DriveFault;
+  switch (plausibility_.verdict()) {
+  case Implausibility::RiseTooFast: return FaultCode::ForceRiseTooFast;
+  case Implausibility::SuddenDrop:
+  case Implausibility::TravelWithoutForce: return FaultCode::ForceImplausible;
+  case Implausibility::None: break;
+  }
+  if (r.drive.io == hal::IoStatus::Ok) {
+    if (r.drive.fault) return FaultCode::DriveFault;
+    if (have_travel_origin_ && r.drive.cable_position - travel_origin_ > limits_.max_travel)
+      return FaultCode::TravelLimit;
+  }
   if (r.safety.io == hal::IoStatus::Ok) {
     if (!r.safety.patient_switch_connected) return FaultCode::PatientSwitchDisconnected;
     if (discrepant_ && now_ - discrepant_since_ >= limits_.switch_discrepancy_after)
@@ -62,6 +82,9 @@ bool Monitors::cause_present(FaultCode code, const Readings &r, Force measured) 
   case FaultCode::LoadCellOutOfRange:
   case FaultCode::OverForce: return check(r, measured) == code;
   case FaultCode::DriveFault: return r.drive.io != hal::IoStatus::Ok || r.drive.fault;
+  case FaultCode::TravelLimit:
+    return r.drive.io != hal::IoStatus::Ok ||
+           r.drive.cable_position - travel_origin_ > limits_.max_travel;
   case FaultCode::PatientSwitchDisconnected: return !r.safety.patient_switch_connected;
   case FaultCode::PatientSwitchDiscrepancy: return discrepant_;
   default: return false; // event-like faults (timeouts) are gone once latched

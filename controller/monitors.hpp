@@ -5,6 +5,7 @@
 #pragma once
 
 #include "controller/fault_codes.hpp"
+#include "controller/plausibility.hpp"
 #include "controller/readings.hpp"
 #include "units/units.hpp"
 
@@ -17,15 +18,26 @@ struct MonitorLimits {
   Duration stale_after = milliseconds(20); // sample counter unchanged this long = frozen
   int comm_fault_cycles = 3;               // consecutive failed transactions that make a fault
   Duration switch_discrepancy_after = milliseconds(50); // channels may disagree while switching
+  Length max_travel = millimetres(250); // cable drawn in since the session started: 890 N on
+                                        // the heaviest preset needs about 130 mm with slack
+  PlausibilityLimits plausibility;
+};
+
+// What the supervisor tells the monitors about the moment.
+struct MonitorContext {
+  bool active = false; // torque may be on
+  bool taut = false;   // past pretension: the harness should be taut
 };
 
 class Monitors {
 public:
-  explicit Monitors(const MonitorLimits &limits) : limits_(limits) {}
+  explicit Monitors(const MonitorLimits &limits)
+      : limits_(limits), plausibility_(limits.plausibility) {}
 
-  // Tracks per-cycle history (sample counter, failed transactions, switch discrepancy). Call
-  // once per cycle, in every state, before check().
-  void observe(Duration now, const Readings &r) noexcept;
+  // Tracks per-cycle history (sample counter, failed transactions, switch discrepancy, force
+  // against travel). Call once per cycle, in every state, before check().
+  void observe(Duration now, const Readings &r, Force measured,
+               const MonitorContext &context) noexcept;
 
   // The first fault present this cycle while the table is active (torque may be on), or None.
   // `measured` is the calibrated force of this cycle's load-cell reading.
@@ -50,6 +62,9 @@ private:
   int safety_failures_ = 0;
   bool discrepant_ = false;
   Duration discrepant_since_{};
+  PlausibilityMonitor plausibility_;
+  bool have_travel_origin_ = false;
+  Length travel_origin_{};
 };
 
 } // namespace tractus::controller

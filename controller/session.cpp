@@ -113,6 +113,24 @@ Speed Session::control(Force target, ForceRate rate_limit, Force measured,
   return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_);
 }
 
+// The monitors' verdict plus the two the session itself can judge: a stalled loop and a session
+// running past its planned time.
+FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
+  if (const FaultCode f = monitors_.check(r, measured); f != FaultCode::None) return f;
+  const auto &t = setup_.timings;
+  // A cycle this late means the loop stalled: the drive's watchdog may be about to act, and
+  // nothing measured in between was seen. The drive is disabled rather than trusting it.
+  if (dt_ > setup_.period * t.stall_periods) return FaultCode::LoopOverrun;
+  if (state_ != State::Paused) active_time_ += dt_;
+  const Duration planned =
+      setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};
+  if (active_time_ > planned + t.pretension_timeout + t.session_overrun_allowance)
+    return FaultCode::SessionTimeLimit;
+  if (state_ == State::Paused && now_ - state_since_ > t.max_pause)
+    return FaultCode::SessionTimeLimit;
+  return FaultCode::None;
+}
+
 CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &op) noexcept {
   CycleOutput out;
   // Measured dt: a late cycle is integrated as late, never assumed nominal.
@@ -123,13 +141,17 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
                              ? setup_.calibration.to_force(r.load_cell.raw_counts)
                              : last_measured_;
   last_measured_ = measured;
-  monitors_.observe(now, r);
+  MonitorContext context;
+  context.active = is_active(state_);
+  context.taut = state_ == State::Treating || state_ == State::Paused ||
+                 (state_ == State::Releasing && release_ == ReleaseKind::EndOfTreatment);
+  monitors_.observe(now, r, measured, context);
 
   if (state_ == State::Idle || state_ == State::Ready) track_press_test(out, r);
   if (op.acknowledge) handle_acknowledge(out, r, measured);
 
   if (is_active(state_)) {
-    if (const FaultCode f = monitors_.check(r, measured); f != FaultCode::None) {
+    if (const FaultCode f = supervisor_check(r, measured); f != FaultCode::None) {
       latch_fault(out, f);
     } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
       const bool pressed = r.safety.io == hal::IoStatus::Ok &&
@@ -155,6 +177,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
       if (!refuse_start(out, r)) {
         in_force_control_ = false;
         protocol_time_ = Duration{};
+        active_time_ = Duration{};
         setpoint_.reset(measured);
         enter(out, State::Pretension);
       }

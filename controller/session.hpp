@@ -31,6 +31,9 @@ struct SupervisorTimings {
   Duration pretension_timeout = seconds(60);        // slack not taken up by then: harness off?
   Duration drive_enable_timeout = milliseconds(200);
   Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
+  double stall_periods = 10;             // a cycle this many periods late is a stalled loop
+  Duration session_overrun_allowance = minutes(2); // active time beyond plan + pretension
+  Duration max_pause = minutes(10);                // tension held with the protocol clock stopped
 };
 
 // Everything decided before the session starts. Checked again at the start request.
@@ -104,6 +107,7 @@ private:
   void handle_acknowledge(CycleOutput &out, const Readings &r, Force measured) noexcept;
   void track_press_test(CycleOutput &out, const Readings &r) noexcept;
   bool refuse_start(CycleOutput &out, const Readings &r) noexcept;
+  FaultCode supervisor_check(const Readings &r, Force measured) noexcept;
   Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r) noexcept;
 
   SessionSetup setup_;
@@ -131,6 +135,7 @@ private:
   bool release_reached_ = false;
   Duration next_reminder_{};
   Duration protocol_time_{};
+  Duration active_time_{}; // time with torque on, pauses excluded
   Force pause_level_{};
   Force last_measured_{};
 };

@@ -22,7 +22,7 @@ void DriveModel::command(const hal::DriveCommand &cmd, Micros now, bool sto) noe
   if (cmd.enable && !may_enable) needs_enable_low_ = true;
   enabled_ = cmd.enable && may_enable;
   quick_stop_ = enabled_ && cmd.quick_stop;
-  target_ = enabled_ ? cmd.cable_speed : Speed{};
+  target_ = enabled_ ? (runaway_ ? kRunawaySpeed : cmd.cable_speed) : Speed{};
 }
 
 void DriveModel::tick(Micros now, bool sto) noexcept {

@@ -30,6 +30,9 @@ public:
   static constexpr std::uint16_t kFaultCommWatchdog = 0x8130;
   // CiA 402 error code 0x2310 "continuous over current": what `drive-fault` injects.
   static constexpr std::uint16_t kFaultOverCurrent = 0x2310;
+  // A speed-reference fault (a corrupted target or a failed encoder): while enabled, the drive
+  // reels in at this speed whatever it is told. Disabling still removes torque.
+  static constexpr Speed kRunawaySpeed = metres_per_second(0.04);
   // Delta ASDA communication watchdog range: 0 (disabled) to 20 s.
   static constexpr Duration kMaxWatchdogTimeout = seconds(20.0);
 
@@ -40,6 +43,7 @@ public:
   // Empty on success, otherwise why the timeout was refused.
   std::string configure_watchdog(Duration timeout, Micros now);
   void inject_fault(std::uint16_t code) noexcept;
+  void run_away() noexcept { runaway_ = true; }
 
   // The drive's registers, without the plant's measurements (position, speed, current).
   [[nodiscard]] hal::DriveStatus status() const noexcept;
@@ -56,6 +60,7 @@ private:
 
   bool enabled_ = false;
   bool quick_stop_ = false;
+  bool runaway_ = false;
   bool sto_ = false;
   bool needs_enable_low_ = false; // "switch on disabled" until enable is seen false
   bool last_fault_reset_ = false;

@@ -35,6 +35,8 @@ constexpr InjectionKind kKinds[] = {
      [](InjectionTarget &t) noexcept { t.links.load_cell_timeout = true; }},
     {"drive-fault", "drive trips with 0x2310 (over-current) and drops torque",
      [](InjectionTarget &t) noexcept { t.drive.inject_fault(DriveModel::kFaultOverCurrent); }},
+    {"drive-runaway", "drive ignores its speed target and reels in at 40 mm/s while enabled",
+     [](InjectionTarget &t) noexcept { t.drive.run_away(); }},
     {"drive-timeout", "drive stops answering; commands no longer reach it (its watchdog trips)",
      [](InjectionTarget &t) noexcept { t.links.drive_timeout = true; }},
     {"safety-timeout", "safety I/O module stops answering (reads time out)",

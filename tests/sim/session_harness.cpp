@@ -10,8 +10,11 @@ namespace {
 // Starts the session once the simulated patient has tested the switch; nothing else.
 class StartWhenTested final : public controller::OperatorSource {
 public:
-  controller::OperatorInput poll(Duration, const controller::CycleOutput &last) noexcept override {
-    controller::OperatorInput op;
+  explicit StartWhenTested(const SessionSpec &spec) : spec_(spec) {}
+  controller::OperatorInput poll(Duration now,
+                                 const controller::CycleOutput &last) noexcept override {
+    controller::OperatorInput op =
+        spec_.operator_script ? spec_.operator_script(now, last) : controller::OperatorInput{};
     for (std::uint8_t i = 0; i < last.event_count; ++i)
       if (last.events[i].kind == controller::EventKind::PressTestPassed) tested_ = true;
     if (tested_ && last.state == controller::State::Ready && !sent_) op.start = sent_ = true;
@@ -19,6 +22,7 @@ public:
   }
 
 private:
+  const SessionSpec &spec_;
   bool tested_ = false;
   bool sent_ = false;
 };
@@ -49,6 +53,7 @@ SessionRun run_session(const SessionSpec &spec) {
   setup.screening_confirmed = true;
   setup.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, profile.value->region);
   setup.force_loop = spec.force_loop;
+  if (spec.adjust_setup) spec.adjust_setup(setup);
   controller::Session session(setup);
 
   SessionRun run;
@@ -56,7 +61,7 @@ SessionRun run_session(const SessionSpec &spec) {
   run.max_setpoint = trajectory.value->peak_force();
   controller::VirtualClock clock([&sim](Duration dt) { sim.advance(dt); });
   controller::LoopRunner runner(sim.table(), session, clock, run.stats, {});
-  StartWhenTested op;
+  StartWhenTested op(spec);
   runner.set_operator(&op);
   std::optional<controller::Journal> journal;
   if (spec.journal_dir) {

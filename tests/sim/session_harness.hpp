@@ -40,6 +40,11 @@ struct SessionSpec {
   bool calm = false;               // no random muscle guarding
   std::optional<std::filesystem::path> journal_dir;
   controller::ForceLoopParams force_loop{};
+  // Operator presses besides the start (which the harness sends once the press test passed).
+  std::function<controller::OperatorInput(Duration, const controller::CycleOutput &)>
+      operator_script;
+  // Changes the session's set-up before it is built (limits, timings).
+  std::function<void(controller::SessionSetup &)> adjust_setup;
   // Called on the loop thread after every cycle, after the harness's own bookkeeping.
   std::function<void(const controller::CycleOutput &)> observer;
 };

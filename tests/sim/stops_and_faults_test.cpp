@@ -94,3 +94,71 @@ TEST(DriveFault, ADriveFaultLatchesAFault) {
 
 } // namespace
 } // namespace tractus
+
+namespace tractus {
+namespace {
+
+using controller::FaultCode;
+
+// Detection latency from the injection at `at` to the fault, and release below 15 N.
+void expect_fault(const testing::SessionRun &run, FaultCode code, Duration at, Duration within) {
+  ASSERT_EQ(run.report.last.fault, code) << controller::info(run.report.last.fault).name;
+  ASSERT_TRUE(run.stop_at && run.drive_disabled_at && run.below_15n_at);
+  EXPECT_LE((*run.stop_at - at).si(), within.si()) << "detected after " << (*run.stop_at - at).si();
+  EXPECT_LE((*run.drive_disabled_at - *run.stop_at).si(), 0.0011);
+  EXPECT_LE((*run.below_15n_at - *run.stop_at).si(), 3.0);
+}
+
+TEST(Plausibility, HarnessSlipIsImplausibleWithin150Milliseconds) {
+  testing::SessionSpec spec;
+  spec.profile = "lumbar-intermittent";
+  spec.calm = true;
+  spec.inject = {"harness-slip@200s"};
+  expect_fault(testing::run_session(spec), FaultCode::ForceImplausible, seconds(200),
+               milliseconds(150));
+}
+
+TEST(ForceRate, RunawayDriveTripsBeforeTheForcePassesTheProtocolMaximum) {
+  testing::SessionSpec spec;
+  spec.profile = "lumbar-intermittent";
+  spec.calm = true;
+  spec.inject = {"drive-runaway@200s"};
+  const auto run = testing::run_session(spec);
+  expect_fault(run, FaultCode::ForceRiseTooFast, seconds(200), milliseconds(200));
+  EXPECT_LE(run.true_peak, run.max_setpoint * 1.05);
+}
+
+TEST(TravelLimit, CableDrawnInBeyondTheLimitTrips) {
+  testing::SessionSpec spec;
+  spec.profile = "lumbar-static";
+  spec.calm = true;
+  // The average patient needs about 60 mm of cable for 259 N with its 30 mm of slack.
+  spec.adjust_setup = [](controller::SessionSetup &s) { s.monitors.max_travel = millimetres(45); };
+  const auto run = testing::run_session(spec);
+  EXPECT_EQ(run.report.last.fault, FaultCode::TravelLimit);
+  ASSERT_TRUE(run.stop_at && run.below_15n_at);
+  EXPECT_LE((*run.below_15n_at - *run.stop_at).si(), 3.0);
+}
+
+TEST(SessionTimeLimit, ASessionPausedTooLongTrips) {
+  testing::SessionSpec spec;
+  spec.profile = "lumbar-static";
+  spec.calm = true;
+  spec.adjust_setup = [](controller::SessionSetup &s) { s.timings.max_pause = seconds(20); };
+  bool paused = false;
+  spec.operator_script = [&](Duration now, const controller::CycleOutput &last) {
+    controller::OperatorInput op;
+    if (!paused && last.state == controller::State::Treating && now > seconds(100)) {
+      op.pause = true;
+      paused = true;
+    }
+    return op;
+  };
+  const auto run = testing::run_session(spec);
+  EXPECT_EQ(run.report.last.fault, FaultCode::SessionTimeLimit);
+  ASSERT_TRUE(run.stop_at);
+  EXPECT_NEAR(run.stop_at->si(), 120.0, 0.1); // paused at 100 s, 20 s allowed
+}
+
+} // namespace
+} // namespace tractus

@@ -40,7 +40,7 @@ TEST(InjectionParse, KnownKindsAreTheDocumentedList) {
   EXPECT_EQ(injection_kind_names(),
             "patient-switch, switch-disconnect, switch-stuck, estop, loadcell-freeze, "
             "loadcell-noise, loadcell-fail, loadcell-offset, loadcell-timeout, drive-fault, "
-            "drive-timeout, safety-timeout, harness-slip, muscle-guarding");
+            "drive-runaway, drive-timeout, safety-timeout, harness-slip, muscle-guarding");
 }
 
 TEST(InjectionParse, MissingAtSignSaysWhatIsExpected) {
