@@ -45,7 +45,8 @@ bool line_intact(std::string_view line) {
   if (suffix.substr(0, kCrcKey.size()) != kCrcKey) return false;
   char hex[9];
   std::snprintf(hex, sizeof hex, "%08x", crc32(body));
-  return suffix.substr(kCrcKey.size(), 8) == std::string_view(hex, 8);
+  return suffix.substr(kCrcKey.size(), 8) == std::string_view(hex, 8) &&
+         suffix.substr(kCrcKey.size() + 8) == "\"}";
 }
 
 Journal::Journal(const std::filesystem::path &dir, const std::string &session_id,

@@ -54,6 +54,14 @@ void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
   fault_ = why == Outcome::PatientStop ? FaultCode::PatientSwitchPressed : FaultCode::OperatorStop;
   release_ = ReleaseKind::Stop;
   release_reached_ = false;
+  // A stop never adds tension: the release goes down to the minimum cord tension, or stays
+  // where it is if the cord is not even that tight yet (a stop while taking up slack).
+  if (!in_force_control_) {
+    force_loop_.reset(Speed{}); // from the slack take-up's fixed speed to standing still
+    setpoint_.reset(last_measured_);
+    in_force_control_ = true;
+  }
+  release_target_ = min(setup_.timings.min_cord_tension, setpoint_.value());
   if (why == Outcome::PatientStop) {
     alarm_ = true;
     emit(out, EventKind::Alarm, fault_, "patient switch pressed");
@@ -101,7 +109,8 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
   const bool drive_ok =
       r.drive.io == hal::IoStatus::Ok && r.drive.ready && !r.drive.fault && !r.drive.sto_active;
   refuse(!drive_ok, FaultCode::DriveNotReady);
-  refuse(!drive_ok || !r.drive.watchdog_armed, FaultCode::WatchdogNotConfigured);
+  refuse(r.drive.io == hal::IoStatus::Ok && !r.drive.watchdog_armed,
+         FaultCode::WatchdogNotConfigured);
   refuse(!setup_.screening_confirmed, FaultCode::ScreeningNotConfirmed);
   refuse(setup_.trajectory == nullptr, FaultCode::ProfileInvalidForPatient);
   return out.event_count != before;
@@ -220,9 +229,11 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
     }
     const auto sp = setup_.trajectory->at(protocol_time_);
     if (resuming_) {
-      // Climb back to where the protocol stopped at the treatment rate, then let its clock run.
+      // Climb back to where the protocol stopped at the treatment rate.
       speed = control(sp.force, t.treatment_rate, measured, r);
-      if (abs(setpoint_.value() - sp.force) < newtons(0.5)) resuming_ = false;
+      // The protocol clock is frozen, so the target stands still and the limiter reaches it
+      // exactly; only then does the clock restart (no last step at another rate).
+      if (setpoint_.value() == sp.force) resuming_ = false;
     } else {
       speed = control(sp.force, t.emergency_release_rate, measured, r);
       protocol_time_ += dt_;
@@ -263,9 +274,10 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
       }
     } else {
       // Stop category 1: down to the minimum cord tension at the emergency rate, hold it, and
-      // disable the drive a fixed time after the release reached it.
-      speed = control(t.min_cord_tension, t.emergency_release_rate, measured, r);
-      if (!release_reached_ && setpoint_.value() <= t.min_cord_tension) {
+      // disable the drive a fixed time after the release reached it. The cable is never reeled
+      // in during a stop, whatever the loop would like.
+      speed = min(control(release_target_, t.emergency_release_rate, measured, r), Speed{});
+      if (!release_reached_ && setpoint_.value() <= release_target_) {
         release_reached_ = true;
         released_at_ = now_;
       }

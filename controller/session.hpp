@@ -28,7 +28,7 @@ struct SupervisorTimings {
   Speed pretension_speed = metres_per_second(0.02); // taking up slack, before force control
   Force pretension_handover = newtons(8);           // force at which force control takes over
   Duration pretension_settle = seconds(1.0);        // hold at the minimum tension before t = 0
-  Duration pretension_timeout = seconds(60);        // slack not taken up by then: harness off?
+  Duration pretension_timeout = seconds(10);        // 200 mm of cable at 20 mm/s: harness not on
   Duration drive_enable_timeout = milliseconds(200);
   Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
   double stall_periods = 10;             // a cycle this many periods late is a stalled loop
@@ -137,6 +137,7 @@ private:
   Duration protocol_time_{};
   Duration active_time_{}; // time with torque on, pauses excluded
   Force pause_level_{};
+  Force release_target_{};
   Force last_measured_{};
 };
 
