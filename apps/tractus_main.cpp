@@ -1,5 +1,6 @@
 // tractus: the table controller's command line (DESIGN §8). Parses arguments, hands them to
 // the command that does the work, and maps the result to the documented exit code.
+#include "cli/calibrate_command.hpp"
 #include "cli/profile_command.hpp"
 #include "cli/run_command.hpp"
 #include "profiles/quantity_text.hpp"
@@ -48,6 +49,7 @@ int run(int argc, char **argv) {
   std::vector<std::string> files;
   auto *validate = profile_cmd->add_subcommand("validate", "Check profile files");
   validate->add_option("FILE", files, "Profile files")->required();
+  auto calibrate = cli::add_calibrate_command(app);
 
   try {
     app.parse(argc, argv);
@@ -72,6 +74,7 @@ int run(int argc, char **argv) {
     return cli::profile_show(show_id, mass, std::cout, std::cerr);
   }
   if (*validate) return cli::profile_validate(files, std::cout, std::cerr);
+  if (calibrate->invoked()) return calibrate->run(std::cin, std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

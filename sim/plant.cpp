@@ -152,23 +152,34 @@ void Plant::convert_load_cell() noexcept {
   reading_.excitation_fault = lc_failed_;
 }
 
-// Preisach-lite: the relays of a uniform Preisach density on [0, FS] give parabolic branches,
-// p = p_turn ± ρ·(x − x_turn)²/2 from the last turning point, kept between the major loop's
-// ascending (ρx²/2) and descending (ρ(FS² − (FS − x)²)/2) curves; remembering only the last
-// turn is exact for the nested loops of a calibration. The output is taken about the major
-// loop's mid-line (ρ·FS·x/2), so it reads low while loading and high while unloading.
+// Hysteresis as a Preisach model with a uniform density ρ on [0, FS]: every branch is a
+// parabola from its turning point, p = p_turn ± ρ·(x − x_turn)²/2, and turning points are kept
+// until the input passes the one before them, which closes (wipes out) that minor loop and
+// resumes the outer branch (Madelung's rules). A hung weight bounces, so this memory matters:
+// forgetting closed loops would let every bounce widen the loop. The output is taken about the
+// major loop's mid-line (ρ·FS·x/2): it reads low while loading and high while unloading.
+// docs/calibration.md ("The simulated load cell").
 double Plant::load_cell_hysteresis(double force) noexcept {
   const double rho = lc_hyst_density_, fs = lc_full_scale_;
   const double x = std::clamp(force, 0.0, fs);
   if (x != hyst_x_) {
     const int direction = x > hyst_x_ ? 1 : -1;
     if (direction != hyst_direction_) {
+      if (hyst_direction_ != 0) {
+        // Full: forget the innermost closed loop, the smallest (a bounce's decaying tail).
+        if (hyst_depth_ == kHysteresisTurns) hyst_depth_ -= 2;
+        hyst_turns_[hyst_depth_++] = {hyst_x_, hyst_p_};
+      }
       hyst_direction_ = direction;
-      hyst_turn_x_ = hyst_x_;
-      hyst_turn_p_ = hyst_p_;
     }
-    const double d = x - hyst_turn_x_;
-    const double branch = hyst_turn_p_ + static_cast<double>(direction) * 0.5 * rho * d * d;
+    // Passing the turning point before the last closes the minor loop between them.
+    while (hyst_depth_ >= 3 && (direction > 0 ? x >= hyst_turns_[hyst_depth_ - 2].x
+                                              : x <= hyst_turns_[hyst_depth_ - 2].x))
+      hyst_depth_ -= 2;
+    const HysteresisTurn &turn = hyst_turns_[hyst_depth_ - 1];
+    const double d = x - turn.x;
+    const double branch = turn.p + static_cast<double>(direction) * 0.5 * rho * d * d;
+    // The major loop bounds every state (ascending ρx²/2, descending ρ(FS² − (FS − x)²)/2).
     const double lower = 0.5 * rho * x * x;
     const double upper = 0.5 * rho * (fs * fs - (fs - x) * (fs - x));
     hyst_p_ = std::clamp(branch, lower, upper);

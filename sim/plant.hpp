@@ -9,7 +9,8 @@
 //     → sliding table section (mass; Coulomb stick/slip + viscous friction)
 //     → patient tissue (stiffening spring k1·x + k3·x³, scaled by muscle guarding,
 //        in series with a Kelvin–Voigt creep element) → fixed upper body
-//   load cell on the cable: counts = offset + gain·T + drift + noise, quantised, sample counter.
+//   load cell on the cable (or, for calibration, under a dead weight): counts = offset +
+//   gain·(F + k2·F² + k3·F³ + hysteresis) + drift + noise, quantised, sample counter.
 //
 // Equations and the reasons for every default are in docs/simulator.md. step() does no
 // allocation, no virtual call and no exception: a 30-minute session (1.8 M steps) runs in tens
@@ -19,6 +20,8 @@
 #include "sim/random.hpp"
 #include "units/units.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -92,8 +95,8 @@ struct LoadCellParams {
   std::uint32_t steps_per_conversion = 1; // 1 kHz conversion rate
   // Imperfections a calibration must find (zero: an ideal cell). Non-linearity: the bridge
   // reads F + k2·F² + k3·F³. Hysteresis: the largest loading/unloading difference over a
-  // zero → full scale → zero cycle, a lens-shaped loop (uniform Preisach density, memory of the
-  // last reversal); a loop to a fraction u of full scale shows u² of it. docs/calibration.md.
+  // zero → full scale → zero cycle, a lens-shaped loop (uniform Preisach density, with the
+  // memory of its turning points); a loop to a fraction u of full scale shows u² of it.
   double quadratic_per_n = 0.0; // k2, 1/N
   double cubic_per_n2 = 0.0;    // k3, 1/N²
   Force hysteresis{};
@@ -220,8 +223,15 @@ private:
   double lc_noise_factor_ = 1.0;
   bool lc_frozen_ = false, lc_failed_ = false;
   double lc_k2_ = 0.0, lc_k3_ = 0.0, lc_hyst_density_ = 0.0;
-  // Preisach-lite state: the last input, the direction it moved and where it last turned.
-  double hyst_x_ = 0.0, hyst_p_ = 0.0, hyst_turn_x_ = 0.0, hyst_turn_p_ = 0.0;
+  // Hysteresis memory: the last input, its direction, and the turning points not yet wiped
+  // out (alternating minima and maxima; [0] is the virgin origin and never removed).
+  struct HysteresisTurn {
+    double x = 0.0, p = 0.0;
+  };
+  static constexpr std::size_t kHysteresisTurns = 32;
+  std::array<HysteresisTurn, kHysteresisTurns> hyst_turns_{};
+  std::size_t hyst_depth_ = 1;
+  double hyst_x_ = 0.0, hyst_p_ = 0.0;
   int hyst_direction_ = 0;
   bool reference_active_ = false;
   double reference_force_ = 0.0;

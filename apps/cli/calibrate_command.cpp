@@ -1,0 +1,385 @@
+#include "cli/calibrate_command.hpp"
+
+#include "hal/calibration_procedure.hpp"
+#include "hal/calibration_store.hpp"
+#include "hal/calibration_text.hpp"
+#include "profiles/quantity_text.hpp"
+#include "sim/patient_preset.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <iostream>
+#include <optional>
+
+namespace tractus::cli {
+namespace {
+
+constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kFailed = 3;
+constexpr const char *kUnchanged = "nothing was saved; the calibration in force is unchanged";
+
+std::string trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::optional<double> plain_number(std::string_view text) {
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v)) return {};
+  return v;
+}
+
+// A reference load as a technician types it: "200", "200 N", "45 lbf", "20 kgf", or a mass of
+// weights "20 kg", which needs the local gravity (it differs from standard gravity by up to
+// 0.3 % between sites: three times the acceptance limit).
+std::optional<Force> parse_load(const std::string &raw, const std::string &local_gravity,
+                                std::string &error) {
+  const std::string text = trim(raw);
+  if (const auto n = plain_number(text)) return newtons(*n);
+  if (text.size() > 2 && text.ends_with("kg")) {
+    const auto mass = plain_number(trim(text.substr(0, text.size() - 2)));
+    const auto g = plain_number(local_gravity);
+    if (!mass)
+      error = "\"" + text + "\": expected a number before kg";
+    else if (!g || *g < 9.7 || *g > 9.9)
+      error = "\"" + text +
+              "\": loads in kg need --local-gravity (m/s², 9.7 to 9.9, from the "
+              "site's gravity survey), or enter them in N";
+    else
+      return newtons(*mass * *g);
+    return std::nullopt;
+  }
+  const auto force = profiles::parse_force(text);
+  if (!force) error = "\"" + text + "\": " + force.error;
+  return force.value;
+}
+
+hal::StabilityCriteria stability_for(double counts_per_newton) {
+  hal::StabilityCriteria c;
+  c.counts_per_newton = counts_per_newton;
+  return c;
+}
+
+hal::StableReading read_stable(CalibrationTable &table, double counts_per_newton) {
+  return hal::read_stable(
+      table.load_cell(), [&table] { table.wait_one_period(); }, table.period(),
+      stability_for(counts_per_newton));
+}
+
+// The technician's answer to a prompt: the load typed (Enter = the suggestion), or nullopt
+// when the input ended or they typed q.
+std::optional<std::string> ask(std::istream &in, std::ostream &out, const std::string &prompt) {
+  out << prompt << std::flush;
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  line = trim(line);
+  if (line == "q" || line == "quit") return std::nullopt;
+  return line;
+}
+
+} // namespace
+
+SimCalibrationTable::SimCalibrationTable(const sim::PlantConfig &config, std::uint64_t seed,
+                                         sim::InjectionSchedule injections)
+    : sim_(config, seed, std::move(injections)), cell_(config.load_cell), seed_(seed) {}
+
+Force SimCalibrationTable::capacity() const { return cell_.full_scale; }
+double SimCalibrationTable::nominal_counts_per_newton() const { return cell_.gain_counts_per_n; }
+bool SimCalibrationTable::hang_reference_load(Force load) {
+  sim_.hang_reference_load(load);
+  return true;
+}
+std::string SimCalibrationTable::description() const {
+  return "the simulator (seed " + std::to_string(seed_) + ")";
+}
+
+std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &address,
+                                                         std::uint64_t seed,
+                                                         const std::vector<std::string> &inject,
+                                                         std::string &error) {
+  if (address != "sim" && address.rfind("sim:", 0) != 0) {
+    error = "--table " + address + ": Modbus tables are not supported by this build yet (use sim)";
+    return nullptr;
+  }
+  const std::string name = address == "sim" ? "average" : address.substr(4);
+  const sim::PatientPreset *preset = sim::find_patient_preset(name);
+  if (preset == nullptr) {
+    error = "--table " + address + ": unknown simulated patient \"" + name +
+            "\" (known: " + std::string(sim::patient_preset_names()) + ")";
+    return nullptr;
+  }
+  auto parsed = sim::parse_injections(inject);
+  if (!parsed.errors.empty()) {
+    error = "--inject " + parsed.errors.front();
+    return nullptr;
+  }
+  return std::make_unique<SimCalibrationTable>(sim::calm_plant_config(*preset), seed,
+                                               std::move(parsed.schedule));
+}
+
+int calibrate_run(const CalibrateRunOptions &o, CalibrationTable &table, std::int64_t now_unix,
+                  std::istream &in, std::ostream &out, std::ostream &err) {
+  const std::string me = "tractus calibrate run: ";
+  // ---- everything that can be wrong with the input is found before a weight is hung ----
+  std::vector<std::string> problems;
+  if (auto p = hal::serial_problem(o.serial); !p.empty()) problems.push_back(p);
+  if (auto p = hal::technician_problem(o.technician); !p.empty()) problems.push_back(p);
+  hal::CalibrationPlan plan;
+  plan.cycles = o.cycles;
+  plan.capacity = table.capacity();
+  std::string error;
+  if (const auto span = parse_load(o.min_span, o.local_gravity, error))
+    plan.min_span = *span;
+  else
+    problems.push_back("--min-span " + error);
+  const std::size_t unreadable_before = problems.size();
+  for (std::size_t start = 0; start <= o.loads.size();) {
+    const std::size_t comma = std::min(o.loads.find(',', start), o.loads.size());
+    if (const auto load = parse_load(o.loads.substr(start, comma - start), o.local_gravity, error))
+      plan.loads.push_back(*load);
+    else
+      problems.push_back("--loads " + error);
+    start = comma + 1;
+  }
+  if (problems.size() == unreadable_before) // the plan is judged only when every load was read
+    for (auto &p : hal::check_plan(plan))
+      problems.push_back(std::move(p));
+  if (o.valid_months < 1 || o.valid_months > 12)
+    problems.push_back("--valid-months must be 1 to 12 (a calibration is good for a year at most)");
+  // Asking the table for hands also takes the simulated cell off the cable, with nothing hung.
+  const bool hands = o.interactive || table.hang_reference_load(Force{});
+  if (!hands)
+    problems.push_back("a scripted calibration needs the simulator's hands; on a real table use "
+                       "--interactive and hang the weights yourself");
+  if (!problems.empty()) {
+    for (const auto &p : problems)
+      err << me << p << "\n";
+    return kBadInput;
+  }
+
+  hal::CalibrationProcedure procedure(plan, table.nominal_counts_per_newton());
+  out << "Calibrating load cell " << o.serial << " on " << table.description() << ", capacity "
+      << hal::newtons_text(plan.capacity.si()) << ".\nPlan: " << hal::loads_text(plan.loads)
+      << ", up then down, " << plan.cycles << " cycles (" << procedure.step_count()
+      << " readings). Each reading waits until the load cell is steady.\n";
+  while (!procedure.done()) {
+    const hal::PlannedStep step = procedure.next();
+    const std::string where = "step " + std::to_string(procedure.step_number()) + "/" +
+                              std::to_string(procedure.step_count()) + " (cycle " +
+                              std::to_string(step.cycle) + ", " + hal::to_string(step.direction) +
+                              ")";
+    table.hang_reference_load(step.load); // the simulator's hands; a real table: the technician
+    Force entered = step.load;
+    if (o.interactive) {
+      const auto answer =
+          ask(in, out,
+              where + ": place " + hal::newtons_text(step.load.si()) +
+                  ", then type the load on the cell [" + hal::newtons_text(step.load.si()) + "]: ");
+      if (!answer) {
+        err << me << "calibration abandoned at " << where << "; " << kUnchanged << "\n";
+        return kBadInput;
+      }
+      if (!answer->empty()) {
+        const auto typed = parse_load(*answer, o.local_gravity, error);
+        if (!typed) {
+          err << me << "refused: " << error << "\n";
+          continue;
+        }
+        entered = *typed;
+      }
+    }
+    std::string refusal = procedure.check_entered_load(entered);
+    if (refusal.empty())
+      refusal = procedure.add_reading(read_stable(table, table.nominal_counts_per_newton()));
+    if (!refusal.empty()) {
+      err << me << refusal << "\n";
+      if (!o.interactive) {
+        err << me << kUnchanged << "\n";
+        return kBadInput;
+      }
+      continue; // the technician puts it right and takes the step again
+    }
+    const hal::CalibrationPoint &p = procedure.points().back();
+    out << where << ": " << hal::newtons_text(p.load.si()) << " -> " << hal::fixed_text(p.counts, 1)
+        << " counts (spread " << hal::fixed_text(p.sigma_counts, 1) << " counts)\n";
+  }
+  table.remove_reference_load();
+
+  hal::CalibrationRecord record =
+      hal::make_record(o.serial, o.technician, table.description(), now_unix, plan.capacity,
+                       procedure.points(), {}, o.valid_months);
+  hal::CalibrationStore store(o.store);
+  try {
+    if (!record.accepted()) {
+      const auto kept = store.archive_rejected(record);
+      out << hal::record_summary(record);
+      err << me << "calibration failed acceptance (kept as " << kept.string() << "); "
+          << "the calibration in force is unchanged\n";
+      return kFailed;
+    }
+    const auto kept = store.install(record);
+    out << hal::record_summary(record);
+    out << "Installed " << store.current_path().string() << " (history: " << kept.string()
+        << "). It is in force until " << hal::utc_date(record.expires_unix) << ".\n";
+  } catch (const std::exception &e) {
+    err << me << e.what() << "; the calibration in force is unchanged\n";
+    return kInternal;
+  }
+  return kOk;
+}
+
+int calibrate_verify(const CalibrateVerifyOptions &o, CalibrationTable &table,
+                     std::int64_t now_unix, std::istream &in, std::ostream &out,
+                     std::ostream &err) {
+  const std::string me = "tractus calibrate verify: ";
+  hal::CalibrationStore store(o.store);
+  const hal::RecordRead current = store.current(now_unix);
+  if (!current) {
+    err << me << current.error << "\n";
+    return kBadInput;
+  }
+  const hal::CalibrationRecord &record = *current.record;
+  std::string error;
+  const auto load = parse_load(o.load, o.local_gravity, error);
+  if (!load) {
+    err << me << "--load " << error << "\n";
+    return kBadInput;
+  }
+  if (auto p = hal::verification_load_problem(record, *load); !p.empty()) {
+    err << me << p << "\n";
+    return kBadInput;
+  }
+  if (auto p = hal::technician_problem(o.technician); !p.empty()) {
+    err << me << p << "\n";
+    return kBadInput;
+  }
+  const bool hung = table.hang_reference_load(*load);
+  if (!hung && !o.interactive) {
+    err << me << "on a real table use --interactive and hang the weight yourself\n";
+    return kBadInput;
+  }
+  if (o.interactive &&
+      !ask(in, out,
+           "Hang " + hal::newtons_text(load->si()) + " on the load cell, then press Enter: ")) {
+    err << me << "verification abandoned; nothing was logged\n";
+    return kBadInput;
+  }
+  const hal::StableReading reading = read_stable(table, 1.0 / std::abs(record.fit.c1));
+  table.remove_reference_load();
+  if (!reading.stable) {
+    err << me << "refused: unstable reading at " << hal::newtons_text(load->si()) << ": "
+        << reading.why << "; nothing was logged\n";
+    return kBadInput;
+  }
+  const hal::Verification v = hal::verify_at_load(record, *load, reading, o.technician, now_unix);
+  try {
+    store.append_verification(v);
+  } catch (const std::exception &e) {
+    err << me << e.what() << "\n";
+    return kInternal;
+  }
+  out << "Verification of calibration " << record.id << ": " << hal::verification_text(v) << "\n";
+  if (!v.passed) {
+    err << me << "the calibration is out of force until a verification passes; check the "
+        << "weight and the load path, then verify again or recalibrate\n";
+    return kFailed;
+  }
+  return kOk;
+}
+
+int calibrate_show(const std::string &store_dir, std::int64_t now_unix, std::ostream &out,
+                   std::ostream &err) {
+  hal::CalibrationStore store(store_dir);
+  // Show the record even when it is not in force (expired, failed): the details say why.
+  if (const hal::RecordRead read = hal::read_record_file(store.current_path()))
+    out << hal::record_summary(*read.record);
+  const auto in_force = [&] {
+    std::string why;
+    auto calibration = hal::calibration_in_force(store_dir, now_unix, why);
+    return std::make_pair(calibration.has_value(), why);
+  }();
+  if (const hal::RecordRead current = store.current(now_unix)) {
+    const auto latest = store.latest_verification(current.record->checksum);
+    if (latest.verification)
+      out << "  last verification " << hal::utc_timestamp(latest.verification->time_unix) << " by "
+          << latest.verification->technician << ": " << hal::verification_text(*latest.verification)
+          << "\n";
+    else
+      out << "  not verified yet\n";
+    for (const auto &w : latest.warnings)
+      out << "  warning: " << w << "\n";
+  }
+  out << "  history: " << store.history().size() << " record(s) in " << store.history_dir().string()
+      << "\n";
+  if (!in_force.first) {
+    err << "tractus calibrate show: NOT IN FORCE: " << in_force.second << "\n";
+    return kBadInput;
+  }
+  out << "In force.\n";
+  return kOk;
+}
+
+// ---- CLI11 wiring ----
+
+CalibrateCommandLine::CalibrateCommandLine(CLI::App &app) {
+  calibrate_ =
+      app.add_subcommand("calibrate", "Calibrate, verify or show the load-cell calibration");
+  calibrate_->require_subcommand(1);
+  auto table_options = [](CLI::App *cmd, std::string &table, std::string &store,
+                          std::uint64_t &seed, std::vector<std::string> &inject) {
+    cmd->add_option("--table", table, "sim (default) or the table's address")
+        ->capture_default_str();
+    cmd->add_option("--store", store, "Calibration store directory")->capture_default_str();
+    cmd->add_option("--seed", seed, "Simulator seed")->capture_default_str();
+    cmd->add_option("--inject", inject, "Simulated event KIND@TIME (repeatable)");
+  };
+  CalibrateRunOptions &r = run_options_;
+  run_ = calibrate_->add_subcommand("run", "Calibrate the load cell against reference loads");
+  table_options(run_, r.table, r.store, r.seed, r.inject);
+  run_->add_option("--serial", r.serial, "Load-cell serial number (from its label)")->required();
+  run_->add_option("--technician", r.technician, "Who calibrates (name or staff id)")->required();
+  run_->add_option("--loads", r.loads, "Reference loads, ascending from 0")->capture_default_str();
+  run_->add_option("--cycles", r.cycles, "Up-and-down cycles (>= 2)")->capture_default_str();
+  run_->add_option("--min-span", r.min_span, "Lowest acceptable top load")->capture_default_str();
+  run_->add_option("--valid-months", r.valid_months, "Months until expiry")->capture_default_str();
+  run_->add_option("--local-gravity", r.local_gravity, "m/s^2, for loads given in kg");
+  run_->add_flag("--interactive", r.interactive, "Prompt for each load (real tables)");
+  CalibrateVerifyOptions &v = verify_options_;
+  verify_ = calibrate_->add_subcommand("verify", "Daily check at one known load");
+  table_options(verify_, v.table, v.store, v.seed, v.inject);
+  verify_->add_option("--load", v.load, "Reference load")->capture_default_str();
+  verify_->add_option("--technician", v.technician, "Who verifies")->capture_default_str();
+  verify_->add_option("--local-gravity", v.local_gravity, "m/s^2, for a load given in kg");
+  verify_->add_flag("--interactive", v.interactive, "Prompt before reading (real tables)");
+  show_ = calibrate_->add_subcommand("show", "Show the calibration in force");
+  show_->add_option("--store", show_store_, "Calibration store directory")->capture_default_str();
+}
+
+bool CalibrateCommandLine::invoked() const { return calibrate_->parsed(); }
+
+int CalibrateCommandLine::run(std::istream &in, std::ostream &out, std::ostream &err) {
+  const std::int64_t now = std::time(nullptr);
+  if (*show_) return calibrate_show(show_store_, now, out, err);
+  const bool verify = verify_->parsed();
+  const std::string &address = verify ? verify_options_.table : run_options_.table;
+  std::string error;
+  auto table = open_calibration_table(address, verify ? verify_options_.seed : run_options_.seed,
+                                      verify ? verify_options_.inject : run_options_.inject, error);
+  if (!table) {
+    err << "tractus calibrate: " << error << "\n";
+    return kBadInput;
+  }
+  if (verify) return calibrate_verify(verify_options_, *table, now, in, out, err);
+  return calibrate_run(run_options_, *table, now, in, out, err);
+}
+
+std::unique_ptr<CalibrateCommandLine> add_calibrate_command(CLI::App &app) {
+  return std::make_unique<CalibrateCommandLine>(app);
+}
+
+} // namespace tractus::cli

@@ -1,0 +1,134 @@
+// `tractus calibrate run | verify | show`: the technician's load-cell workflow
+// (docs/calibration.md).
+//
+//   tractus calibrate run --serial LC-1234 --technician "A. Tech" [--loads 0,200,...,1000]
+//                         [--cycles 2] [--interactive] [--table sim] [--store calibration]
+//   tractus calibrate verify [--load 500N] [--technician T] [--interactive] [--table sim]
+//   tractus calibrate show [--store calibration]
+//
+// The work is in hal (calibration_procedure, calibration_fit, calibration_store); this file
+// talks to the technician and to the table. Scripted runs need hands to hang the weights, which
+// only the simulator has; on a real table the technician hangs them (--interactive).
+//
+// Exit codes (DESIGN §8): 0 calibration accepted and installed / verification passed / record
+// in force; 2 bad input or a refused step — nothing was changed; 3 measured but failed
+// acceptance (kept in history as rejected) or the verification failed (logged, and the
+// calibration is out of force until a verification passes); 1 internal error.
+#pragma once
+
+#include "hal/hal.hpp"
+#include "sim/injection.hpp"
+#include "sim/plant.hpp"
+#include "sim/sim_table.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace tractus::cli {
+
+// The calibration's view of a table: its load cell read at the loop period, and, on the
+// simulator only, hands that hang the reference weights. A Modbus table implements this with
+// the hal/modbus load cell, a sleep for wait_one_period() and no hands.
+class CalibrationTable {
+public:
+  virtual ~CalibrationTable() = default;
+  virtual hal::LoadCell &load_cell() = 0;
+  virtual void wait_one_period() = 0; // the simulator advances virtual time; hardware sleeps
+  [[nodiscard]] virtual Duration period() const = 0;
+  [[nodiscard]] virtual Force capacity() const = 0; // the cell's rated capacity
+  // Counts per newton from the transmitter's data: only to judge stability and the first load.
+  [[nodiscard]] virtual double nominal_counts_per_newton() const = 0;
+  // Hangs `load` on the cell and returns true (simulator); false where a person must do it.
+  virtual bool hang_reference_load(Force load) = 0;
+  virtual void remove_reference_load() = 0;
+  [[nodiscard]] virtual std::string description() const = 0;
+};
+
+class SimCalibrationTable final : public CalibrationTable {
+public:
+  SimCalibrationTable(const sim::PlantConfig &config, std::uint64_t seed,
+                      sim::InjectionSchedule injections = {});
+  hal::LoadCell &load_cell() override { return sim_.load_cell(); }
+  void wait_one_period() override { sim_.advance(period()); }
+  [[nodiscard]] Duration period() const override { return milliseconds(1); }
+  [[nodiscard]] Force capacity() const override;
+  [[nodiscard]] double nominal_counts_per_newton() const override;
+  bool hang_reference_load(Force load) override;
+  void remove_reference_load() override { sim_.remove_reference_load(); }
+  [[nodiscard]] std::string description() const override;
+  sim::SimTable &sim() { return sim_; }
+
+private:
+  sim::SimTable sim_;
+  sim::LoadCellParams cell_;
+  std::uint64_t seed_;
+};
+
+// The table named by --table: "sim" (or "sim:PRESET") today; Modbus addresses plug in here.
+// Null and `error` set when the address is not usable.
+std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &address,
+                                                         std::uint64_t seed,
+                                                         const std::vector<std::string> &inject,
+                                                         std::string &error);
+
+struct CalibrateRunOptions {
+  std::string table = "sim";
+  std::string store = "calibration";
+  std::string serial;
+  std::string technician;
+  std::string loads = "0,200,400,600,800,1000"; // ascending; the way down is derived
+  int cycles = 2;
+  std::string min_span = "890N"; // the lumbar hard cap; 222N on a cervical-only table
+  int valid_months = 12;
+  bool interactive = false;
+  std::string local_gravity; // m/s², required for loads typed in kg
+  std::uint64_t seed = 1;
+  std::vector<std::string> inject; // simulator events, e.g. loadcell-noise@0s
+};
+
+struct CalibrateVerifyOptions {
+  std::string table = "sim";
+  std::string store = "calibration";
+  std::string technician = "unnamed";
+  std::string load = "500N"; // the daily function test load (Eltrac 471)
+  bool interactive = false;
+  std::string local_gravity;
+  std::uint64_t seed = 1;
+  std::vector<std::string> inject;
+};
+
+// The commands, with the clock and the streams passed in so tests can drive them.
+int calibrate_run(const CalibrateRunOptions &options, CalibrationTable &table,
+                  std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err);
+int calibrate_verify(const CalibrateVerifyOptions &options, CalibrationTable &table,
+                     std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err);
+int calibrate_show(const std::string &store, std::int64_t now_unix, std::ostream &out,
+                   std::ostream &err);
+
+// CLI11 wiring. In main: `auto calibrate = cli::add_calibrate_command(app);` before parsing,
+// and `if (calibrate->invoked()) return calibrate->run(std::cin, std::cout, std::cerr);` after.
+class CalibrateCommandLine {
+public:
+  explicit CalibrateCommandLine(CLI::App &app);
+  [[nodiscard]] bool invoked() const;
+  int run(std::istream &in, std::ostream &out, std::ostream &err);
+
+private:
+  CLI::App *calibrate_ = nullptr;
+  CLI::App *run_ = nullptr;
+  CLI::App *verify_ = nullptr;
+  CLI::App *show_ = nullptr;
+  CalibrateRunOptions run_options_;
+  CalibrateVerifyOptions verify_options_;
+  std::string show_store_ = "calibration";
+};
+std::unique_ptr<CalibrateCommandLine> add_calibrate_command(CLI::App &app);
+
+} // namespace tractus::cli

@@ -1,0 +1,75 @@
+// Where calibration records live, and which one is in force.
+//
+//   calibration/                    (the store directory, `--store`, default "calibration")
+//     current.json                  the record in force
+//     history/<created>-<serial>.json            every record ever installed, current included
+//     history/<created>-<serial>-rejected.json   measured but failed acceptance
+//     history/<time>-superseded-<sha>.json        a current.json not yet in history when replaced
+//     verifications.jsonl           daily verifications, one checksummed JSON line each
+//
+// Nothing is ever overwritten except current.json, and that only by an atomic replacement
+// (temporary file in the same directory, fsync, rename, fsync of the directory), after the
+// new record is safely in history: a power cut at any moment leaves either the old or the new
+// record in force, and every record still on disk. Refused or failed calibrations never touch
+// current.json.
+//
+// In force = current.json present, intact (checksum), the right format, accepted, in date, and
+// its latest daily verification (if any) passed. Runs at start-up and in the CLI, never in the
+// control cycle: it reads files, allocates and may throw on I/O errors where noted.
+#pragma once
+
+#include "hal/calibration.hpp"
+#include "hal/calibration_record.hpp"
+#include "hal/calibration_verification.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tractus::hal {
+
+class CalibrationStore {
+public:
+  explicit CalibrationStore(std::filesystem::path dir);
+
+  [[nodiscard]] const std::filesystem::path &dir() const { return dir_; }
+  [[nodiscard]] std::filesystem::path current_path() const { return dir_ / "current.json"; }
+  [[nodiscard]] std::filesystem::path history_dir() const { return dir_ / "history"; }
+  [[nodiscard]] std::filesystem::path verification_log_path() const {
+    return dir_ / "verifications.jsonl";
+  }
+
+  // The current record if it is present, intact, accepted and in date at now_unix; otherwise
+  // why not, naming the file. (Its daily verification is checked by calibration_in_force.)
+  [[nodiscard]] RecordRead current(std::int64_t now_unix) const;
+
+  // Makes an accepted record the one in force; returns its history file. Throws
+  // std::runtime_error on an I/O failure, in which case the previous record stays in force.
+  std::filesystem::path install(CalibrationRecord &record);
+  // Keeps a record that failed acceptance in history, marked rejected; current.json untouched.
+  std::filesystem::path archive_rejected(CalibrationRecord &record);
+  // Files in history/, oldest first.
+  [[nodiscard]] std::vector<std::filesystem::path> history() const;
+
+  // Appends one line to the verification log and syncs it. Throws std::runtime_error on I/O.
+  void append_verification(const Verification &v);
+
+  struct LatestVerification {
+    std::optional<Verification> verification; // none yet when empty and error is empty
+    std::string error; // a damaged line naming this record: it cannot be trusted either way
+    std::vector<std::string> warnings; // unreadable lines that name no record
+  };
+  [[nodiscard]] LatestVerification latest_verification(const std::string &record_checksum) const;
+
+private:
+  std::filesystem::path dir_;
+};
+
+// The calibration the controller may use now, or nullopt and `why` (one sentence naming the
+// file): what SessionSetup::calibration and calibration_valid are set from on a real table.
+std::optional<Calibration> calibration_in_force(const std::filesystem::path &store_dir,
+                                                std::int64_t now_unix, std::string &why);
+
+} // namespace tractus::hal

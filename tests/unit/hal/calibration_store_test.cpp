@@ -1,0 +1,209 @@
+// The calibration store: what is in force, history that is never lost, and the daily
+// verification log (hal/calibration_store.hpp, hal/calibration_verification.hpp).
+#include "calibration_test_points.hpp"
+#include "hal/calibration_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tractus::hal {
+namespace {
+
+using test::kJan2026;
+using test::TempDir;
+
+CalibrationRecord record_made_at(std::int64_t now, double offset = 8000.0) {
+  test::SyntheticCell cell;
+  cell.offset = offset;
+  cell.jitter_n = 0.02;
+  return make_record("LC-1234", "A. Tech", "the simulator (seed 1)", now, newtons(2000),
+                     cell.readings(test::standard_plan()));
+}
+
+std::string bytes_of(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_bytes(const std::filesystem::path &p, const std::string &bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+StableReading stable_at(double counts) {
+  StableReading r;
+  r.stable = true;
+  r.mean_counts = counts;
+  r.samples = 500;
+  return r;
+}
+
+TEST(CalibrationStore, InstallMakesTheRecordCurrentAndKeepsItInHistory) {
+  TempDir dir("cal-store-install");
+  CalibrationStore store(dir.path() / "calibration");
+  CalibrationRecord record = record_made_at(kJan2026);
+  const auto kept = store.install(record);
+  EXPECT_EQ(kept.filename(), "20260101T000000Z-LC-1234.json");
+  EXPECT_EQ(bytes_of(kept), bytes_of(store.current_path()));
+  const RecordRead current = store.current(kJan2026 + 3600);
+  ASSERT_TRUE(current) << current.error;
+  EXPECT_EQ(current.record->id, record.id);
+}
+
+TEST(CalibrationStore, ReplacingKeepsEveryEarlierRecordAndLeavesNoTemporaryFiles) {
+  TempDir dir("cal-store-replace");
+  CalibrationStore store(dir.path());
+  CalibrationRecord first = record_made_at(kJan2026);
+  CalibrationRecord second = record_made_at(kJan2026 + 86400, 8100.0);
+  const std::string first_bytes = bytes_of(store.install(first));
+  store.install(second);
+  const auto history = store.history();
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(bytes_of(history[0]), first_bytes);
+  EXPECT_EQ(store.current(kJan2026 + 2 * 86400).record->id, second.id);
+  for (const auto &entry : std::filesystem::recursive_directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+}
+
+TEST(CalibrationStore, ACurrentFileNotInHistoryIsArchivedBeforeItIsReplaced) {
+  TempDir dir("cal-store-superseded");
+  CalibrationStore store(dir.path());
+  write_bytes(store.current_path(), "{ damaged by hand");
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const auto history = store.history();
+  ASSERT_EQ(history.size(), 2U);
+  const auto superseded = std::find_if(history.begin(), history.end(), [](const auto &p) {
+    return p.filename().string().find("-superseded-") != std::string::npos;
+  });
+  ASSERT_NE(superseded, history.end());
+  EXPECT_EQ(bytes_of(*superseded), "{ damaged by hand");
+}
+
+TEST(CalibrationStore, ARejectedRecordIsKeptWithoutTouchingCurrent) {
+  TempDir dir("cal-store-rejected");
+  CalibrationStore store(dir.path());
+  CalibrationRecord good = record_made_at(kJan2026);
+  store.install(good);
+  const std::string before = bytes_of(store.current_path());
+  CalibrationRecord bad = record_made_at(kJan2026 + 60);
+  bad.fit.failures.push_back("hysteresis 0.2 % of FS is above the limit of 0.1 %");
+  EXPECT_THROW(store.install(bad), std::invalid_argument);
+  const auto kept = store.archive_rejected(bad);
+  EXPECT_EQ(kept.filename(), "20260101T000100Z-LC-1234-rejected.json");
+  EXPECT_EQ(bytes_of(store.current_path()), before);
+}
+
+TEST(CalibrationStore, NoRecordSaysTheCellWasNotCalibratedHere) {
+  TempDir dir("cal-store-empty");
+  std::string why;
+  EXPECT_FALSE(calibration_in_force(dir.path() / "calibration", kJan2026, why));
+  EXPECT_EQ(why, (dir.path() / "calibration" / "current.json").string() +
+                     ": no calibration record: the load cell has not been calibrated here "
+                     "(tractus calibrate run)");
+}
+
+TEST(CalibrationStore, TamperedTruncatedOrExpiredCurrentIsNotInForce) {
+  TempDir dir("cal-store-refused");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const std::string good = bytes_of(store.current_path());
+  const std::string name = store.current_path().string();
+  std::string why;
+  ASSERT_TRUE(calibration_in_force(dir.path(), kJan2026 + 60, why)) << why;
+
+  std::string tampered = good;
+  tampered.replace(tampered.find("\"technician\": \"A. Tech\""), 23, "\"technician\": \"B. Tech\"");
+  write_bytes(store.current_path(), tampered);
+  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 60, why));
+  EXPECT_EQ(why.rfind(name + ": checksum mismatch", 0), 0U) << why;
+
+  write_bytes(store.current_path(), good.substr(0, good.size() / 2));
+  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 60, why));
+  EXPECT_NE(why.find("(the file ends early: truncated)"), std::string::npos) << why;
+
+  write_bytes(store.current_path(), good);
+  EXPECT_FALSE(calibration_in_force(dir.path(), record.expires_unix + 1, why));
+  EXPECT_EQ(why, name + ": calibration LC-1234-20260101T000000Z expired on 2027-01-01; the load "
+                        "cell must be recalibrated (tractus calibrate run)");
+}
+
+TEST(CalibrationStore, CalibrationInForceIsTheRecordsCalibration) {
+  TempDir dir("cal-store-in-force");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  std::string why = "stale";
+  const auto calibration = calibration_in_force(dir.path(), kJan2026 + 60, why);
+  ASSERT_TRUE(calibration);
+  EXPECT_EQ(why, "");
+  EXPECT_EQ(calibration->id, record.id);
+  EXPECT_EQ(calibration->c1, record.fit.c1);
+  EXPECT_EQ(calibration->full_scale, newtons(2000));
+}
+
+TEST(CalibrationVerification, ToleranceIsHalfAPercentOfTheLoadButAtLeastTwoNewtons) {
+  const VerificationTolerance t;
+  EXPECT_NEAR(t.at(newtons(500)).si(), 2.5, 1e-12);
+  EXPECT_NEAR(t.at(newtons(890)).si(), 4.45, 1e-12);
+  EXPECT_NEAR(t.at(newtons(100)).si(), 2.0, 1e-12);
+}
+
+TEST(CalibrationVerification, FailedVerificationTakesTheCalibrationOutOfForceUntilOnePasses) {
+  TempDir dir("cal-verify");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const std::string current_before = bytes_of(store.current_path());
+  const Verification failed =
+      verify_at_load(record, newtons(500), stable_at(8000 + 100 * 503.1), "A. Tech", kJan2026 + 60);
+  EXPECT_FALSE(failed.passed);
+  EXPECT_EQ(verification_text(failed),
+            "FAILED: 503.1 N measured at 500 N (error +3.1 N, allowed ±2.5 N)");
+  store.append_verification(failed);
+  std::string why;
+  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 120, why));
+  EXPECT_EQ(why, store.verification_log_path().string() +
+                     ": the verification of calibration LC-1234-20260101T000000Z on 2026-01-01 "
+                     "failed (FAILED: 503.1 N measured at 500 N (error +3.1 N, allowed ±2.5 N)); "
+                     "verify again or recalibrate");
+  const Verification passed = verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4),
+                                             "A. Tech", kJan2026 + 180);
+  EXPECT_TRUE(passed.passed);
+  store.append_verification(passed);
+  EXPECT_TRUE(calibration_in_force(dir.path(), kJan2026 + 240, why)) << why;
+  EXPECT_EQ(bytes_of(store.current_path()), current_before); // the record is never rewritten
+}
+
+TEST(CalibrationVerification, AnEditedVerificationLineIsDetectedAndBlocks) {
+  TempDir dir("cal-verify-edited");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 504.0),
+                                           "A. Tech", kJan2026 + 60));
+  std::string log = bytes_of(store.verification_log_path());
+  log.replace(log.find("\"passed\":false"), 14, "\"passed\":true");
+  write_bytes(store.verification_log_path(), log);
+  std::string why;
+  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 120, why));
+  EXPECT_EQ(why, store.verification_log_path().string() +
+                     " line 1 is damaged (checksum mismatch: the line was changed after it was "
+                     "written); verify again (tractus calibrate verify)");
+}
+
+TEST(CalibrationVerification, LoadMustBeWithinTheCalibratedSpan) {
+  const CalibrationRecord record = record_made_at(kJan2026);
+  EXPECT_EQ(verification_load_problem(record, newtons(500)), "");
+  EXPECT_EQ(verification_load_problem(record, newtons(1200)),
+            "refused: the verification load 1200 N must be above 0 N and within the calibrated "
+            "span (1000 N)");
+}
+
+} // namespace
+} // namespace tractus::hal
