@@ -1,6 +1,7 @@
 #include "controller/journal.hpp"
 #include "controller/crc32.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,20 @@ namespace {
 constexpr std::string_view kCrcKey = ",\"crc32\":\"";
 // The sealed suffix is ,"crc32":"xxxxxxxx"} : the key, 8 hex digits, a quote and the brace.
 constexpr std::size_t kSuffixLength = kCrcKey.size() + 8 + 2;
+
+// `value` with at most `decimals` places and no trailing zeros ("2.501", "0.0", "-12.5").
+std::array<char, 32> decimal(double value, int decimals) {
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.*f", decimals, journal_number(value, decimals));
+  std::size_t n = std::strlen(text.data());
+  if (std::memchr(text.data(), '.', n) != nullptr) {
+    while (n > 0 && text[n - 1] == '0')
+      text[--n] = '\0';
+    if (n > 0 && text[n - 1] == '.') text[n++] = '0'; // keep "1.0" a number with a point
+  }
+  if (std::strcmp(text.data(), "-0.0") == 0) std::strcpy(text.data(), "0.0");
+  return text;
+}
 
 } // namespace
 
@@ -109,12 +124,16 @@ void Journal::drain() {
   while (queue_.pop(r)) {
     nlohmann::ordered_json j;
     if (r.kind == JournalRecord::Kind::Sample) {
-      j["type"] = "sample";
-      j["t"] = journal_number(r.t, 4);
-      j["setpoint"] = journal_number(r.setpoint, 2);
-      j["force"] = journal_number(r.measured, 2);
-      j["command"] = journal_number(r.command, 6);
-      j["state"] = to_string(r.state);
+      // Samples are nearly every line: formatted directly, same text as the JSON library's.
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    R"({"type":"sample","t":%s,"setpoint":%s,"force":%s,"command":%s,)"
+                    R"("state":"%s","protocol_time":%s})",
+                    decimal(r.t, 4).data(), decimal(r.setpoint, 2).data(),
+                    decimal(r.measured, 2).data(), decimal(r.command, 6).data(), to_string(r.state),
+                    decimal(r.protocol_time, 3).data());
+      write_line(line);
+      continue;
     } else {
       j["type"] = "event";
       j["t"] = journal_number(r.t, 4);
