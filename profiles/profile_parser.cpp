@@ -267,6 +267,10 @@ Result<Profile> parse_profile(std::string_view json_text, std::string_view file,
   } catch (const Json::parse_error &error) {
     problems.add("/", syntax_error_message(error.what()));
     return {std::nullopt, problems.sorted()};
+  } catch (const Json::out_of_range &) {
+    // The reader stops at a number no double can hold (found by fuzzing: 99e999599).
+    problems.add("/", "a number is too large to read (numbers must fit a double)");
+    return {std::nullopt, problems.sorted()};
   }
   if (!root.is_object()) {
     problems.add("/",
