@@ -84,6 +84,13 @@ bool ForceLoopParams::valid() const noexcept {
   return ok;
 }
 
+ForceLoopParams force_loop_params_for(Duration period) {
+  ForceLoopParams p;
+  // docs/force-loop.md, "Default tuning": the margins at 100 Hz ask for 10 rad/s.
+  if (period > milliseconds(2)) p.bandwidth_rad_per_s = 10.0;
+  return p;
+}
+
 PidGains force_loop_gains(const ForceLoopParams &params, Stiffness k) noexcept {
   PidGains g;
   g.kp = params.bandwidth_rad_per_s / k.si(); // (m/s)/N: dF/dt = k·kp·e crosses over at ωc
@@ -162,7 +169,8 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
   }
   const double force = force_filter_.update(measured.si(), dt);
   const Speed feedforward = setpoint_rate / estimator_.estimate();
-  return Speed(pid_.update(setpoint.si(), force, dt, (feedforward + relief(setpoint, force)).si()));
+  return Speed(
+      pid_.update(setpoint.si(), force, dt, (feedforward + relief(setpoint, force, dt)).si()));
 }
 
 // Extra payout, proportional to how far the force is above the setpoint beyond a small band.
@@ -171,13 +179,18 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
 // 1.6 F/s, which a 10 rad/s loop alone lets through as a 5-15 % overshoot (docs/force-loop.md).
 // The term is zero inside the band and continuous at its edge, so it never kicks; below the
 // setpoint it does nothing (tension is only ever added at the linear loop's pace).
-Speed ForceLoop::relief(Force setpoint, double filtered_force) const noexcept {
+// Its loop gain per cycle, relief_gain · ωc · dt, is capped at kMaxReliefStep: at 1 kHz the
+// configured gain applies (8 · 15 · 0.001 = 0.12), at 100 Hz (Modbus RTU) it is cut to 1.5 · ωc,
+// because 8 · ωc sampled every 10 ms oscillated at the sampling rate and tripped 302.
+Speed ForceLoop::relief(Force setpoint, double filtered_force, Duration dt) const noexcept {
   if (params_.relief_gain <= 0.0) return Speed{};
+  constexpr double kMaxReliefStep = 0.15;
+  const double multiple =
+      std::min(params_.relief_gain, kMaxReliefStep / (params_.bandwidth_rad_per_s * dt.si()));
   const double band = std::max(params_.relief_band * setpoint.si(), params_.relief_band_min.si());
   const double excess = filtered_force - setpoint.si() - band;
   if (excess <= 0.0) return Speed{};
-  const double gain =
-      params_.relief_gain * params_.bandwidth_rad_per_s / estimator_.estimate().si();
+  const double gain = multiple * params_.bandwidth_rad_per_s / estimator_.estimate().si();
   return Speed(-gain * excess);
 }
 

@@ -122,13 +122,16 @@ public:
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
 
 private:
-  [[nodiscard]] Speed relief(Force setpoint, double filtered_force) const noexcept;
+  [[nodiscard]] Speed relief(Force setpoint, double filtered_force, Duration dt) const noexcept;
 
   ForceLoopParams params_;
   StiffnessEstimator estimator_;
   LowPass force_filter_;
   Pid pid_;
 };
+
+// The defaults for a loop running at `period`: 15 rad/s at 1 kHz, 10 rad/s at 100 Hz.
+[[nodiscard]] ForceLoopParams force_loop_params_for(Duration period);
 
 // The PID gains the loop uses at stiffness k (exposed for tests and docs).
 [[nodiscard]] PidGains force_loop_gains(const ForceLoopParams &params, Stiffness k) noexcept;
