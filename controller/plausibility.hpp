@@ -21,11 +21,12 @@ namespace tractus::controller {
 
 struct PlausibilityLimits {
   Stiffness max_stiffness = newtons_per_metre(80'000); // stiffest patient + harness
-  Stiffness min_stiffness = newtons_per_metre(3'000);  // softest, once taut
+  Stiffness min_stiffness = newtons_per_metre(2'000);  // softest, once taut (cervical at
+                                                       // low force is 3.8 kN/m with friction)
   Duration drop_window = milliseconds(100);
   Force drop_margin = newtons(30);        // a drop must exceed this …
   double drop_fraction = 0.25;            // … and this share of the force to count
-  Length travel_window = millimetres(15); // drawn in this far, the force must have risen
+  Length travel_window = millimetres(20); // drawn in this far, the force must have risen
   Duration travel_max_time = seconds(10); // a longer window is creep, not a slip
   Duration rate_window = milliseconds(50);
   ForceRate max_rise_rate = newtons_per_second(250); // 5x the 50 N/s treatment limit

@@ -22,8 +22,19 @@ const char *to_string(EventKind k) {
   return "unknown";
 }
 
+namespace {
+// A slow loop sees the sample counter move only once per cycle: the stale window must outlast
+// the failed transactions the communication monitor counts, so a lost link reads as 308 and a
+// frozen transmitter as 303 (20 ms at 1 kHz, 40 ms at 100 Hz).
+MonitorLimits scaled_to_period(MonitorLimits m, Duration period) {
+  m.stale_after = max(m.stale_after, period * (m.comm_fault_cycles + 1));
+  return m;
+}
+} // namespace
+
 Session::Session(const SessionSetup &setup)
-    : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop) {
+    : setup_(setup), monitors_(scaled_to_period(setup.monitors, setup.period)),
+      force_loop_(setup.force_loop) {
   if (setup_.trajectory != nullptr)
     monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
   state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
@@ -127,9 +138,9 @@ Speed Session::control(Force target, ForceRate rate_limit, Force measured,
 FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
   if (const FaultCode f = monitors_.check(r, measured); f != FaultCode::None) return f;
   const auto &t = setup_.timings;
-  // A cycle this late means the loop stalled: the drive's watchdog may be about to act, and
-  // nothing measured in between was seen. The drive is disabled rather than trusting it.
-  if (dt_ > setup_.period * t.stall_periods) return FaultCode::LoopOverrun;
+  // A cycle this late means the loop stalled: nothing measured in between was seen, and the
+  // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted.
+  if (dt_ > t.stall_after) return FaultCode::LoopOverrun;
   if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};
@@ -276,7 +287,14 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
       // Stop category 1: down to the minimum cord tension at the emergency rate, hold it, and
       // disable the drive a fixed time after the release reached it. The cable is never reeled
       // in during a stop, whatever the loop would like.
-      speed = min(control(release_target_, t.emergency_release_rate, measured, r), Speed{});
+      speed = control(release_target_, t.emergency_release_rate, measured, r);
+      if (speed > Speed{}) {
+        // The clamp sits outside the PID, so tell it: restart it from standing still. Without
+        // this its integrator wound up against the clamp and held the force a few newtons above
+        // the target until the drive was disabled (found by the fault campaign).
+        force_loop_.reset(Speed{});
+        speed = Speed{};
+      }
       if (!release_reached_ && setpoint_.value() <= release_target_) {
         release_reached_ = true;
         released_at_ = now_;

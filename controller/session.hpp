@@ -31,7 +31,9 @@ struct SupervisorTimings {
   Duration pretension_timeout = seconds(10);        // 200 mm of cable at 20 mm/s: harness not on
   Duration drive_enable_timeout = milliseconds(200);
   Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
-  double stall_periods = 10;             // a cycle this many periods late is a stalled loop
+  // A cycle this long after the last is a stalled loop: half the drive's 100 ms watchdog, and
+  // well above what a loaded, non-real-time Linux does to a 1 kHz loop (worst seen: 12 ms).
+  Duration stall_after = milliseconds(50);
   Duration session_overrun_allowance = minutes(2); // active time beyond plan + pretension
   Duration max_pause = minutes(10);                // tension held with the protocol clock stopped
 };
