@@ -8,6 +8,10 @@ packages=(
   cmake g++ pkg-config make
   libmodbus-dev libboost-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # independent Modbus peers and serial pseudo-terminals for the integration tests
+  mbpoll python3-pymodbus socat
+  # libFuzzer (clang) for the fuzz targets
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "cli/run_command.hpp"
 #include "cli/scripted_operator.hpp"
 #include "cli/session_text.hpp"
+#include "cli/table_connection.hpp"
 
 #include "controller/journal.hpp"
 #include "controller/loop_runner.hpp"
@@ -10,8 +11,10 @@
 #include "profiles/quantity_text.hpp"
 #include "sim/sim_table.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -121,12 +124,23 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   const auto sim_address = parse_sim_address(o.table, err);
+  // Any other address is a Modbus table (cli/table_connection.hpp); for now only tractus-sim.
+  std::unique_ptr<TableConnection> modbus;
   if (!sim_address) {
-    err << "tractus run: --table " << o.table
-        << ": Modbus tables are not supported by this build yet (use sim or sim:PRESET)\n";
+    if (!o.inject.empty()) {
+      err << "tractus run: --inject acts on the in-process simulator; on a Modbus table give it "
+             "to tractus-sim (tractus-sim --inject KIND@TIME)\n";
+      return kExitBadInput;
+    }
+    TableOpen opened = open_table_connection(o.table);
+    if (!opened.connection) {
+      err << "tractus run: --table " << o.table << ": " << opened.error << "\n";
+      return kExitBadInput;
+    }
+    modbus = std::move(opened.connection);
+  } else if (sim_address->preset == nullptr) {
     return kExitBadInput;
   }
-  if (sim_address->preset == nullptr) return kExitBadInput;
   auto schedule = sim::parse_injections(o.inject);
   if (!schedule.errors.empty()) {
     for (const auto &e : schedule.errors)
@@ -137,7 +151,8 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   // ---- the simulated table: its patient tests the hand switch when asked ----
   auto press_test = sim::parse_injection("patient-switch@500ms");
   schedule.schedule.add(*press_test.injection);
-  sim::SimTable sim(*sim_address->preset, o.seed, std::move(schedule.schedule));
+  sim::SimTable sim(sim_address ? *sim_address->preset : sim::kAveragePatient, o.seed,
+                    std::move(schedule.schedule));
   if (const std::string e = sim.drive().configure_watchdog(milliseconds(100)); !e.empty()) {
     err << "tractus run: the drive's communication watchdog cannot be enabled: " << e << "\n";
     return kExitBadInput;
@@ -145,7 +160,9 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
 
   controller::SessionSetup setup;
   setup.trajectory = &*trajectory.value;
-  setup.calibration = sim.factory_calibration();
+  setup.calibration = modbus ? *modbus->factory_calibration : sim.factory_calibration();
+  if (modbus) setup.period = modbus->period;
+  setup.force_loop = controller::force_loop_params_for(setup.period);
   setup.calibration_valid = true;
   setup.screening_confirmed = true; // the simulated patient counts as screened (DESIGN §8)
   setup.hard_cap = profiles::hard_cap(limits, profile.value->region);
@@ -156,11 +173,14 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
       utc_stamp("%Y%m%dT%H%M%SZ") + "-" + profile.value->id + "-" + random_hex(4);
   nlohmann::ordered_json header =
       journal_header(*profile.value, *trajectory.value, patient_id, *mass.value, setup.calibration);
-  header["table"] = {{"address", o.table},
-                     {"simulated", true},
-                     {"preset", sim_address->preset->name},
-                     {"seed", o.seed},
-                     {"injections", o.inject}};
+  if (modbus)
+    header["table"] = modbus->journal_table;
+  else
+    header["table"] = {{"address", o.table},
+                       {"simulated", true},
+                       {"preset", sim_address->preset->name},
+                       {"seed", o.seed},
+                       {"injections", o.inject}};
   header["screening"] = {{"source", "simulator"},
                          {"confirmed", true},
                          {"note", "the simulated patient counts as screened"}};
@@ -176,14 +196,21 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
 
   auto advance = [&sim](Duration dt) { sim.advance(dt); };
   std::unique_ptr<controller::Clock> clock;
-  if (o.realtime)
+  if (modbus)
+    clock = std::make_unique<controller::MonotonicClock>();
+  else if (o.realtime)
     clock = std::make_unique<controller::PacedClock>(advance);
   else
     clock = std::make_unique<controller::VirtualClock>(advance);
 
   controller::SessionStats stats;
   controller::LoopOptions loop;
-  controller::LoopRunner runner(sim.table(), session, *clock, stats, loop);
+  if (modbus) {
+    loop.period = modbus->period;
+    loop.sample_every = std::max(1, static_cast<int>(std::lround(0.1 / loop.period.si())));
+  }
+  controller::LoopRunner runner(modbus ? modbus->table() : sim.table(), session, *clock, stats,
+                                loop);
   ScriptedOperator op(seconds(60));
   op.attach(&runner);
   runner.set_operator(&op);
@@ -194,7 +221,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   controller::LoopReport report;
   std::string scheduling = "virtual clock";
   std::thread loop_thread([&] {
-    if (o.realtime) scheduling = controller::enable_realtime(80);
+    if (o.realtime || modbus) scheduling = controller::enable_realtime(80);
     report = runner.run();
   });
   watch(runner, trajectory.value->total_duration(), out);

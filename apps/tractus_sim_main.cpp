@@ -1,0 +1,161 @@
+// tractus-sim: the simulated table as a Modbus server (DESIGN §6, §8), for `tractus run --table
+// modbus-tcp://…` or `modbus-rtu://…`, independent Modbus tools, and the integration tests.
+// Parses arguments and wires the plant, the register map and a transport together; the work is
+// in sim/server.
+#include "controller/realtime.hpp"
+#include "sim/injection.hpp"
+#include "sim/patient_preset.hpp"
+#include "sim/server/transports.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop = true; }
+
+constexpr int kExitOk = 0, kExitBadInput = 2, kExitInternal = 1;
+
+// "HOST:PORT" or "[V6]:PORT"; port 0 asks the system for a free one.
+bool split_listen(const std::string &text, std::string &host, std::uint16_t &port,
+                  std::string &error) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    error = "--listen " + text + ": expected HOST:PORT, e.g. 127.0.0.1:1502";
+    return false;
+  }
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const std::string p = text.substr(colon + 1);
+  char *end = nullptr;
+  const unsigned long v = std::strtoul(p.c_str(), &end, 10);
+  if (p.empty() || *end != '\0' || v > 65535) {
+    error = "--listen " + text + ": port \"" + p + "\" is not 0 to 65535";
+    return false;
+  }
+  port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+// Written whole or not at all, so a test polling for the file never reads half a number.
+void write_port_file(const std::string &file, std::uint16_t port) {
+  const std::string tmp = file + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+int run(int argc, char **argv) {
+  using namespace tractus;
+  CLI::App app{"tractus-sim — the simulated traction table as a Modbus server"};
+  app.set_version_flag("--version", TRACTUS_VERSION);
+  std::string listen = "127.0.0.1:1502";
+  std::string rtu;
+  int baud = 115200;
+  std::string parity = "E";
+  std::string patient = "average";
+  std::uint64_t seed = 1;
+  std::vector<std::string> inject;
+  std::string port_file;
+  bool realtime = false;
+  bool calm = false;
+  auto *listen_opt = app.add_option("--listen", listen,
+                                    "Serve Modbus TCP on HOST:PORT (port 0: "
+                                    "any free port)")
+                         ->capture_default_str();
+  app.add_option("--rtu", rtu, "Serve Modbus RTU on this serial device or pseudo-terminal")
+      ->excludes(listen_opt);
+  app.add_option("--baud", baud, "RTU baud rate")->capture_default_str();
+  app.add_option("--parity", parity, "RTU parity: N, E or O")->capture_default_str();
+  app.add_option("--patient", patient,
+                 "Simulated patient: " + std::string(sim::patient_preset_names()))
+      ->capture_default_str();
+  app.add_option("--seed", seed, "Seed of noise and muscle guarding")->capture_default_str();
+  app.add_option("--inject", inject,
+                 "Event KIND@TIME, counted from the controller's start-up (its first watchdog "
+                 "configuration), e.g. patient-switch@60s (repeatable)");
+  app.add_option("--port-file", port_file, "Write the bound TCP port to this file");
+  app.add_flag("--realtime", realtime, "Run the server at SCHED_FIFO when permitted");
+  app.add_flag("--calm", calm, "No random muscle guarding");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+
+  const sim::PatientPreset *preset = sim::find_patient_preset(patient);
+  if (preset == nullptr) {
+    std::cerr << "tractus-sim: --patient " << patient
+              << ": unknown (known: " << sim::patient_preset_names() << ")\n";
+    return kExitBadInput;
+  }
+  const auto parsed = sim::parse_injections(inject);
+  for (const auto &e : parsed.errors)
+    std::cerr << "tractus-sim: --inject " << e << "\n";
+  if (!parsed.errors.empty()) return kExitBadInput;
+  const std::vector<sim::Injection> injections(parsed.schedule.events().begin(),
+                                               parsed.schedule.events().end());
+  if (parity.size() != 1 || std::string("NEO").find(parity[0]) == std::string::npos) {
+    std::cerr << "tractus-sim: --parity " << parity << ": must be N, E or O\n";
+    return kExitBadInput;
+  }
+
+  sim::server::TableRegisters table(
+      calm ? sim::calm_plant_config(*preset) : sim::plant_config(*preset), seed, injections);
+  std::unique_ptr<sim::server::Transport> transport;
+  try {
+    if (!rtu.empty()) {
+      transport = std::make_unique<sim::server::RtuTransport>(
+          table, sim::server::SerialSettings{rtu, baud, parity[0], 8, 1});
+    } else {
+      std::string host, error;
+      std::uint16_t port = 0;
+      if (!split_listen(listen, host, port, error)) {
+        std::cerr << "tractus-sim: " << error << "\n";
+        return kExitBadInput;
+      }
+      auto tcp = std::make_unique<sim::server::TcpTransport>(table, host, port);
+      if (!port_file.empty()) write_port_file(port_file, tcp->port());
+      transport = std::move(tcp);
+    }
+  } catch (const std::exception &e) {
+    std::cerr << "tractus-sim: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  // Above the controller's 80: the simulator stands in for hardware, which a busy controller host
+  // cannot slow down.
+  const std::string scheduling = realtime ? controller::enable_realtime(90) : "normal priority";
+  std::cout << "tractus-sim: " << preset->name << " patient (seed " << seed << ") on "
+            << transport->address() << " [" << scheduling << "]" << std::endl;
+  const std::uint64_t served = sim::server::run_server(table, *transport, g_stop);
+  std::cerr << "tractus-sim: stopped after " << served << " requests, "
+            << table.sim().elapsed().si() << " s simulated\n";
+  return kExitOk;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception &e) {
+    std::cerr << "tractus-sim: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}

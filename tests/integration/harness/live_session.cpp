@@ -1,0 +1,127 @@
+#include "harness/live_session.hpp"
+
+#include "harness/process.hpp"
+#include "profiles/compile.hpp"
+#include "profiles/library.hpp"
+#include "profiles/limits.hpp"
+
+namespace tractus::integration {
+
+using controller::EventKind;
+using controller::State;
+
+// Starts the session once the patient has tested the hand switch, as `tractus run` does.
+class LiveSession::Operator final : public controller::OperatorSource {
+public:
+  controller::OperatorInput poll(Duration, const controller::CycleOutput &last) noexcept override {
+    controller::OperatorInput op;
+    for (std::uint8_t i = 0; i < last.event_count; ++i)
+      if (last.events[i].kind == EventKind::PressTestPassed) passed_ = true;
+    if (passed_ && !started_ && last.state == State::Ready) {
+      op.start = true;
+      started_ = true;
+    }
+    return op;
+  }
+
+private:
+  bool passed_ = false, started_ = false;
+};
+
+LiveSession::LiveSession(const LiveOptions &o) {
+  auto opened = hal::modbus::ModbusTable::open(o.address);
+  if (!opened.table) {
+    error_ = opened.error;
+    return;
+  }
+  table_ = std::move(opened.table);
+  const auto calibration = o.calibration ? o.calibration : table_->simulator_calibration();
+  if (!calibration) {
+    error_ = "no calibration for this table";
+    return;
+  }
+  if (std::string e = table_->drive().configure_watchdog(milliseconds(100)); !e.empty()) {
+    error_ = e;
+    return;
+  }
+  const profiles::Limits limits;
+  auto profile = profiles::find_profile((Tools::data_dir() / o.profile).string(),
+                                        profiles::default_library_dir(), limits);
+  if (!profile.ok()) {
+    error_ = "bad test profile " + o.profile;
+    return;
+  }
+  auto trajectory =
+      profiles::compile(*profile.value, profiles::Patient{"it", kilograms(o.weight_kg)}, limits);
+  if (!trajectory.ok()) {
+    error_ = "test profile " + o.profile + " does not compile";
+    return;
+  }
+  trajectory_ = std::make_unique<profiles::Trajectory>(*trajectory.value);
+  controller::SessionSetup setup;
+  setup.trajectory = trajectory_.get();
+  setup.calibration = *calibration;
+  setup.calibration_valid = true;
+  setup.screening_confirmed = true;
+  setup.hard_cap = profiles::hard_cap(limits, profile.value->region);
+  setup.monitors.full_scale = calibration->full_scale;
+  setup.period = o.period;
+  session_ = std::make_unique<controller::Session>(setup);
+  clock_ = std::make_unique<controller::MonotonicClock>();
+  stats_ = std::make_unique<controller::SessionStats>();
+  controller::LoopOptions loop;
+  loop.period = o.period;
+  loop.linger = o.linger;
+  runner_ =
+      std::make_unique<controller::LoopRunner>(table_->table(), *session_, *clock_, *stats_, loop);
+  operator_ = std::make_unique<Operator>();
+  runner_->set_operator(operator_.get());
+  runner_->set_observer([this](const controller::CycleOutput &out) {
+    state_.store(out.state);
+    if (out.state == State::Fault && fault_.load() == controller::FaultCode::None) {
+      fault_at_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+      fault_.store(out.fault);
+    }
+  });
+}
+
+LiveSession::~LiveSession() {
+  if (thread_.joinable()) {
+    runner_->request_stop();
+    thread_.join();
+  }
+}
+
+void LiveSession::start() {
+  thread_ = std::thread([this] {
+    report_ = runner_->run();
+    done_ = true;
+  });
+}
+
+bool LiveSession::wait_for_state(State s, std::chrono::milliseconds timeout) const {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (state_.load() != s) {
+    if (done_.load() || std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+bool LiveSession::join(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done_.load()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  thread_.join();
+  return true;
+}
+
+std::optional<std::chrono::steady_clock::time_point> LiveSession::fault_at() const {
+  const std::int64_t ns = fault_at_ns_.load();
+  if (ns == 0) return std::nullopt;
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ns));
+}
+
+} // namespace tractus::integration
