@@ -1,0 +1,747 @@
+#include "campaign.hpp"
+
+#include "controller/journal.hpp"
+#include "controller/journal_reader.hpp"
+#include "controller/loop_runner.hpp"
+#include "profiles/compile.hpp"
+#include "profiles/library.hpp"
+#include "sim/injection.hpp"
+#include "sim/random.hpp"
+#include "sim/sim_table.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace tractus::campaign {
+
+namespace {
+
+using controller::FaultCode;
+using controller::journal_number;
+using controller::State;
+
+// As `tractus run --table sim` (apps/cli/run_command.cpp): the patient tests the hand switch at
+// 500 ms, the drive's watchdog is armed at 100 ms.
+constexpr std::string_view kPressTest = "patient-switch@500ms";
+constexpr Duration kWatchdog = milliseconds(100);
+// The loop keeps cycling this long after Fault or Complete, so c (3 s) is always observable.
+constexpr Duration kLinger = seconds(5);
+// The operator asks to start again this long after a fault, stop or end, then every period.
+constexpr Micros kRestartFirst = 100'000;
+constexpr Micros kRestartEvery = 500'000;
+// A planned event in Pretension lands this far after entering it at most: taking up the
+// slack lasts 0.5–2 s on the stock patients, then the 1 s settle.
+constexpr double kPretensionWindowS = 1.4;
+// A planned pause lasts this long (s): the level settles at half the setpoint in a few seconds.
+constexpr double kPauseMinS = 2.0;
+constexpr double kPauseMaxS = 20.0;
+
+// Plausible body masses for each simulated patient (the profile decides the force in %bw).
+struct MassRange {
+  std::string_view preset;
+  double lo_kg, hi_kg;
+};
+constexpr MassRange kMassRanges[] = {
+    {"light", 45, 65}, {"average", 65, 110}, {"heavy", 110, 185}, {"cervical", 50, 120}};
+
+sim::Region sim_region(profiles::Region r) {
+  return r == profiles::Region::Cervical ? sim::Region::Cervical : sim::Region::Lumbar;
+}
+
+std::vector<const sim::PatientPreset *> presets_for(profiles::Region region) {
+  std::vector<const sim::PatientPreset *> out;
+  for (const sim::PatientPreset &p : sim::patient_presets())
+    if (p.region == sim_region(region)) out.push_back(&p);
+  return out;
+}
+
+bool compiles(const profiles::Profile &profile, Mass mass) {
+  return profiles::compile(profile, profiles::Patient{"campaign", mass}).ok();
+}
+
+std::vector<std::string> campaign_kinds(const CampaignOptions &o) {
+  std::vector<std::string> kinds;
+  for (const sim::InjectionKind &k : sim::injection_kinds())
+    kinds.emplace_back(k.name);
+  kinds.emplace_back(kOperatorStop);
+  if (o.kinds.empty()) return kinds;
+  for (const std::string &k : o.kinds)
+    if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
+      throw std::invalid_argument("unknown fault kind \"" + k + "\"");
+  return o.kinds;
+}
+
+std::uint64_t session_seed(std::uint64_t campaign_seed, std::uint64_t index) {
+  sim::Random r(campaign_seed, index + 1);
+  return r.next();
+}
+
+// The scripted operator: starts once the patient has tested the switch; stops when told to
+// (operator-stop); never acknowledges; after a fault, a stop or the end asks to start again.
+class CampaignOperator final : public controller::OperatorSource {
+public:
+  explicit CampaignOperator(const SessionPlan &plan) : plan_(plan) {}
+
+  controller::OperatorInput poll(Duration now,
+                                 const controller::CycleOutput &last) noexcept override {
+    controller::OperatorInput op;
+    const Micros t = sim::to_micros(now);
+    for (std::uint8_t i = 0; i < last.event_count; ++i)
+      if (last.events[i].kind == controller::EventKind::PressTestPassed) tested_ = true;
+    if (tested_ && !started_ && last.state == State::Ready) op.start = started_ = true;
+    if (plan_.target == Target::Paused) {
+      if (!pause_sent_ && last.state == State::Treating &&
+          sim::to_micros(last.protocol_time) >= sim::to_micros(plan_.pause_at))
+        op.pause = pause_sent_ = true;
+      if (last.state == State::Paused && paused_at_ < 0) paused_at_ = t;
+      if (paused_at_ >= 0 && !resume_sent_ && last.state == State::Paused &&
+          t - paused_at_ >= sim::to_micros(plan_.pause_for))
+        op.resume = resume_sent_ = true;
+    }
+    if (stop_at >= 0 && !stop_sent_ && t >= stop_at) op.stop = stop_sent_ = true;
+    const bool ended = last.state == State::Fault || last.state == State::Complete ||
+                       last.outcome == controller::Outcome::PatientStop ||
+                       last.outcome == controller::Outcome::OperatorStop;
+    if (ended && ended_at_ < 0) {
+      ended_at_ = t;
+      next_start_ = t + kRestartFirst;
+    }
+    if (ended_at_ >= 0 && t >= next_start_) {
+      op.start = true; // must be refused or ignored (d)
+      ++restart_requests;
+      next_start_ = t + kRestartEvery;
+    }
+    return op;
+  }
+
+  Micros stop_at = -1;
+  std::uint64_t restart_requests = 0;
+
+private:
+  const SessionPlan &plan_;
+  bool tested_ = false;
+  bool started_ = false;
+  bool stop_sent_ = false;
+  bool pause_sent_ = false;
+  bool resume_sent_ = false;
+  Micros paused_at_ = -1;
+  Micros ended_at_ = -1;
+  Micros next_start_ = 0;
+};
+
+nlohmann::ordered_json journal_header(const SessionPlan &plan, const profiles::Profile &profile,
+                                      const hal::Calibration &cal) {
+  nlohmann::ordered_json h;
+  h["software_version"] = "tractus-campaign";
+  h["profile"] = nlohmann::ordered_json::parse(profiles::to_json_text(profile));
+  h["patient"] = {{"id", "campaign-" + std::to_string(plan.index)},
+                  {"body_mass_kg", journal_number(plan.body_mass.si(), 1)}};
+  h["calibration"] = {{"id", cal.id}, {"source", cal.source}};
+  h["table"] = {{"address", "sim:" + std::string(plan.preset->name)},
+                {"simulated", true},
+                {"preset", plan.preset->name},
+                {"seed", plan.seed}};
+  h["screening"] = {{"source", "simulator"}, {"confirmed", true}};
+  h["campaign"] = {{"index", plan.index},
+                   {"fault", plan.kind.empty() ? "none" : plan.kind},
+                   {"target", to_string(plan.target)},
+                   {"at_s", journal_number(plan.at.si(), 3)}};
+  if (plan.target == Target::Paused) {
+    h["campaign"]["pause_at_s"] = journal_number(plan.pause_at.si(), 3);
+    h["campaign"]["pause_for_s"] = journal_number(plan.pause_for.si(), 3);
+  }
+  return h;
+}
+
+std::string describe_plan(const SessionPlan &p) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s (%.0f min), %s %.1f kg, seed %llu", p.profile.c_str(),
+                p.duration.si() / 60.0, std::string(p.preset->name).c_str(), p.body_mass.si(),
+                static_cast<unsigned long long>(p.seed));
+  return buf;
+}
+
+std::string micros_or_dash(const std::optional<Micros> &us) {
+  return us ? format_micros(*us) : "-";
+}
+
+} // namespace
+
+std::string_view to_string(Target t) {
+  switch (t) {
+  case Target::Pretension: return "pretension";
+  case Target::Ramp: return "ramp";
+  case Target::Hold: return "hold";
+  case Target::Rest: return "rest";
+  case Target::Release: return "release";
+  case Target::Paused: return "paused";
+  }
+  return "?";
+}
+
+bool SessionReport::flagged() const {
+  return !error.empty() || !verdict.violations.empty() ||
+         verdict.detection == Detection::PendingMiss || verdict.plant_excess.has_value();
+}
+
+std::uint64_t CampaignResult::total_violations() const {
+  std::uint64_t n = 0;
+  for (std::uint64_t v : violations)
+    n += v;
+  return n;
+}
+
+std::vector<CampaignProfile> campaign_profiles(Duration session_length) {
+  const profiles::Library library = profiles::load_library();
+  if (!library.problems.empty())
+    throw std::runtime_error("stock library: " + profiles::to_string(library.problems.front()));
+  std::vector<CampaignProfile> out;
+  for (const profiles::LibraryEntry &e : library.entries) {
+    CampaignProfile cp{e.profile, e.profile.duration};
+    const auto presets = presets_for(e.profile.region);
+    auto fits = [&](const profiles::Profile &p) {
+      for (const sim::PatientPreset *preset : presets)
+        if (!compiles(p, preset->body_mass)) return false;
+      return true;
+    };
+    if (!fits(cp.profile))
+      throw std::runtime_error("stock profile " + e.profile.id +
+                               " does not compile for its presets");
+    if (session_length.si() > 0) {
+      // The shortest whole-minute duration from session_length up that still compiles (a
+      // protocol with many progressive steps needs its cycles).
+      for (double m = session_length.si() / 60.0; m < cp.stock_duration.si() / 60.0; m += 1.0) {
+        profiles::Profile shorter = cp.profile;
+        shorter.duration = minutes(m);
+        if (fits(shorter)) {
+          cp.profile = shorter;
+          break;
+        }
+      }
+    }
+    out.push_back(std::move(cp));
+  }
+  if (out.empty()) throw std::runtime_error("the stock library is empty");
+  return out;
+}
+
+SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
+                         const CampaignOptions &options, std::uint64_t index) {
+  // One stream per session: the plan of session i never depends on the others.
+  sim::Random r(options.seed, 0x5AFE'0000'0000ULL + index);
+  auto pick = [&r](std::size_t n) {
+    return static_cast<std::size_t>(r.uniform() * static_cast<double>(n)) % n;
+  };
+  SessionPlan p;
+  p.index = index;
+  p.campaign_seed = options.seed;
+  p.seed = session_seed(options.seed, index);
+
+  const CampaignProfile &cp = profiles[pick(profiles.size())];
+  p.profile = cp.profile.id;
+  p.duration = cp.profile.duration;
+  const auto presets = presets_for(cp.profile.region);
+  p.preset = presets[pick(presets.size())];
+  p.body_mass = p.preset->body_mass;
+  if (r.uniform() < 0.5) {
+    for (const MassRange &m : kMassRanges) {
+      if (m.preset != p.preset->name) continue;
+      const Mass drawn = kilograms(std::round(r.uniform(m.lo_kg, m.hi_kg) * 10.0) / 10.0);
+      if (compiles(cp.profile, drawn)) p.body_mass = drawn;
+    }
+  }
+
+  const std::vector<std::string> kinds = campaign_kinds(options);
+  if (r.uniform() >= options.no_fault_share) p.kind = kinds[pick(kinds.size())];
+
+  // Where: pretension, or uniformly in time over the segments of a phase the protocol has.
+  const auto trajectory = profiles::compile(cp.profile, {"campaign", p.body_mass});
+  std::vector<Target> targets{Target::Pretension};
+  const std::pair<profiles::Phase, Target> phases[] = {{profiles::Phase::Ramp, Target::Ramp},
+                                                       {profiles::Phase::Hold, Target::Hold},
+                                                       {profiles::Phase::Rest, Target::Rest},
+                                                       {profiles::Phase::Release, Target::Release}};
+  for (const auto &[phase, target] : phases)
+    for (const profiles::Segment &s : trajectory.value->segments())
+      if (s.phase == phase && s.length.si() > 0) {
+        targets.push_back(target);
+        break;
+      }
+  targets.push_back(Target::Paused);
+  p.target = targets[pick(targets.size())];
+  if (p.target == Target::Paused) {
+    // Paused anywhere in the treatment before its final release.
+    Duration end{};
+    for (const profiles::Segment &s : trajectory.value->segments())
+      if (s.phase != profiles::Phase::Release) end = max(end, s.end());
+    p.pause_at = seconds(std::round(r.uniform(0.0, end.si()) * 1e3) / 1e3);
+    p.pause_for = seconds(std::round(r.uniform(kPauseMinS, kPauseMaxS) * 1e3) / 1e3);
+    p.at = seconds(std::round(r.uniform(0.1, p.pause_for.si() - 0.1) * 1e3) / 1e3);
+  } else if (p.target == Target::Pretension) {
+    p.at = seconds(std::round(r.uniform(0.0, kPretensionWindowS) * 1e3) / 1e3);
+  } else {
+    profiles::Phase want = profiles::Phase::Hold;
+    for (const auto &[phase, target] : phases)
+      if (target == p.target) want = phase;
+    double total = 0;
+    for (const profiles::Segment &s : trajectory.value->segments())
+      if (s.phase == want) total += s.length.si();
+    double u = r.uniform(0.0, total);
+    for (const profiles::Segment &s : trajectory.value->segments()) {
+      if (s.phase != want) continue;
+      if (u <= s.length.si()) {
+        p.at = seconds(std::round((s.start.si() + u) * 1e3) / 1e3);
+        break;
+      }
+      u -= s.length.si();
+    }
+  }
+  return p;
+}
+
+SessionReport run_session(const SessionPlan &plan, const profiles::Profile &profile,
+                          const std::filesystem::path &journal_dir, bool keep_journal) {
+  SessionReport report;
+  report.plan = plan;
+  const auto trajectory = profiles::compile(profile, {"campaign", plan.body_mass});
+  if (!trajectory.ok()) {
+    report.error = "does not compile: " + profiles::to_string(trajectory.problems.front());
+    return report;
+  }
+  const KindRule *rule = plan.kind.empty() ? nullptr : find_kind_rule(plan.kind);
+  const sim::InjectionKind *injection = plan.kind.empty() || plan.kind == kOperatorStop
+                                            ? nullptr
+                                            : sim::find_injection_kind(plan.kind);
+  if (!plan.kind.empty() && rule == nullptr) {
+    report.error = "no detection rule for fault kind \"" + plan.kind +
+                   "\" (add it to kind_rules() in tests/campaign/invariants.cpp)";
+    return report;
+  }
+
+  sim::InjectionSchedule schedule;
+  schedule.add(*sim::parse_injection(kPressTest).injection);
+  sim::SimTable sim(sim::plant_config(*plan.preset), plan.seed, std::move(schedule));
+  if (const std::string e = sim.drive().configure_watchdog(kWatchdog); !e.empty()) {
+    report.error = "watchdog: " + e;
+    return report;
+  }
+
+  controller::SessionSetup setup;
+  setup.trajectory = &*trajectory.value;
+  setup.calibration = sim.factory_calibration();
+  setup.calibration_valid = true;
+  setup.screening_confirmed = true;
+  setup.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, profile.region);
+  setup.monitors.full_scale = setup.calibration.full_scale;
+  controller::Session session(setup);
+
+  SessionLimits limits;
+  limits.peak_setpoint = trajectory.value->peak_force();
+  limits.ceiling = min(trajectory.value->forces().ceiling, setup.hard_cap);
+  limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
+  limits.min_cord_tension = setup.timings.min_cord_tension;
+  limits.period = sim::to_micros(setup.period);
+  SessionChecker checker(limits, rule);
+
+  controller::SessionStats stats;
+  controller::LoopOptions loop;
+  loop.linger = kLinger;
+  loop.give_up_after = trajectory.value->total_duration() + minutes(5);
+  controller::VirtualClock clock([&sim](Duration dt) { sim.advance(dt); });
+  controller::LoopRunner runner(sim.table(), session, clock, stats, loop);
+  CampaignOperator op(plan);
+  runner.set_operator(&op);
+
+  const std::string id =
+      "campaign-" + std::to_string(plan.campaign_seed) + "-" + std::to_string(plan.index);
+  const std::filesystem::path file = journal_dir / (id + ".jsonl");
+  std::filesystem::remove(file); // this campaign's own name: a replay overwrites it
+  std::optional<controller::Journal> journal;
+  journal.emplace(journal_dir, id, journal_header(plan, profile, setup.calibration));
+  runner.set_journal(&*journal);
+
+  bool triggered = plan.kind.empty();
+  Micros pretension_since = -1;
+  Micros paused_since = -1;
+  const Micros target_us = sim::to_micros(plan.at);
+  runner.set_observer([&](const controller::CycleOutput &out) {
+    const Micros t = sim::to_micros(sim.elapsed());
+    if (!triggered && controller::is_active(out.state) &&
+        out.outcome == controller::Outcome::None) {
+      bool due = false;
+      if (plan.target == Target::Pretension) {
+        if (out.state == State::Pretension && pretension_since < 0) pretension_since = t;
+        // Pretension over before the planned moment: the event lands at its end.
+        due = pretension_since >= 0 &&
+              (t - pretension_since >= target_us || out.state != State::Pretension);
+      } else if (plan.target == Target::Paused) {
+        if (out.state == State::Paused && paused_since < 0) paused_since = t;
+        due = paused_since >= 0 && (t - paused_since >= target_us || out.state != State::Paused);
+      } else {
+        due = (out.state == State::Treating || out.state == State::Releasing) &&
+              sim::to_micros(out.protocol_time) >= target_us;
+      }
+      if (due) {
+        triggered = true;
+        const Micros at = t + kMicrosPerMs; // the next cycle is the first to see it
+        if (injection != nullptr)
+          sim.inject(sim::Injection{injection, at});
+        else
+          op.stop_at = at;
+        checker.injected(at);
+      }
+    }
+    Observation o;
+    o.t = t;
+    o.true_force = sim.true_force();
+    o.torque = sim.drive_enabled();
+    o.state = out.state;
+    o.outcome = out.outcome;
+    o.phase = out.phase;
+    o.command = out.command;
+    o.events = std::span<const controller::Event>(out.events.data(), out.event_count);
+    checker.observe(o);
+  });
+
+  const controller::LoopReport loop_report = runner.run();
+  checker.end_of_trace();
+  journal->finish({{"outcome", controller::to_string(loop_report.last.outcome)},
+                   {"fault", controller::number(loop_report.last.fault)},
+                   {"cycles", loop_report.cycles}});
+  journal.reset();
+  checker.check_journal(controller::read_journal(file));
+
+  report.verdict = checker.verdict();
+  report.restart_requests = op.restart_requests;
+  if (keep_journal || report.flagged())
+    report.journal = file;
+  else
+    std::filesystem::remove(file);
+  return report;
+}
+
+CampaignResult run_campaign(const CampaignOptions &options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<CampaignProfile> profiles = campaign_profiles(options.session_length);
+  (void)campaign_kinds(options); // refuses unknown kinds before anything runs
+
+  CampaignResult result;
+  result.seed = options.seed;
+  result.jobs = std::max(1, options.jobs);
+  result.session_length = options.session_length;
+  result.kinds = options.kinds;
+  for (const CampaignProfile &cp : profiles)
+    result.durations.emplace_back(cp.profile.id, cp.profile.duration);
+
+  bool own_dir = false;
+  if (options.journal_dir) {
+    result.journal_dir = *options.journal_dir;
+  } else {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "tractus-campaign-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("cannot create a temporary journal directory");
+    result.journal_dir = pattern;
+    own_dir = true;
+  }
+  std::filesystem::create_directories(result.journal_dir);
+
+  std::vector<std::uint64_t> indices;
+  if (options.only)
+    indices.push_back(*options.only);
+  else
+    for (std::uint64_t i = 0; i < options.sessions; ++i)
+      indices.push_back(i);
+  std::vector<SessionReport> reports(indices.size());
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> done{0};
+  std::mutex progress_mutex;
+  auto worker = [&] {
+    for (std::size_t k = next++; k < indices.size(); k = next++) {
+      reports[k].plan.index = indices[k];
+      try {
+        const SessionPlan plan = plan_session(profiles, options, indices[k]);
+        reports[k].plan = plan;
+        const profiles::Profile *profile = nullptr;
+        for (const CampaignProfile &cp : profiles)
+          if (cp.profile.id == plan.profile) profile = &cp.profile;
+        reports[k] = run_session(plan, *profile, result.journal_dir, options.keep_journals);
+      } catch (const std::exception &e) {
+        reports[k].error = e.what();
+      }
+      const std::uint64_t n = ++done;
+      if (options.progress) {
+        const std::lock_guard lock(progress_mutex);
+        options.progress(n, indices.size());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const std::size_t jobs = std::min<std::size_t>(static_cast<std::size_t>(result.jobs),
+                                                 std::max<std::size_t>(1, indices.size()));
+  for (std::size_t j = 0; j < jobs; ++j)
+    threads.emplace_back(worker);
+  for (std::thread &t : threads)
+    t.join();
+
+  // ---- the table ----
+  for (const KindRule &rule : kind_rules()) {
+    KindRow row;
+    row.kind = std::string(rule.kind);
+    row.rule = &rule;
+    result.rows.push_back(row);
+  }
+  KindRow none;
+  none.kind = "none";
+  result.rows.push_back(none);
+  auto row_of = [&result](const std::string &kind) -> KindRow & {
+    for (KindRow &r : result.rows)
+      if (r.kind == (kind.empty() ? "none" : kind)) return r;
+    KindRow other;
+    other.kind = kind;
+    result.rows.push_back(other);
+    return result.rows.back();
+  };
+
+  for (const SessionReport &s : reports) {
+    ++result.sessions;
+    const SessionVerdict &v = s.verdict;
+    KindRow &row = row_of(s.plan.kind);
+    ++row.runs;
+    if (!s.error.empty()) {
+      ++result.errors;
+      result.flagged.push_back(s);
+      continue;
+    }
+    result.simulated_seconds += static_cast<double>(v.cycles) * 1e-3;
+    result.restart_requests += s.restart_requests;
+    if (v.injected) {
+      ++row.injected;
+      ++result.phases[std::string(v.phase)];
+      if (v.latency) ++row.answers[controller::number(v.answer)];
+      // Latency is a figure only where an answer is required (noise, spasm: not a fault).
+      const bool timed = v.detection == Detection::Detected || v.detection == Detection::Late ||
+                         v.detection == Detection::PendingMiss;
+      if (timed && v.latency && (!row.worst_latency || *v.latency > *row.worst_latency))
+        row.worst_latency = v.latency;
+    }
+    switch (v.detection) {
+    case Detection::Detected:
+      ++row.detected;
+      ++row.required;
+      break;
+    case Detection::Late:
+    case Detection::Missed: ++row.required; break;
+    case Detection::Ended: ++row.ended; break;
+    case Detection::PendingMiss:
+      ++row.required;
+      ++row.pending;
+      ++result.pending_misses;
+      break;
+    case Detection::NoInjection:
+    case Detection::NotRequired: break;
+    }
+    for (const FaultRecord &f : v.faults) {
+      if (v.injected && f.t >= v.injected_at) continue;
+      const int code = controller::number(f.code);
+      ++result.unprovoked[code];
+      auto &examples = result.unprovoked_sessions[code];
+      if (examples.size() < 5) examples.push_back(s);
+    }
+    if (v.release_time && (!row.worst_release || *v.release_time > *row.worst_release))
+      row.worst_release = v.release_time;
+    if (v.torque_off && (!row.worst_torque_off || *v.torque_off > *row.worst_torque_off))
+      row.worst_torque_off = v.torque_off;
+    if (v.force_after_release_window &&
+        (!row.worst_after_3s || *v.force_after_release_window > *row.worst_after_3s))
+      row.worst_after_3s = v.force_after_release_window;
+    const double percent = 100.0 * (v.worst_excess / v.force_base);
+    if (v.worst_excess > result.worst_excess) {
+      result.worst_excess = v.worst_excess;
+      result.worst_excess_session = s.plan.index;
+    }
+    if (percent > result.worst_excess_percent) {
+      result.worst_excess_percent = percent;
+      result.worst_excess_percent_session = s.plan.index;
+    }
+    if (!row.worst_excess || v.worst_excess > *row.worst_excess) {
+      row.worst_excess = v.worst_excess;
+      row.worst_excess_percent = 100.0 * (v.worst_excess / v.force_base);
+    }
+    if (v.plant_excess) {
+      ++result.plant_excess;
+      result.plant_excess_worst = max(result.plant_excess_worst, v.plant_excess_worst);
+    }
+    for (Invariant i : kInvariants)
+      if (v.has(i)) {
+        ++row.violations[static_cast<std::size_t>(i)];
+        ++result.violations[static_cast<std::size_t>(i)];
+      }
+    if (s.flagged()) result.flagged.push_back(s);
+  }
+
+  if (own_dir) {
+    std::error_code ec;
+    std::filesystem::remove(result.journal_dir, ec); // only succeeds when empty
+    if (!ec) result.journal_dir.clear();
+  }
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+std::string format_report(const CampaignResult &r, std::size_t max_listed) {
+  std::ostringstream out;
+  char line[512];
+  std::snprintf(
+      line, sizeof line, "tractus safety fault campaign: %llu sessions, seed %llu, %d jobs\n",
+      static_cast<unsigned long long>(r.sessions), static_cast<unsigned long long>(r.seed), r.jobs);
+  out << line;
+  out << (r.session_length.si() > 0 ? "protocols shortened to:" : "protocols at stock durations:");
+  for (const auto &[id, d] : r.durations) {
+    std::snprintf(line, sizeof line, " %s %.0f min", id.c_str(), d.si() / 60.0);
+    out << line;
+  }
+  out << "\n";
+  std::snprintf(line, sizeof line, "%.1f s wall, %.1f h simulated (%.0fx real time)\n\n",
+                r.wall_seconds, r.simulated_seconds / 3600.0,
+                r.wall_seconds > 0 ? r.simulated_seconds / r.wall_seconds : 0.0);
+  out << line;
+
+  out << "kind               runs  inj  det/req  bound      worst lat  <15N worst  at 3 s   "
+         "torque-off  excess over max  a  b  c  d  e  answers (first code after the event)\n";
+  for (const KindRow &row : r.rows) {
+    if (row.runs == 0) continue;
+    std::string det = "-";
+    std::string bound = "-";
+    if (row.rule != nullptr && row.rule->response != Response::None) {
+      det = std::to_string(row.detected) + "/" + std::to_string(row.required);
+      bound = format_micros(row.rule->bound);
+      if (row.rule->response == Response::FaultBeforeOverForce) bound = "trip+" + bound;
+      if (row.rule->pending) bound += "*";
+    }
+    std::string answers;
+    for (const auto &[code, n] : row.answers)
+      answers += (answers.empty() ? "" : " ") + std::to_string(code) + "x" + std::to_string(n);
+    if (row.pending > 0) answers += " | pending miss " + std::to_string(row.pending);
+    if (row.ended > 0) answers += " | ended first " + std::to_string(row.ended);
+    char at3s[24] = "-";
+    if (row.worst_after_3s) std::snprintf(at3s, sizeof at3s, "%.1f N", row.worst_after_3s->si());
+    char excess[40] = "-";
+    if (row.worst_excess)
+      std::snprintf(excess, sizeof excess, "%+.1f N %+.1f%%", row.worst_excess->si(),
+                    row.worst_excess_percent);
+    std::snprintf(line, sizeof line,
+                  "%-18s %5llu %4llu %7s  %-10s %-10s %-11s %-8s %-11s %-16s %2llu %2llu %2llu "
+                  "%2llu %2llu  %s\n",
+                  row.kind.c_str(), static_cast<unsigned long long>(row.runs),
+                  static_cast<unsigned long long>(row.injected), det.c_str(), bound.c_str(),
+                  micros_or_dash(row.worst_latency).c_str(),
+                  micros_or_dash(row.worst_release).c_str(), at3s,
+                  micros_or_dash(row.worst_torque_off).c_str(), excess,
+                  static_cast<unsigned long long>(row.violations[0]),
+                  static_cast<unsigned long long>(row.violations[1]),
+                  static_cast<unsigned long long>(row.violations[2]),
+                  static_cast<unsigned long long>(row.violations[3]),
+                  static_cast<unsigned long long>(row.violations[4]), answers.c_str());
+    out << line;
+  }
+
+  out << "\nviolations (sessions):";
+  for (Invariant i : kInvariants)
+    out << "  " << letter(i) << " " << to_string(i) << " "
+        << r.violations[static_cast<std::size_t>(i)];
+  out << "  | total " << r.total_violations() << "\n";
+  if (r.errors > 0) out << "sessions that could not run: " << r.errors << "\n";
+  std::snprintf(line, sizeof line,
+                "worst true-force excess over the highest setpoint (drive able to pull): %+.1f N "
+                "(#%llu), %+.2f %% (#%llu); a allows +5 %% or +10 N\n",
+                r.worst_excess.si(), static_cast<unsigned long long>(r.worst_excess_session),
+                r.worst_excess_percent,
+                static_cast<unsigned long long>(r.worst_excess_percent_session));
+  out << line;
+  std::snprintf(line, sizeof line,
+                "force over a's limit with the drive unpowered > 50 ms (the patient's own, not "
+                "counted in a): %llu sessions, worst %.1f N\n",
+                static_cast<unsigned long long>(r.plant_excess), r.plant_excess_worst.si());
+  out << line;
+  out << "pending monitors (reported, not counted in b): " << r.pending_misses;
+  for (const KindRow &row : r.rows)
+    if (row.pending > 0) out << "  " << row.kind << " " << row.pending;
+  out << "\ninjections by phase:";
+  for (const auto &[phase, n] : r.phases)
+    out << "  " << phase << " " << n;
+  out << "\nfaults and stops with no campaign event behind them:";
+  if (r.unprovoked.empty()) out << " none";
+  for (const auto &[code, n] : r.unprovoked)
+    out << "  " << code << " " << controller::info(static_cast<FaultCode>(code)).name << " x" << n;
+  for (const auto &[code, sessions] : r.unprovoked_sessions)
+    for (const SessionReport &s : sessions) {
+      for (const FaultRecord &f : s.verdict.faults)
+        if (controller::number(f.code) == code &&
+            (!s.verdict.injected || f.t < s.verdict.injected_at)) {
+          out << "\n    " << code << " at " << format_micros(f.t) << " in #" << s.plan.index << " "
+              << describe_plan(s.plan) << ", planned "
+              << (s.plan.kind.empty() ? "no fault" : s.plan.kind);
+          break;
+        }
+    }
+  out << "\nstart requests after a fault, stop or end: " << r.restart_requests
+      << " (any that restarted a session is a d violation)\n";
+  for (const KindRow &row : r.rows)
+    if (row.rule != nullptr && row.rule->pending) {
+      out << "bounds marked * belong to monitors not implemented yet (docs/fault-codes.md "
+             "\"reserved\")\n";
+      break;
+    }
+
+  if (!r.flagged.empty()) {
+    out << "\nflagged sessions (" << r.flagged.size() << ")";
+    if (r.flagged.size() > max_listed) out << ", first " << max_listed;
+    out << ":\n";
+    std::size_t listed = 0;
+    for (const SessionReport &s : r.flagged) {
+      if (listed++ == max_listed) break;
+      const SessionVerdict &v = s.verdict;
+      out << "#" << s.plan.index << "  " << describe_plan(s.plan) << ", "
+          << (s.plan.kind.empty() ? "no fault" : s.plan.kind);
+      if (v.injected) {
+        std::snprintf(line, sizeof line, " at %s (%s, true force %.1f N)",
+                      format_micros(v.injected_at).c_str(), std::string(v.phase).c_str(),
+                      v.force_at_injection.si());
+        out << line << ": " << to_string(v.detection);
+        if (v.latency)
+          out << ", answered " << controller::number(v.answer) << " "
+              << controller::info(v.answer).name << " after " << format_micros(*v.latency);
+      }
+      out << "\n";
+      if (!s.error.empty()) out << "    error: " << s.error << "\n";
+      for (const Violation &x : v.violations)
+        out << "    " << letter(x.invariant) << " (" << to_string(x.invariant) << "): " << x.what
+            << "\n";
+      if (v.plant_excess) out << "    a-plant (not counted): " << *v.plant_excess << "\n";
+      std::snprintf(line, sizeof line,
+                    "    peak true force %.1f N, outcome %s, end state %s, release %s\n",
+                    v.peak_true.si(), controller::to_string(v.outcome),
+                    controller::to_string(v.final_state), micros_or_dash(v.release_time).c_str());
+      out << line;
+      out << "    replay: tractus-campaign --seed " << r.seed << " --only " << s.plan.index;
+      if (r.session_length != minutes(4)) out << " --minutes " << r.session_length.si() / 60.0;
+      for (const std::string &k : r.kinds)
+        out << " --kind " << k;
+      out << " --keep-journals --journal-dir DIR\n";
+      if (!s.journal.empty()) out << "    journal: " << s.journal.string() << "\n";
+    }
+  }
+  return out.str();
+}
+
+} // namespace tractus::campaign

@@ -1,0 +1,155 @@
+// The randomized safety fault campaign: many simulated sessions, each with a random stock
+// protocol, a patient who suits it, one random fault (or none) at a random moment, checked
+// against the invariants of invariants.hpp on the simulator's truth.
+//
+//   CampaignOptions o;  o.sessions = 5000;  o.seed = 1;
+//   CampaignResult r = run_campaign(o);     // sessions run on o.jobs threads
+//   std::cout << format_report(r);          // the table of docs/safety/campaign.md
+//
+// Every session is fixed by (campaign seed, session index): the same pair replays it bit for
+// bit (`tractus-campaign --seed S --only I --keep-journals`), whatever the number of jobs.
+// Sessions run as `tractus run --table sim` would (press test at 500 ms, drive watchdog 100 ms,
+// the simulator's factory calibration), through the same LoopRunner, Session and Journal, on a
+// virtual clock. The stock protocols are shortened (session_length) so a campaign of thousands
+// of sessions stays short; their forces, ramps, holds and rests are unchanged.
+#pragma once
+
+#include "invariants.hpp"
+
+#include "profiles/profile.hpp"
+#include "sim/patient_preset.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tractus::campaign {
+
+struct CampaignOptions {
+  std::uint64_t sessions = 200;
+  std::uint64_t seed = 1;
+  int jobs = 2;
+  // Where journals are written; default a new directory under the system's temp directory,
+  // removed at the end unless a journal is kept.
+  std::optional<std::filesystem::path> journal_dir;
+  // Keep every journal (otherwise only those of sessions with a violation or a pending miss).
+  bool keep_journals = false;
+  // Stock protocols are shortened to this duration (a protocol whose steps need longer gets the
+  // next whole minute that fits); zero runs the stock durations.
+  Duration session_length = minutes(4);
+  double no_fault_share = 0.15;
+  // Run only this session index (a replay); the plan is the one the full campaign would draw.
+  std::optional<std::uint64_t> only;
+  // Draw faults only from these kinds (empty: every sim::injection_kinds() kind + operator-stop).
+  std::vector<std::string> kinds;
+  // Called after each session (from worker threads, serialised): sessions done, total.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+// When, in the session, the planned event is placed.
+// Paused: the operator pauses at a random protocol time and resumes after `pause_for`; the
+// event lands during the pause.
+enum class Target : std::uint8_t { Pretension, Ramp, Hold, Rest, Release, Paused };
+std::string_view to_string(Target t);
+
+struct SessionPlan {
+  std::uint64_t campaign_seed = 0;
+  std::uint64_t index = 0;
+  std::uint64_t seed = 0; // the simulator's seed
+  std::string profile;    // stock id
+  Duration duration;      // the protocol's duration as run (shortened)
+  const sim::PatientPreset *preset = nullptr;
+  Mass body_mass;
+  std::string kind; // injection kind or "operator-stop"; empty: no fault
+  Target target = Target::Hold;
+  // Protocol time of the event; for Pretension and Paused, the time after entering that state.
+  Duration at;
+  Duration pause_at;  // Paused: protocol time of the operator's pause
+  Duration pause_for; // Paused: how long the operator keeps it paused
+};
+
+struct SessionReport {
+  SessionPlan plan;
+  SessionVerdict verdict;
+  std::uint64_t restart_requests = 0; // start requests sent after a fault, stop or the end
+  std::filesystem::path journal;      // kept journal, empty if removed
+  std::string error;                  // the session could not run (counted as a failure)
+  [[nodiscard]] bool flagged() const;
+};
+
+struct KindRow {
+  std::string kind; // "none" for sessions with no fault
+  const KindRule *rule = nullptr;
+  std::uint64_t runs = 0;
+  std::uint64_t injected = 0;           // took effect while the session was active
+  std::uint64_t required = 0;           // injected where its documented monitor must answer
+  std::uint64_t detected = 0;           // answered within the bound
+  std::uint64_t ended = 0;              // the session ended (Complete) within the bound, unanswered
+  std::uint64_t pending = 0;            // missed, monitor not implemented yet (not counted in b)
+  std::map<int, std::uint64_t> answers; // first fault/stop code after the injection
+  std::optional<Micros> worst_latency;  // over answered injections
+  std::optional<Micros> worst_release;  // first fault/stop → true force released (c)
+  std::optional<Micros> worst_torque_off; // first fault → drive really without torque
+  std::optional<Force> worst_after_3s;    // true force 3 s after the first fault/stop
+  std::optional<Force> worst_excess;      // max(true force − min(highest setpoint, caps))
+  double worst_excess_percent = 0;
+  std::array<std::uint64_t, kInvariantCount> violations{};
+};
+
+struct CampaignResult {
+  std::uint64_t sessions = 0;
+  std::uint64_t seed = 0;
+  int jobs = 0;
+  Duration session_length;
+  std::vector<std::string> kinds;                          // the restriction, if any
+  std::vector<std::pair<std::string, Duration>> durations; // each protocol's duration as run
+  std::vector<KindRow> rows; // every kind in kind_rules() order, then "none"
+  std::array<std::uint64_t, kInvariantCount> violations{}; // sessions violating each invariant
+  std::uint64_t pending_misses = 0;
+  // Worst true-force excess over min(highest setpoint, caps) with the drive able to pull, in
+  // newtons and in percent (each with its session index).
+  Force worst_excess = newtons(-1e9);
+  std::uint64_t worst_excess_session = 0;
+  double worst_excess_percent = -1e9;
+  std::uint64_t worst_excess_percent_session = 0;
+  std::uint64_t plant_excess = 0; // sessions over a's limit with the drive unpowered (not in a)
+  Force plant_excess_worst;
+  std::uint64_t errors = 0;
+  std::map<std::string, std::uint64_t> phases; // injections by phase
+  // Faults and stops with no campaign event behind them (before the event or without one).
+  std::map<int, std::uint64_t> unprovoked;
+  std::map<int, std::vector<SessionReport>> unprovoked_sessions; // the first few of each code
+  std::uint64_t restart_requests = 0;
+  std::vector<SessionReport> flagged; // violations, pending misses and errors, by index
+  double wall_seconds = 0;
+  double simulated_seconds = 0;
+  std::filesystem::path journal_dir;
+  [[nodiscard]] std::uint64_t total_violations() const;
+};
+
+// The campaign's protocols: the stock library, shortened to options.session_length.
+struct CampaignProfile {
+  profiles::Profile profile;
+  Duration stock_duration;
+};
+std::vector<CampaignProfile> campaign_profiles(Duration session_length);
+
+// The plan of session `index` (pure: depends only on the arguments).
+SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
+                         const CampaignOptions &options, std::uint64_t index);
+
+// Runs one planned session and checks it. Journals go to `journal_dir`.
+SessionReport run_session(const SessionPlan &plan, const profiles::Profile &profile,
+                          const std::filesystem::path &journal_dir, bool keep_journal);
+
+CampaignResult run_campaign(const CampaignOptions &options);
+
+// The table and the list of flagged sessions (at most `max_listed`, with their replay command).
+std::string format_report(const CampaignResult &result, std::size_t max_listed = 25);
+
+} // namespace tractus::campaign
