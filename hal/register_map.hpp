@@ -279,7 +279,8 @@ static_assert(drive_status_span(kDefaultMap.drive).count == 8);
 
 // tractus-sim's own unit: the truth no sensor sees (for tests) and the triggers that make the
 // simulated devices misbehave on the wire, in the spirit of libmodbus's unit-test server. A real
-// table has no such unit; hal/modbus never addresses it.
+// table has no such unit; hal/modbus addresses it only to hang calibration weights
+// (ModbusTable::write_simulator_control, on a table that identifies as tractus-sim).
 namespace sim_control {
 inline constexpr std::uint8_t kUnit = 247;
 // Diagnostics (read-only).
@@ -313,7 +314,10 @@ inline constexpr std::uint16_t kDriveFault = 131;      // write a code: the driv
 inline constexpr std::uint16_t kEstopOpen = 132;       // 1: E-stop chain open (drive in STO)
 inline constexpr std::uint16_t kPressSwitchMs = 133;   // write N: patient presses for N ms
 inline constexpr std::uint16_t kSwitchUnplugged = 134; // 1: patient switch disconnected
-inline constexpr std::uint16_t kEventsEnd = 135;
+// uint32, 0.1 N: a dead weight hung on the load cell, off the cable (calibration); 0 = none.
+inline constexpr std::uint16_t kReferenceLoad = 135;
+inline constexpr double kReferenceLoadScale = 0.1; // N per count
+inline constexpr std::uint16_t kEventsEnd = 137;
 constexpr std::uint16_t trigger_address(std::uint8_t device_unit, std::uint16_t which) {
   return static_cast<std::uint16_t>(kTriggers + kTriggerStride * (device_unit - 1) + which);
 }

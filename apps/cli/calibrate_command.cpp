@@ -1,8 +1,11 @@
 #include "cli/calibrate_command.hpp"
 
+#include "cli/calibrate_modbus_table.hpp"
+
 #include "hal/calibration_procedure.hpp"
 #include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
+#include "hal/modbus/modbus_address.hpp"
 #include "profiles/quantity_text.hpp"
 #include "sim/patient_preset.hpp"
 
@@ -102,8 +105,17 @@ std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &addr
                                                          std::uint64_t seed,
                                                          const std::vector<std::string> &inject,
                                                          std::string &error) {
+  if (hal::modbus::is_modbus_address(address)) {
+    if (!inject.empty()) {
+      error = "--inject acts on the in-process simulator; on a Modbus table give it to "
+              "tractus-sim (tractus-sim --inject KIND@TIME)";
+      return nullptr;
+    }
+    return ModbusCalibrationTable::open(address, error);
+  }
   if (address != "sim" && address.rfind("sim:", 0) != 0) {
-    error = "--table " + address + ": Modbus tables are not supported by this build yet (use sim)";
+    error = "--table " + address +
+            ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu://DEVICE";
     return nullptr;
   }
   const std::string name = address == "sim" ? "average" : address.substr(4);
@@ -332,7 +344,7 @@ CalibrateCommandLine::CalibrateCommandLine(CLI::App &app) {
   calibrate_->require_subcommand(1);
   auto table_options = [](CLI::App *cmd, std::string &table, std::string &store,
                           std::uint64_t &seed, std::vector<std::string> &inject) {
-    cmd->add_option("--table", table, "sim (default) or the table's address")
+    cmd->add_option("--table", table, "sim (default), sim:PRESET, or the table's Modbus address")
         ->capture_default_str();
     cmd->add_option("--store", store, "Calibration store directory")->capture_default_str();
     cmd->add_option("--seed", seed, "Simulator seed")->capture_default_str();

@@ -2,13 +2,14 @@
 // (docs/calibration.md).
 //
 //   tractus calibrate run --serial LC-1234 --technician "A. Tech" [--loads 0,200,...,1000]
-//                         [--cycles 2] [--interactive] [--table sim] [--store calibration]
-//   tractus calibrate verify [--load 500N] [--technician T] [--interactive] [--table sim]
+//                         [--cycles 2] [--interactive] [--table sim|ADDRESS] [--store calibration]
+//   tractus calibrate verify [--load 500N] [--technician T] [--interactive] [--table sim|ADDRESS]
 //   tractus calibrate show [--store calibration]
 //
 // The work is in hal (calibration_procedure, calibration_fit, calibration_store); this file
 // talks to the technician and to the table. Scripted runs need hands to hang the weights, which
-// only the simulator has; on a real table the technician hangs them (--interactive).
+// only the simulator has (in process, or tractus-sim over Modbus); on a real table the
+// technician hangs them (--interactive).
 //
 // Exit codes (DESIGN §8): 0 calibration accepted and installed / verification passed / record
 // in force; 2 bad input or a refused step — nothing was changed; 3 measured but failed
@@ -35,7 +36,8 @@ namespace tractus::cli {
 
 // The calibration's view of a table: its load cell read at the loop period, and, on the
 // simulator only, hands that hang the reference weights. A Modbus table implements this with
-// the hal/modbus load cell, a sleep for wait_one_period() and no hands.
+// the hal/modbus load cell and a sleep for wait_one_period() (calibrate_modbus_table.hpp); its
+// hands are tractus-sim's unit 247 when the table is the simulator, none otherwise.
 class CalibrationTable {
 public:
   virtual ~CalibrationTable() = default;
@@ -71,8 +73,9 @@ private:
   std::uint64_t seed_;
 };
 
-// The table named by --table: "sim" (or "sim:PRESET") today; Modbus addresses plug in here.
-// Null and `error` set when the address is not usable.
+// The table named by --table: "sim" (or "sim:PRESET"), or a Modbus address
+// (modbus-tcp://HOST:PORT, modbus-rtu://DEVICE; `inject` must then be empty). Null and `error`
+// set when the address is not usable or the table cannot be opened.
 std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &address,
                                                          std::uint64_t seed,
                                                          const std::vector<std::string> &inject,

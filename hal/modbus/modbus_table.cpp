@@ -84,6 +84,12 @@ Link &ModbusTable::link_of(std::uint8_t device) noexcept {
   return *links_[links_.size() == 1 ? 0 : device];
 }
 
+IoStatus ModbusTable::write_simulator_control(regmap::Span span,
+                                              const std::uint16_t *values) noexcept {
+  if (!identity_.is_simulator()) return IoStatus::Disconnected;
+  return link_of(0).write(regmap::sim_control::kUnit, span, values);
+}
+
 std::string ModbusTable::connect_all() {
   for (std::size_t i = 0; i < links_.size(); ++i) {
     Link &link = *links_[i];

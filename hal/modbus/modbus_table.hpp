@@ -83,6 +83,11 @@ public:
   // where two or three transactions take several ms on the wire (REFERENCE.md).
   [[nodiscard]] Duration loop_period() const noexcept;
 
+  // Writes registers of tractus-sim's own unit (regmap::sim_control) over the load cell's link:
+  // the simulator's hands for `tractus calibrate`. Between runs only; Disconnected unless every
+  // device identifies as the simulator (a real table has no such unit).
+  IoStatus write_simulator_control(regmap::Span span, const std::uint16_t *values) noexcept;
+
   // Between runs only (see above). Re-opens broken links and checks the devices still identify
   // as before. Empty on success, otherwise what is still wrong.
   std::string reconnect();

@@ -263,6 +263,7 @@ Access TableRegisters::arm_watchdog(std::uint16_t timeout_ms, std::uint16_t acti
 
 Access TableRegisters::write_control(std::uint16_t address, std::uint16_t count,
                                      const std::uint16_t *values) {
+  bool reference_load = false;
   for (std::uint16_t i = 0; i < count; ++i) {
     const auto a = static_cast<std::uint16_t>(address + i);
     const std::uint16_t v = values[i];
@@ -306,8 +307,18 @@ Access TableRegisters::write_control(std::uint16_t address, std::uint16_t count,
       sim_.safety_model().press_patient_switch(now(), milliseconds(v));
       break;
     case sc::kSwitchUnplugged: sim_.safety_model().disconnect_patient_switch(v != 0); break;
+    case sc::kReferenceLoad:
+    case sc::kReferenceLoad + 1: reference_load = true; break;
     default: break;
     }
+  }
+  if (reference_load) { // the pair as it stands after the write: 0 = take the weight off
+    const std::uint32_t load =
+        rm::get_u32(&events_[sc::kReferenceLoad - sc::kFreezeLoadCell], rm::WordOrder::HighFirst);
+    if (load == 0)
+      sim_.remove_reference_load();
+    else
+      sim_.hang_reference_load(newtons(static_cast<double>(load) * sc::kReferenceLoadScale));
   }
   return Access::Ok;
 }

@@ -9,7 +9,8 @@
 //           thing that feeds its watchdog: a tool that merely reads status must never keep a
 //           dead controller's drive alive); the watchdog registers arm the drive's watchdog
 //   unit 3  safety I/O input word
-//   unit 247 (simulator only) diagnostics and fault triggers, see regmap::sim_control
+//   unit 247 (simulator only) diagnostics, fault triggers and the calibration's reference
+//           weight, see regmap::sim_control
 // The simulated patient tests the hand switch 500 ms after each arming of the watchdog (the
 // controller's start-up), pressing it for 2 s as `tractus run --table sim` does; `--inject`
 // events count from the first arming.
@@ -80,7 +81,7 @@ private:
   std::uint16_t watchdog_action_ = hal::regmap::watchdog_action::kWarnOnly;
   // Simulator-only unit.
   std::array<WireFault, 3> wire_{};
-  std::array<std::uint16_t, 5> events_{}; // 130–134 as last written
+  std::array<std::uint16_t, 7> events_{}; // 130–136 as last written
   Micros last_command_ = -1;
   Micros torque_off_ = -1;
   bool was_enabled_ = false;

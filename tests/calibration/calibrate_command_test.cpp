@@ -203,12 +203,5 @@ TEST(CalibrateCommand, ShowSaysWhyTheCalibrationIsNotInForce) {
                             "load cell must be recalibrated (tractus calibrate run)\n");
 }
 
-TEST(CalibrateCommand, ModbusAddressesAreNotYetSupported) {
-  std::string error;
-  EXPECT_FALSE(cli::open_calibration_table("modbus-tcp://10.0.0.2:502", 1, {}, error));
-  EXPECT_EQ(error, "--table modbus-tcp://10.0.0.2:502: Modbus tables are not supported by this "
-                   "build yet (use sim)");
-}
-
 } // namespace
 } // namespace tractus::calibration_test

@@ -210,3 +210,20 @@ TEST(RegisterMapUsers, TheSimulatedWatchdogTakesOnlyStoppingActions) {
   EXPECT_EQ(table.write(2, 30, 2, ok), sim::server::Access::Ok);
   EXPECT_TRUE(table.sim().drive_model().watchdog_armed());
 }
+
+TEST(RegisterMapUsers, TheReferenceLoadRegistersHangAndRemoveTheCalibrationWeight) {
+  namespace sc = sim_control;
+  sim::server::TableRegisters table(sim::calm_plant_config(sim::kAveragePatient), 3, {});
+  std::uint16_t load[2];
+  put_u32(load, 5000, WordOrder::HighFirst); // 500.0 N
+  ASSERT_EQ(table.write(sc::kUnit, sc::kReferenceLoad, 2, load), sim::server::Access::Ok);
+  EXPECT_TRUE(table.sim().reference_load_hung());
+  table.advance_to(3'000'000); // the 2 Hz bounce settles within about 1 s
+  EXPECT_NEAR(table.sim().load_cell_force().si(), 500.0, 0.01);
+  std::uint16_t back[2] = {};
+  ASSERT_EQ(table.read(sc::kUnit, sc::kReferenceLoad, 2, back), sim::server::Access::Ok);
+  EXPECT_EQ(get_u32(back, WordOrder::HighFirst), 5000U);
+  const std::uint16_t none[2] = {0, 0};
+  ASSERT_EQ(table.write(sc::kUnit, sc::kReferenceLoad, 2, none), sim::server::Access::Ok);
+  EXPECT_FALSE(table.sim().reference_load_hung());
+}
