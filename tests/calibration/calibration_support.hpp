@@ -6,6 +6,8 @@
 #include "hal/calibration_store.hpp"
 #include "sim/patient_preset.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -43,22 +45,7 @@ inline double true_hysteresis_pct(const sim::LoadCellParams &c, double span, dou
   return worst / span * 100.0;
 }
 
-class TempDir {
-public:
-  explicit TempDir(const std::string &name)
-      : path_(std::filesystem::temp_directory_path() /
-              ("tractus-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  [[nodiscard]] const std::filesystem::path &path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
-};
+using tractus::testing::TempDir;
 
 inline std::string bytes_of(const std::filesystem::path &p) {
   std::ifstream in(p, std::ios::binary);

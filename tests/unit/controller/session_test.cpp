@@ -97,8 +97,19 @@ TEST(StartInterlock, WithoutTheDriveWatchdogConfiguredTheStartIsRefusedWith115On
   EXPECT_FALSE(out.command.enable);
 }
 
-// With the chain open the safety relay holds the drive in STO, so the drive is refused as not
-// ready (114) as well; no condition that has nothing to do with the chain is reported.
+// A drive that reports a fault (over-current 0x2310 here) is not ready: 114 alone, the chain
+// being closed and the watchdog armed.
+TEST(StartInterlock, WithTheDriveInFaultTheStartIsRefusedWith114Only) {
+  SessionBench bench;
+  bench.pass_press_test();
+  bench.inject("drive-fault");
+  bench.run_for(milliseconds(10)); // the faulted status arrives with the next exchanges
+  const CycleOutput out = bench.cycle(start_request());
+  EXPECT_THAT(SessionBench::refusals(out), ElementsAre(FaultCode::DriveNotReady));
+  EXPECT_EQ(out.state, State::Ready);
+  EXPECT_FALSE(out.command.enable);
+}
+
 TEST(StartInterlock, WithoutATrajectoryTheSessionIsIdleAndIgnoresTheStart) {
   BenchSetup setup;
   setup.trajectory = nullptr;
@@ -613,6 +624,8 @@ TEST(Resume, NeverStepsTheSetpointFasterThan50NewtonsPerSecond) {
   EXPECT_LE(steepest, 0.05 + 1e-9) << "N per 1 ms cycle; command kick " << kick << " m/s";
 }
 
+// With the chain open the safety relay holds the drive in STO, so the drive is refused as not
+// ready (114) as well; no condition that has nothing to do with the chain is reported.
 TEST(StartInterlock, WithTheEstopChainOpenTheStartIsRefusedWith113And114Only) {
   SessionBench bench; // the watchdog is configured
   bench.pass_press_test();

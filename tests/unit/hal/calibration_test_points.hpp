@@ -5,6 +5,8 @@
 #include "hal/calibration_fit.hpp"
 #include "hal/calibration_procedure.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <filesystem>
 #include <string>
 #include <unistd.h>
@@ -53,22 +55,6 @@ inline CalibrationPlan standard_plan() {
   return plan;
 }
 
-// A fresh directory under /tmp, removed at the end of the test.
-class TempDir {
-public:
-  explicit TempDir(const std::string &name)
-      : path_(std::filesystem::temp_directory_path() /
-              ("tractus-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  [[nodiscard]] const std::filesystem::path &path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
-};
+using tractus::testing::TempDir;
 
 } // namespace tractus::hal::test
