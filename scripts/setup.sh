@@ -12,7 +12,14 @@ packages=(
   mbpoll python3-pymodbus socat
   # libFuzzer (clang) for the fuzz targets
   clang libclang-rt-14-dev
+  # the table console: PIN hashing, and the browser its end-to-end test drives
+  libsodium-dev chromium
 )
+# Node.js and npm bundle the console's charting library and run the browser test. A machine
+# that already has them (from Debian or NodeSource) keeps its own.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,14 +27,25 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  echo "tractus setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-echo "tractus setup: installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# npm packages, exactly as pinned by each package-lock.json, installed only when the lock file
+# changed since the last install (npm records the installed tree in node_modules/.package-lock.json).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for dir in console/web tests/e2e; do
+  lock="$root/$dir/package-lock.json"
+  [ -f "$lock" ] || continue
+  if [ ! -f "$root/$dir/node_modules/.package-lock.json" ] ||
+    [ "$lock" -nt "$root/$dir/node_modules/.package-lock.json" ]; then
+    echo "tractus setup: npm ci in $dir" >&2
+    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
