@@ -73,11 +73,14 @@ void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
     in_force_control_ = true;
   }
   release_target_ = min(setup_.timings.min_cord_tension, setpoint_.value());
+  // DESIGN §5: a patient switch and an operator stop both raise the alarm until acknowledged,
+  // so a stop nobody asked for (a colleague, a second console) is never missed.
+  alarm_ = true;
   if (why == Outcome::PatientStop) {
-    alarm_ = true;
     emit(out, EventKind::Alarm, fault_, "patient switch pressed");
   } else {
     emit(out, EventKind::OperatorAction, fault_, "stop");
+    emit(out, EventKind::Alarm, fault_, "operator stop");
   }
   enter(out, State::Releasing);
 }
@@ -190,6 +193,14 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   const auto &t = setup_.timings;
   switch (state_) {
   case State::Idle:
+    // A session whose protocol is not valid for this patient has no trajectory and never
+    // becomes Ready; a start request is still answered, as in Ready, with 117 and every other
+    // missing condition, so the operator learns why nothing happens.
+    if (op.start && setup_.trajectory == nullptr) {
+      emit(out, EventKind::OperatorAction, FaultCode::None, "start");
+      refuse_start(out, r);
+    }
+    break;
   case State::Complete:
   case State::Fault: break;
 

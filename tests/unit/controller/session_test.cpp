@@ -27,6 +27,7 @@ using bench::start_request;
 using bench::stop_request;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 
 constexpr double kTiny = 1e-9; // N or s: arithmetic rounding only
 constexpr double per_cycle(double newtons_per_second) { return newtons_per_second * kPeriod.si(); }
@@ -110,16 +111,26 @@ TEST(StartInterlock, WithTheDriveInFaultTheStartIsRefusedWith114Only) {
   EXPECT_FALSE(out.command.enable);
 }
 
-TEST(StartInterlock, WithoutATrajectoryTheSessionIsIdleAndIgnoresTheStart) {
+// A protocol that does not compile for this patient leaves the session without a trajectory:
+// it stays Idle, and a start is refused with 117 alone (every other condition is met).
+TEST(StartInterlock, WithoutAProfileValidForThePatientTheStartIsRefusedWith117Only) {
   BenchSetup setup;
   setup.trajectory = nullptr;
   SessionBench bench(setup);
   EXPECT_EQ(bench.session().state(), State::Idle);
   bench.pass_press_test();
   const CycleOutput out = bench.cycle(start_request());
+  EXPECT_THAT(SessionBench::refusals(out), ElementsAre(FaultCode::ProfileInvalidForPatient));
   EXPECT_EQ(out.state, State::Idle);
   EXPECT_FALSE(SessionBench::has(out, EventKind::StateChanged));
   EXPECT_FALSE(out.command.enable);
+  // Nothing moves afterwards either: the drive stays disabled and the cord slack.
+  bench.run_for(seconds(1), [](const CycleOutput &o) {
+    EXPECT_FALSE(o.command.enable);
+    EXPECT_EQ(o.state, State::Idle);
+  });
+  EXPECT_FALSE(bench.sim().drive_enabled());
+  EXPECT_LT(bench.sim().true_force().si(), 1.0);
 }
 
 TEST(StartInterlock, EveryMissingConditionIsReportedInTheSameCycle) {
@@ -323,14 +334,18 @@ TEST(OperatorStop, HoldsTheMinimumCordTensionFor5SecondsThenDisablesTheDrive) {
   EXPECT_FALSE(bench.sim().drive_enabled());
 }
 
-TEST(OperatorStop, RaisesNoAlarm) {
+TEST(OperatorStop, RaisesTheAlarmUntilAcknowledged) {
   SessionBench bench;
   bench.treat_into_hold();
   const CycleOutput &stop = bench.cycle(stop_request());
   EXPECT_TRUE(SessionBench::has(stop, EventKind::OperatorAction, FaultCode::OperatorStop));
-  bench.run_for(seconds(8), [](const CycleOutput &out) { EXPECT_FALSE(out.alarm); });
+  EXPECT_TRUE(SessionBench::has(stop, EventKind::Alarm, FaultCode::OperatorStop));
+  bench.run_for(seconds(8), [](const CycleOutput &out) { EXPECT_TRUE(out.alarm); });
   EXPECT_EQ(bench.last().state, State::Complete);
-  EXPECT_THAT(bench.times_of(EventKind::Alarm), IsEmpty());
+  EXPECT_THAT(bench.times_of(EventKind::Alarm), SizeIs(1));
+  bench.cycle(acknowledgement());
+  EXPECT_FALSE(bench.last().alarm);
+  EXPECT_EQ(bench.last().state, State::Complete);
 }
 
 // ---- patient switch ----------------------------------------------------------------------
