@@ -1,8 +1,10 @@
 // tractus: the table controller's command line (DESIGN §8). Parses arguments, hands them to
 // the command that does the work, and maps the result to the documented exit code.
 #include "cli/calibrate_command.hpp"
+#include "cli/pin_command.hpp"
 #include "cli/profile_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 #include "profiles/quantity_text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,6 +52,8 @@ int run(int argc, char **argv) {
   auto *validate = profile_cmd->add_subcommand("validate", "Check profile files");
   validate->add_option("FILE", files, "Profile files")->required();
   auto calibrate = cli::add_calibrate_command(app);
+  auto serve = cli::add_serve_command(app);
+  auto pin = cli::add_pin_command(app);
 
   try {
     app.parse(argc, argv);
@@ -75,6 +79,8 @@ int run(int argc, char **argv) {
   }
   if (*validate) return cli::profile_validate(files, std::cout, std::cerr);
   if (calibrate->invoked()) return calibrate->run(std::cin, std::cout, std::cerr);
+  if (serve->invoked()) return serve->run(std::cout, std::cerr);
+  if (pin->invoked()) return pin->run(std::cin, std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

@@ -2,6 +2,26 @@
 
 namespace tractus::controller {
 
+namespace {
+// The operator's acknowledgement of a session that is over: a Complete acknowledged, or a
+// latched fault cleared (the session back in Idle).
+bool has_acknowledgement(const CycleOutput &out) noexcept {
+  for (std::uint8_t i = 0; i < out.event_count; ++i)
+    if (out.events[i].kind == EventKind::Acknowledged) return true;
+  return false;
+}
+bool end_acknowledged(const CycleOutput &out) noexcept {
+  if (out.state == State::Idle) return true;
+  return out.state == State::Complete && has_acknowledgement(out);
+}
+// A stop's alarm acknowledged while the tension is still falling: nothing more will be raised
+// (a stop has no end-of-treatment reminder), so the operator is not asked a second time.
+bool stop_acknowledged_during_release(const CycleOutput &out) noexcept {
+  const bool stopped = out.outcome == Outcome::PatientStop || out.outcome == Outcome::OperatorStop;
+  return stopped && out.state == State::Releasing && has_acknowledgement(out);
+}
+} // namespace
+
 LoopRunner::LoopRunner(hal::Table table, Session &session, Clock &clock, SessionStats &stats,
                        const LoopOptions &options)
     : table_(table), session_(session), clock_(clock), stats_(stats), options_(options) {}
@@ -24,6 +44,8 @@ LoopReport LoopRunner::run() noexcept {
   Duration last_now = start;
   bool ended = false;
   Duration ended_at{};
+  bool acknowledged = false;
+  bool stop_acknowledged = false;
   bool stop_sent = false;
 
   for (;;) {
@@ -31,12 +53,21 @@ LoopReport LoopRunner::run() noexcept {
     clock_.sleep_until(deadline);
     const Duration now = clock_.now();
     const Duration late = now - deadline;
-    if (late > report.worst_lateness) report.worst_lateness = late;
+    lateness_.add(late);
+    if (late > report.worst_lateness) {
+      report.worst_lateness = late;
+      progress_.worst_lateness.store(late.si(), std::memory_order_relaxed);
+    }
     if (late > options_.period) {
       // A missed deadline is counted, and the schedule restarts from now instead of running
       // the missed cycles back to back.
       ++report.overruns;
+      progress_.overruns.store(report.overruns, std::memory_order_relaxed);
       deadline = now;
+    }
+    if (abort_requested_.load(std::memory_order_relaxed)) {
+      table_.drive.exchange(hal::DriveCommand::disabled());
+      break;
     }
 
     Readings r;
@@ -75,20 +106,27 @@ LoopReport LoopRunner::run() noexcept {
     progress_.measured.store(out.measured.si(), std::memory_order_relaxed);
     progress_.setpoint.store(out.setpoint.si(), std::memory_order_relaxed);
     progress_.state.store(static_cast<int>(out.state), std::memory_order_relaxed);
+    progress_.cycles.store(report.cycles, std::memory_order_relaxed);
     report.last = out;
     if (observer_) observer_(out);
+    if (cycle_observer_ != nullptr) cycle_observer_->on_cycle(t, r, out);
 
     if ((out.state == State::Complete || out.state == State::Fault) && !ended) {
       ended = true;
       ended_at = t;
     }
-    if (ended && t - ended_at >= options_.linger) break;
+    if (stop_acknowledged_during_release(out)) stop_acknowledged = true;
+    if (ended && (end_acknowledged(out) || (stop_acknowledged && !out.alarm))) acknowledged = true;
+    const bool may_end = options_.end == LoopEnd::AfterLinger || acknowledged ||
+                         stop_requested_.load(std::memory_order_relaxed);
+    if (ended && may_end && t - ended_at >= options_.linger) break;
     // A stop asked for before anything started (a refused start, Ctrl-C in Ready) ends the loop.
     if (stop_requested_.load(std::memory_order_relaxed) &&
         (out.state == State::Ready || out.state == State::Idle))
       break;
     if (t >= options_.give_up_after) break;
   }
+  report.lateness = lateness_.snapshot();
   progress_.finished = true;
   return report;
 }

@@ -8,11 +8,12 @@
 //
 // Nothing in a cycle allocates, throws or blocks except the device transactions themselves.
 // The same runner drives the real table on the monotonic clock and the simulator on a virtual
-// clock.
+// clock. How late each cycle woke is kept in a lock-free histogram (lateness_histogram.hpp).
 #pragma once
 
 #include "controller/clock.hpp"
 #include "controller/journal.hpp"
+#include "controller/lateness_histogram.hpp"
 #include "controller/session.hpp"
 #include "controller/session_stats.hpp"
 #include "hal/hal.hpp"
@@ -29,17 +30,37 @@ public:
   virtual OperatorInput poll(Duration now, const CycleOutput &last) noexcept = 0;
 };
 
+// Sees every cycle on the loop thread, after the drive exchange: what was read and what the
+// session decided (the console's telemetry publisher). Must not allocate, block or throw.
+class CycleObserver {
+public:
+  virtual ~CycleObserver() = default;
+  virtual void on_cycle(Duration t, const Readings &readings, const CycleOutput &out) noexcept = 0;
+};
+
+// When the loop ends once the session is over (Complete or Fault).
+enum class LoopEnd : std::uint8_t {
+  // `linger` after the end: `tractus run`, tests.
+  AfterLinger,
+  // Also not before the operator has acknowledged the end — a Complete acknowledged, or a fault
+  // cleared (the session back in Idle) — so alarms, reminders and fault clearing stay live on
+  // the console. A request_stop() (shutdown) does not wait for the acknowledgement.
+  AfterAcknowledge,
+};
+
 struct LoopOptions {
   Duration period = milliseconds(1);
   int sample_every = 100;       // journal one sample per this many cycles (10 Hz at 1 kHz)
   Duration linger = seconds(3); // keep cycling after the end, to record the tension falling
   Duration give_up_after = minutes(120); // hard stop of the loop itself (never reached normally)
+  LoopEnd end = LoopEnd::AfterLinger;
 };
 
 struct LoopReport {
   std::uint64_t cycles = 0;
   std::uint64_t overruns = 0; // cycles that started more than one period late
   Duration worst_lateness{};
+  LatenessHistogram::Snapshot lateness; // every cycle's wake-up lateness
   CycleOutput last;
 };
 
@@ -49,6 +70,9 @@ struct LoopProgress {
   std::atomic<double> measured{0};
   std::atomic<double> setpoint{0};
   std::atomic<int> state{0};
+  std::atomic<std::uint64_t> cycles{0};
+  std::atomic<std::uint64_t> overruns{0};
+  std::atomic<double> worst_lateness{0}; // s
   std::atomic<bool> finished{false};
 };
 
@@ -61,6 +85,7 @@ public:
   void set_operator(OperatorSource *op) noexcept { operator_ = op; }
   // Called after every cycle with the cycle's output (tests observe the true plant here).
   void set_observer(std::function<void(const CycleOutput &)> f) { observer_ = std::move(f); }
+  void set_cycle_observer(CycleObserver *o) noexcept { cycle_observer_ = o; }
 
   // Runs until the session has ended (Complete or Fault) and `linger` has passed.
   LoopReport run() noexcept;
@@ -68,7 +93,14 @@ public:
   // From another thread or the operator source (SIGINT, console shutdown, a refused start):
   // behaves as the operator's stop while the table is active, and ends the loop otherwise.
   void request_stop() noexcept { stop_requested_ = true; }
+  // Last resort of a shutdown that a stop did not end in time: the next cycle commands the
+  // drive disabled (its own quick stop) and the loop ends, whatever the session's state.
+  void request_abort() noexcept { abort_requested_ = true; }
   [[nodiscard]] const LoopProgress &progress() const noexcept { return progress_; }
+  // Any thread, while or after the loop runs.
+  [[nodiscard]] LatenessHistogram::Snapshot lateness() const noexcept {
+    return lateness_.snapshot();
+  }
 
 private:
   void journal(const JournalRecord &rec) noexcept;
@@ -81,8 +113,11 @@ private:
   Journal *journal_ = nullptr;
   OperatorSource *operator_ = nullptr;
   std::function<void(const CycleOutput &)> observer_;
+  CycleObserver *cycle_observer_ = nullptr;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> abort_requested_{false};
   LoopProgress progress_;
+  LatenessHistogram lateness_;
 };
 
 } // namespace tractus::controller

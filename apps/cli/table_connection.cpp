@@ -35,7 +35,8 @@ std::string identity_text(const hal::modbus::TableIdentity &id) {
 
 } // namespace
 
-TableOpen open_table_connection(const std::string &address, Duration watchdog_timeout) {
+TableOpen open_table_connection(const std::string &address, Duration watchdog_timeout,
+                                RealTables real_tables) {
   TableOpen result;
   hal::modbus::OpenResult opened = hal::modbus::ModbusTable::open(address);
   if (!opened.table) {
@@ -47,7 +48,8 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
   hal::modbus::ModbusTable &mt = *c->modbus;
   const hal::modbus::TableIdentity &id = mt.identity();
 
-  if (!id.is_simulator()) {
+  const bool simulated = id.is_simulator();
+  if (!simulated && real_tables == RealTables::Refuse) {
     result.error = "the table at " + mt.address().where() + " is not the simulator (" +
                    identity_text(id) +
                    "): a real table needs a calibration record in force and --screening FILE "
@@ -55,9 +57,9 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
                    "run";
     return result;
   }
-  c->simulated = true;
-  c->factory_calibration = mt.simulator_calibration();
-  if (!c->factory_calibration) {
+  c->simulated = simulated;
+  if (simulated) c->factory_calibration = mt.simulator_calibration();
+  if (simulated && !c->factory_calibration) {
     result.error = "the simulator at " + mt.address().where() +
                    " reports no usable factory calibration (transmitter gain not positive)";
     return result;
@@ -71,8 +73,8 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
 
   nlohmann::ordered_json &t = c->journal_table;
   t["address"] = address;
-  t["simulated"] = true;
-  t["identified_as"] = "tractus-sim";
+  t["simulated"] = simulated;
+  t["identified_as"] = simulated ? "tractus-sim" : identity_text(id);
   t["transport"] = hal::modbus::to_string(mt.address().transport);
   t["where"] = mt.address().where();
   t["register_map"] = mt.map_name();

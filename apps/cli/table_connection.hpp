@@ -4,7 +4,11 @@
 // watchdog (DESIGN §4: tractus refuses to run if it cannot). A table whose three devices
 // identify as tractus-sim counts as simulated: the simulated patient counts as screened and the
 // transmitter's factory calibration is read from its registers (DESIGN §8). Any other table is
-// refused for now: a real table needs a calibration record in force and `--screening FILE`.
+// refused unless the caller accepts real tables (`tractus serve`, whose console takes the
+// screening from the operator and the calibration from the store); `tractus run` does not yet:
+// a real table needs a calibration record in force and `--screening FILE`.
+//
+// Compiled into the tractus_table_bindings library (apps/bindings), which `tractus` links.
 #pragma once
 
 #include "hal/calibration.hpp"
@@ -23,7 +27,8 @@ namespace tractus::cli {
 struct TableConnection {
   std::unique_ptr<hal::modbus::ModbusTable> modbus;
   bool simulated = false;
-  std::optional<hal::Calibration> factory_calibration; // when simulated
+  std::optional<hal::Calibration> factory_calibration; // when simulated; a real table's
+                                                       // calibration comes from the store
   Duration period = milliseconds(1);                   // 1 ms over TCP, 10 ms over RTU
   nlohmann::ordered_json journal_table;                // the journal header's "table"
 
@@ -41,7 +46,10 @@ struct TableOpen {
 // well within the time a person notices.
 inline constexpr Duration kWatchdogTimeout = milliseconds(100);
 
+enum class RealTables : bool { Refuse, Accept };
+
 TableOpen open_table_connection(const std::string &address,
-                                Duration watchdog_timeout = kWatchdogTimeout);
+                                Duration watchdog_timeout = kWatchdogTimeout,
+                                RealTables real_tables = RealTables::Refuse);
 
 } // namespace tractus::cli

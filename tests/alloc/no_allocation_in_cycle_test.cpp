@@ -8,35 +8,18 @@
 // thread (which formats JSON and may allocate freely) is not.
 #include "session_harness.hpp"
 
+#include "counting_allocator.hpp"
+
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <filesystem>
-#include <new>
 #include <vector>
-
-// GCC cannot see that the replaced operator delete below pairs malloc with free on purpose.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-namespace {
-thread_local bool counting = false;
-std::atomic<long> allocations{0};
-} // namespace
-
-void *operator new(std::size_t n) {
-  if (counting) allocations.fetch_add(1);
-  if (void *p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void *operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
 
 namespace tractus {
 namespace {
+
+using testing::allocations;
+using testing::counting;
 
 TEST(ControlCycle, AllocatesNothingInSteadyState) {
   const auto dir = std::filesystem::temp_directory_path() / "tractus-alloc-test";

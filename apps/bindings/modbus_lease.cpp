@@ -1,0 +1,115 @@
+#include "bindings/modbus_lease.hpp"
+
+#include "hal/calibration_store.hpp"
+#include "hal/register_map.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <thread>
+
+namespace tractus::bindings {
+
+namespace sc = hal::regmap::sim_control;
+
+namespace {
+
+// CiA 301 emergency code 0x8130, "life guard error or heartbeat error": what the drive reports
+// once its communication watchdog expired (docs/register-map.md). Between two sessions the
+// console is silent by design, so the watchdog armed for the last one trips.
+constexpr std::uint16_t kWatchdogExpired = 0x8130;
+
+// Clears a watchdog fault the console's own silence caused, with a fault-reset edge (CiA 402:
+// a rising edge of controlword bit 7), the drive left disabled. Any other drive fault stays:
+// the start is refused with 114 and a person looks at the drive.
+void reset_watchdog_fault(hal::Drive &drive) noexcept {
+  const hal::DriveStatus s = drive.exchange(hal::DriveCommand::disabled());
+  if (s.io != hal::IoStatus::Ok || !s.fault || s.fault_code != kWatchdogExpired) return;
+  hal::DriveCommand reset = hal::DriveCommand::disabled();
+  reset.fault_reset = true;
+  drive.exchange(reset);
+  drive.exchange(hal::DriveCommand::disabled());
+}
+
+} // namespace
+
+console::LeaseOpen ModbusLease::open(std::shared_ptr<cli::TableConnection> connection,
+                                     console::LeasePurpose purpose) {
+  hal::modbus::ModbusTable &mt = *connection->modbus;
+  const std::string where = mt.address().where();
+  if (!mt.connected()) {
+    if (const std::string e = mt.reconnect(); !e.empty())
+      return {nullptr, "the table at " + where + " cannot be reached again: " + e};
+  }
+  if (purpose == console::LeasePurpose::Session) {
+    // The loop starts right after this and feeds the watchdog from its first cycle.
+    if (const std::string e = mt.drive().configure_watchdog(cli::kWatchdogTimeout); !e.empty())
+      return {nullptr, "the drive's communication watchdog at " + where +
+                           " cannot be enabled: " + e + "; refusing to run"};
+    reset_watchdog_fault(mt.drive());
+  }
+  return {std::unique_ptr<ModbusLease>(new ModbusLease(std::move(connection))), ""};
+}
+
+ModbusLease::ModbusLease(std::shared_ptr<cli::TableConnection> connection)
+    : connection_(std::move(connection)), deadline_(std::chrono::steady_clock::now()) {}
+
+std::unique_ptr<controller::Clock> ModbusLease::make_clock() {
+  return std::make_unique<controller::MonotonicClock>();
+}
+
+std::optional<hal::Calibration> ModbusLease::calibration(const std::filesystem::path &store_dir,
+                                                         std::int64_t now_unix,
+                                                         std::string &why) const {
+  if (connection_->factory_calibration) return connection_->factory_calibration; // tractus-sim
+  return hal::calibration_in_force(store_dir, now_unix, why);
+}
+
+Force ModbusLease::capacity() const {
+  const auto &f = connection_->modbus->identity().factory;
+  return f ? f->capacity : Force{};
+}
+
+double ModbusLease::nominal_counts_per_newton() const {
+  const auto &f = connection_->modbus->identity().factory;
+  return f ? f->gain_counts_per_n : 0.0;
+}
+
+void ModbusLease::wait_one_period() {
+  // As cli::ModbusCalibrationTable: a steady schedule, moved on after a slow reply rather than
+  // taking the next readings back to back.
+  const auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(connection_->period.si()));
+  deadline_ += step;
+  const auto now = std::chrono::steady_clock::now();
+  if (deadline_ + step < now) deadline_ = now + step;
+  std::this_thread::sleep_until(deadline_);
+}
+
+// tractus-sim's hands (its unit 247, regmap::sim_control::kReferenceLoad), as
+// cli::ModbusCalibrationTable writes them; a real table has no such unit.
+bool ModbusLease::write_reference_load(Force load) {
+  const double counts = std::round(std::max(load.si(), 0.0) / sc::kReferenceLoadScale);
+  std::array<std::uint16_t, 2> regs{};
+  hal::regmap::put_u32(regs.data(), static_cast<std::uint32_t>(std::min(counts, 4294967295.0)),
+                       hal::regmap::WordOrder::HighFirst);
+  return connection_->modbus->write_simulator_control({sc::kReferenceLoad, 2}, regs.data()) ==
+         hal::IoStatus::Ok;
+}
+
+bool ModbusLease::hang_reference_load(Force load) {
+  if (!connection_->simulated) return false; // a person hangs the weight
+  return write_reference_load(load);
+}
+
+void ModbusLease::remove_reference_load() {
+  if (connection_->simulated) write_reference_load(Force{});
+}
+
+std::string ModbusLease::description() const {
+  const auto &a = connection_->modbus->address();
+  return (connection_->simulated ? "tractus-sim at " : "the table at ") + a.where() + " (" +
+         hal::modbus::to_string(a.transport) + ")";
+}
+
+} // namespace tractus::bindings

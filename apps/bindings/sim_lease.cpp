@@ -1,0 +1,71 @@
+#include "bindings/sim_lease.hpp"
+
+#include "sim/injection.hpp"
+
+namespace tractus::bindings {
+
+namespace {
+
+sim::PlantConfig config_for(const sim::PatientPreset &preset, console::LeasePurpose purpose) {
+  return purpose == console::LeasePurpose::Session ? sim::plant_config(preset)
+                                                   : sim::calm_plant_config(preset);
+}
+
+sim::InjectionSchedule schedule_for(console::LeasePurpose purpose,
+                                    const std::vector<sim::Injection> &events) {
+  sim::InjectionSchedule schedule;
+  if (purpose != console::LeasePurpose::Session) return schedule;
+  schedule.add(*sim::parse_injection(kSimulatedPressTest).injection);
+  for (const auto &e : events)
+    schedule.add(e);
+  return schedule;
+}
+
+std::vector<std::string> texts(const std::vector<sim::Injection> &events) {
+  std::vector<std::string> out;
+  for (const auto &e : events)
+    out.push_back(sim::to_string(e));
+  return out;
+}
+
+} // namespace
+
+SimLease::SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
+                   console::LeasePurpose purpose, const std::vector<sim::Injection> &events)
+    : address_(std::move(address)), preset_(preset), seed_(seed), events_(texts(events)),
+      cell_(config_for(preset, purpose).load_cell),
+      sim_(config_for(preset, purpose), seed, schedule_for(purpose, events)) {}
+
+std::unique_ptr<controller::Clock> SimLease::make_clock() {
+  // Paced: a person watches the console, so simulated time moves with the wall clock.
+  return std::make_unique<controller::PacedClock>([this](Duration dt) { sim_.advance(dt); });
+}
+
+nlohmann::ordered_json SimLease::journal_table() const {
+  nlohmann::ordered_json t;
+  t["address"] = address_;
+  t["simulated"] = true;
+  t["preset"] = std::string(preset_.name);
+  t["seed"] = seed_;
+  t["injections"] = events_;
+  t["press_test"] = std::string(kSimulatedPressTest) + " (the simulated patient)";
+  t["clock"] = "paced by the wall clock";
+  return t;
+}
+
+std::optional<hal::Calibration> SimLease::calibration(const std::filesystem::path &, std::int64_t,
+                                                      std::string &) const {
+  // The simulated load cell brings its own factory calibration (DESIGN §8).
+  return sim_.factory_calibration();
+}
+
+bool SimLease::hang_reference_load(Force load) {
+  sim_.hang_reference_load(load);
+  return true;
+}
+
+std::string SimLease::description() const {
+  return "the simulator (seed " + std::to_string(seed_) + ")";
+}
+
+} // namespace tractus::bindings

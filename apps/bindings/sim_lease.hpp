@@ -1,0 +1,59 @@
+// The in-process simulator as a console lease: a fresh simulated table per lease.
+#pragma once
+
+#include "console/table_binding.hpp"
+#include "sim/patient_preset.hpp"
+#include "sim/sim_table.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tractus::bindings {
+
+// The simulated patient tests the hand switch this long after the session is loaded, as
+// `tractus run` does (its `patient-switch@500ms`): on a real table the operator asks the patient
+// to press it; here nobody could.
+inline constexpr const char *kSimulatedPressTest = "patient-switch@500ms";
+
+class SimLease final : public console::TableLease {
+public:
+  // A session lease gets the preset's patient (with muscle guarding), the press test and
+  // `events` (simulated faults, for tests); a calibration or diagnostics lease a calm plant, as
+  // `tractus calibrate` uses.
+  SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
+           console::LeasePurpose purpose, const std::vector<sim::Injection> &events = {});
+
+  hal::Table table() noexcept override { return sim_.table(); }
+  std::unique_ptr<controller::Clock> make_clock() override;
+  [[nodiscard]] nlohmann::ordered_json journal_table() const override;
+  [[nodiscard]] std::optional<hal::Calibration> calibration(const std::filesystem::path &store_dir,
+                                                            std::int64_t now_unix,
+                                                            std::string &why) const override;
+
+  [[nodiscard]] Force capacity() const override { return cell_.full_scale; }
+  [[nodiscard]] double nominal_counts_per_newton() const override {
+    return cell_.gain_counts_per_n;
+  }
+  void wait_one_period() override { sim_.advance(period()); }
+  [[nodiscard]] Duration period() const override { return milliseconds(1); }
+  bool hang_reference_load(Force load) override;
+  void remove_reference_load() override { sim_.remove_reference_load(); }
+  [[nodiscard]] std::string description() const override;
+
+  // Set-up only: the watchdog the loop must feed (as on tractus-sim and a real drive).
+  std::string configure_watchdog(Duration timeout) {
+    return sim_.drive().configure_watchdog(timeout);
+  }
+
+private:
+  std::string address_;
+  const sim::PatientPreset &preset_;
+  std::uint64_t seed_;
+  std::vector<std::string> events_; // as text, for the journal
+  sim::LoadCellParams cell_;
+  sim::SimTable sim_;
+};
+
+} // namespace tractus::bindings

@@ -1,0 +1,77 @@
+#include "bindings/table_bindings.hpp"
+
+#include "bindings/modbus_lease.hpp"
+#include "bindings/sim_lease.hpp"
+#include "cli/table_connection.hpp"
+#include "hal/modbus/modbus_address.hpp"
+
+namespace tractus::bindings {
+
+namespace {
+
+console::TableBinding sim_binding(const std::string &address, std::uint64_t seed,
+                                  std::string &error) {
+  const std::string name = address == "sim" ? "average" : address.substr(4);
+  const sim::PatientPreset *preset = sim::find_patient_preset(name);
+  if (preset == nullptr) {
+    error = "--table " + address + ": unknown simulated patient \"" + name +
+            "\" (known: " + std::string(sim::patient_preset_names()) + ")";
+    return {};
+  }
+  console::TableBinding b;
+  b.address = address;
+  b.simulated = true;
+  b.period = milliseconds(1);
+  b.open = [address, preset, seed](console::LeasePurpose purpose, std::uint64_t session_seed) {
+    const std::uint64_t s = purpose == console::LeasePurpose::Session ? session_seed : seed;
+    auto lease = std::make_unique<SimLease>(address, *preset, s, purpose);
+    if (purpose == console::LeasePurpose::Session) {
+      if (const std::string e = lease->configure_watchdog(cli::kWatchdogTimeout); !e.empty())
+        return console::LeaseOpen{nullptr, "the drive's communication watchdog cannot be "
+                                           "enabled: " +
+                                               e + "; refusing to run"};
+    }
+    return console::LeaseOpen{std::move(lease), ""};
+  };
+  b.link_statistics = [] { return nlohmann::json(nullptr); };
+  return b;
+}
+
+console::TableBinding modbus_binding(const std::string &address, std::string &error) {
+  cli::TableOpen opened =
+      cli::open_table_connection(address, cli::kWatchdogTimeout, cli::RealTables::Accept);
+  if (!opened.connection) {
+    error = "--table " + address + ": " + opened.error;
+    return {};
+  }
+  std::shared_ptr<cli::TableConnection> connection = std::move(opened.connection);
+  console::TableBinding b;
+  b.address = address;
+  b.simulated = connection->simulated;
+  b.period = connection->period;
+  b.open = [connection](console::LeasePurpose purpose, std::uint64_t) {
+    return ModbusLease::open(connection, purpose);
+  };
+  b.link_statistics = [connection] {
+    const hal::modbus::LinkCounters c = connection->modbus->counters();
+    return nlohmann::json{{"ok", c.ok},
+                          {"timeouts", c.timeouts},
+                          {"exceptions", c.exceptions},
+                          {"bad_replies", c.bad_replies},
+                          {"disconnects", c.disconnects}};
+  };
+  return b;
+}
+
+} // namespace
+
+console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
+                                         std::string &error) {
+  if (address == "sim" || address.rfind("sim:", 0) == 0) return sim_binding(address, seed, error);
+  if (hal::modbus::is_modbus_address(address)) return modbus_binding(address, error);
+  error = "--table " + address +
+          ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";
+  return {};
+}
+
+} // namespace tractus::bindings

@@ -1,0 +1,27 @@
+// The tables `tractus serve` can bind the console to (console/table_binding.hpp): the in-process
+// simulator and tables on Modbus. Linked by `tractus` and by the console's API tests.
+//
+//   std::string error;
+//   console::TableBinding binding = bindings::make_table_binding("sim", 1, error);
+//   if (!binding.open) fail(error);   // bad address, unreachable table, watchdog refused
+//   console::TableService service(std::move(binding), options);
+#pragma once
+
+#include "console/table_binding.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace tractus::bindings {
+
+// `address`: "sim" (the average patient), "sim:PRESET" (light, average, heavy, cervical),
+// "modbus-tcp://HOST:PORT[?…]" or "modbus-rtu:///dev/ttyX?baud=…" (docs/register-map.md).
+// A Modbus table is connected here, once, and its drive's communication watchdog enabled; a
+// real table (not tractus-sim) is accepted, its calibration then comes from the store.
+// `seed` seeds the simulated load cell of calibration and diagnostics leases (sessions are
+// seeded by the service, one seed per session). On failure the binding's `open` is empty and
+// `error` says why, naming the address.
+console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
+                                         std::string &error);
+
+} // namespace tractus::bindings

@@ -1,0 +1,183 @@
+#include "cli/serve_command.hpp"
+
+#include "bindings/table_bindings.hpp"
+#include "cli/run_command.hpp"
+#include "console/auth.hpp"
+#include "console/http_server.hpp"
+#include "console/table_service.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <ctime>
+#include <ostream>
+#include <pthread.h>
+#include <thread>
+
+namespace tractus::cli {
+
+namespace {
+
+constexpr const char *kMe = "tractus serve: ";
+
+// SIGINT and SIGTERM are blocked in every thread (the mask is inherited by the threads the
+// service and the server start) and taken by one watcher thread with sigtimedwait, which can
+// call HttpServer::stop() — a signal handler could not.
+class SignalWatcher {
+public:
+  SignalWatcher() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SignalWatcher(const SignalWatcher &) = delete;
+  SignalWatcher &operator=(const SignalWatcher &) = delete;
+
+  void on_signal(console::HttpServer &server) {
+    thread_ = std::thread([this, &server] {
+      const timespec poll{0, 200'000'000}; // 200 ms: how soon the watcher notices the end
+      while (!done_) {
+        if (sigtimedwait(&set_, nullptr, &poll) > 0) {
+          server.stop();
+          return;
+        }
+      }
+    });
+  }
+
+private:
+  sigset_t set_{};
+  sigset_t previous_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// "`tractus pin set operator` and `tractus pin set technician --data DIR`"
+std::string roles_text(const std::vector<console::Role> &roles, const std::string &data_dir) {
+  const std::string data =
+      data_dir == console::kDefaultDataDir ? std::string() : " --data " + data_dir;
+  std::string s;
+  for (const auto r : roles)
+    s += (s.empty() ? "" : " and ") + std::string("`tractus pin set ") + console::to_string(r) +
+         data + "`";
+  return s;
+}
+
+} // namespace
+
+std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error) {
+  const std::size_t colon = text.rfind(':');
+  error = "--listen " + text +
+          ": expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 or "
+          "[::1]:8080";
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const std::string port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
+      port > 65535)
+    return std::nullopt;
+  boost::system::error_code bad;
+  boost::asio::ip::make_address(host, bad);
+  if (bad) return std::nullopt;
+  error.clear();
+  return ListenAddress{host, static_cast<std::uint16_t>(port)};
+}
+
+int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
+  std::string error;
+  const auto listen = parse_listen(o.listen, error);
+  if (!listen) {
+    err << kMe << error << "\n";
+    return kExitBadInput;
+  }
+  const std::string data_dir = o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir;
+  std::unique_ptr<console::Auth> auth;
+  try {
+    auth = std::make_unique<console::Auth>(data_dir);
+  } catch (const console::PinFileError &e) {
+    err << kMe << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (const auto missing = auth->roles_without_pin(); !missing.empty()) {
+    err << kMe << "the console needs both PINs (operator and technician) before it starts; run "
+        << roles_text(missing, data_dir) << " first\n";
+    return kExitBadInput;
+  }
+
+  // Blocked before the first thread starts, so every thread inherits the mask.
+  SignalWatcher signals;
+  console::TableBinding binding = bindings::make_table_binding(o.table, o.seed, error);
+  if (!binding.open) {
+    err << kMe << error << "\n";
+    return kExitBadInput;
+  }
+  console::ServiceOptions service_options;
+  service_options.journal_dir = o.journal_dir;
+  service_options.calibration_store = o.store;
+  service_options.seed = o.seed;
+  const bool simulated = binding.simulated;
+  auto service = std::make_unique<console::TableService>(std::move(binding), service_options);
+
+  std::unique_ptr<console::HttpServer> server;
+  try {
+    server = std::make_unique<console::HttpServer>(
+        *service, *auth, console::HttpServerOptions{listen->host, listen->port});
+  } catch (const std::runtime_error &e) {
+    err << kMe << "--listen " << o.listen << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  out << "tractus serve: the console is at " << server->url() << " (table " << o.table
+      << (simulated ? ", simulated" : "") << "); Ctrl-C stops it" << std::endl;
+  signals.on_signal(*server);
+  server->run();
+  server.reset();
+  // A running session is stopped with a controlled release and its loop awaited (~10 s from
+  // full force); an unacknowledged end is written to the journal as it stands.
+  out << "tractus serve: stopping; a running session is released first" << std::endl;
+  service.reset();
+  out << "tractus serve: stopped" << std::endl;
+  return 0;
+}
+
+ServeCommandLine::ServeCommandLine(CLI::App &app) {
+  serve_ = app.add_subcommand("serve", "Run the table console (web page and API)");
+  serve_->add_option("--listen", options_.listen, "HOST:PORT to serve on")->capture_default_str();
+  serve_
+      ->add_option("--table", options_.table,
+                   "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
+      ->capture_default_str();
+  options_.data_dir = console::kDefaultDataDir;
+  serve_->add_option("--data", options_.data_dir, "Data folder (PINs in DATA/console/pins.json)")
+      ->capture_default_str();
+  serve_->add_option("--journal", options_.journal_dir, "Folder of the session journals")
+      ->capture_default_str();
+  serve_->add_option("--store", options_.store, "Calibration store folder")->capture_default_str();
+  serve_->add_option("--seed", options_.seed, "Seed of the first simulated session")
+      ->capture_default_str();
+}
+
+bool ServeCommandLine::invoked() const { return serve_->parsed(); }
+
+int ServeCommandLine::run(std::ostream &out, std::ostream &err) {
+  return serve(options_, out, err);
+}
+
+std::unique_ptr<ServeCommandLine> add_serve_command(CLI::App &app) {
+  return std::make_unique<ServeCommandLine>(app);
+}
+
+} // namespace tractus::cli

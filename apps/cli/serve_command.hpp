@@ -1,0 +1,60 @@
+// `tractus serve`: runs the table console (DESIGN §7, docs/console.md).
+//
+//   tractus serve [--listen 127.0.0.1:8080] [--table sim|sim:PRESET|modbus-tcp://…|modbus-rtu://…]
+//                 [--data DIR] [--journal DIR] [--store DIR] [--seed N]
+//
+// Wiring only: the table binding (apps/bindings), the console's TableService, its PINs (Auth)
+// and its HTTP server. SIGINT or SIGTERM stops the server, stops a running session with a
+// controlled release and waits for its loop, then exits 0.
+//
+// Exit codes (DESIGN §8): 0 stopped by a signal; 2 bad input, nothing started (listen address,
+// table address or table unreachable, no PINs set, a corrupted PIN file, address in use);
+// 1 internal error.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace tractus::cli {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080"; // HOST:PORT, IPv6 as [::1]:8080; bound to loopback
+  std::string table = "sim";
+  std::string data_dir;                 // default console::kDefaultDataDir (PINs)
+  std::string journal_dir = "sessions"; // as `tractus run --journal`
+  std::string store = "calibration";    // as `tractus calibrate --store`
+  std::uint64_t seed = 1;               // the first simulated session's seed
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0": nullopt and `error` when it is not HOST:PORT with
+// an IP address and a port 0 to 65535.
+std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error);
+
+int serve(const ServeOptions &options, std::ostream &out, std::ostream &err);
+
+// CLI11 wiring, as for calibrate: `auto serve = cli::add_serve_command(app);` before parsing,
+// `if (serve->invoked()) return serve->run(std::cout, std::cerr);` after.
+class ServeCommandLine {
+public:
+  explicit ServeCommandLine(CLI::App &app);
+  [[nodiscard]] bool invoked() const;
+  int run(std::ostream &out, std::ostream &err);
+
+private:
+  CLI::App *serve_ = nullptr;
+  ServeOptions options_;
+};
+std::unique_ptr<ServeCommandLine> add_serve_command(CLI::App &app);
+
+} // namespace tractus::cli

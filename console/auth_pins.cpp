@@ -1,0 +1,188 @@
+#include "console/auth_pins.hpp"
+
+#include "console/json_parse_error.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace tractus::console {
+namespace {
+
+constexpr const char *kFormat = "tractus.pins/1";
+constexpr const char *kArgon2idPrefix = "$argon2id$";
+constexpr std::size_t kMinDigits = 4;
+constexpr std::size_t kMaxDigits = 12;
+
+std::string system_error(const std::filesystem::path &file, const std::string &doing) {
+  return file.string() + ": " + doing + ": " + std::strerror(errno);
+}
+
+// Writes all of `text` to `fd`, retrying short writes and interrupted calls.
+bool write_all(int fd, const std::string &text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void fsync_folder(const std::filesystem::path &folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw PinFileError(system_error(folder, "cannot open the folder to sync it"));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw PinFileError(system_error(folder, "cannot sync the folder"));
+}
+
+} // namespace
+
+void init_sodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  });
+}
+
+const char *to_string(Role role) { return role == Role::Technician ? "technician" : "operator"; }
+
+std::optional<Role> parse_role(std::string_view text) {
+  if (text == "operator") return Role::Operator;
+  if (text == "technician") return Role::Technician;
+  return std::nullopt;
+}
+
+std::string pin_problem(std::string_view pin) {
+  const bool digits_only =
+      std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits_only) return "a PIN is 4 to 12 digits, 0 to 9 only";
+  if (pin.size() < kMinDigits) return "a PIN is 4 to 12 digits; this one is too short";
+  if (pin.size() > kMaxDigits) return "a PIN is 4 to 12 digits; this one is too long";
+  return {};
+}
+
+std::string hash_pin(std::string_view pin) {
+  init_sodium();
+  std::vector<char> out(crypto_pwhash_STRBYTES);
+  if (crypto_pwhash_str(out.data(), pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    throw std::runtime_error("hashing the PIN failed: out of memory");
+  return std::string(out.data());
+}
+
+bool verify_pin(const std::string &hash, std::string_view pin) {
+  init_sodium();
+  return crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+}
+
+const std::optional<std::string> &PinHashes::of(Role role) const {
+  return role == Role::Technician ? technician_pin : operator_pin;
+}
+std::optional<std::string> &PinHashes::of(Role role) {
+  return role == Role::Technician ? technician_pin : operator_pin;
+}
+
+std::filesystem::path pins_file(const std::filesystem::path &data_dir) {
+  return data_dir / "console" / "pins.json";
+}
+
+PinHashes load_pins(const std::filesystem::path &file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (ec) throw PinFileError(file.string() + ": cannot be checked: " + ec.message());
+    return {};
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw PinFileError(system_error(file, "cannot be read"));
+
+  const std::string fix = " (delete the file and set both PINs again: `tractus pin set "
+                          "operator` and `tractus pin set technician`)";
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error &e) {
+    throw PinFileError(file.string() + ": corrupted, not JSON: " + parse_error_text(e) + fix);
+  }
+  if (!doc.is_object()) throw PinFileError(file.string() + ": corrupted: not a JSON object" + fix);
+
+  std::vector<std::string> problems;
+  if (doc.value("format", nlohmann::json()) != kFormat)
+    problems.push_back("/format: must be \"" + std::string(kFormat) + "\"");
+  for (const auto &[key, value] : doc.items())
+    if (key != "format" && !parse_role(key))
+      problems.push_back("/" + key + ": unknown key (allowed: format, operator, technician)");
+  PinHashes pins;
+  for (const Role role : {Role::Operator, Role::Technician}) {
+    const auto it = doc.find(to_string(role));
+    if (it == doc.end()) continue;
+    if (!it->is_string() || !it->get_ref<const std::string &>().starts_with(kArgon2idPrefix) ||
+        it->get_ref<const std::string &>().size() >= crypto_pwhash_STRBYTES) {
+      problems.push_back("/" + std::string(to_string(role)) +
+                         ": not an Argon2id hash string (\"$argon2id$…\")");
+      continue;
+    }
+    pins.of(role) = it->get<std::string>();
+  }
+  if (!problems.empty()) {
+    std::string message = file.string() + ": corrupted:";
+    for (const auto &p : problems)
+      message += " " + p + ";";
+    message.back() = '.';
+    throw PinFileError(message + fix);
+  }
+  return pins;
+}
+
+void save_pins(const std::filesystem::path &file, const PinHashes &pins) {
+  const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  std::error_code ec;
+  if (std::filesystem::create_directories(folder, ec))
+    // Only this user needs the folder; the file itself is 0600 as well.
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+  if (ec) throw PinFileError(folder.string() + ": cannot create the folder: " + ec.message());
+
+  nlohmann::json doc = {{"format", kFormat}};
+  for (const Role role : {Role::Operator, Role::Technician})
+    if (pins.of(role)) doc[to_string(role)] = *pins.of(role);
+  const std::string text = doc.dump(2) + "\n";
+
+  const auto temp = folder / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw PinFileError(system_error(temp, "cannot be created"));
+  // fchmod: O_CREAT's mode is filtered by the umask and an old temp file keeps its own mode.
+  const bool written =
+      ::fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
+  const std::string write_error = written ? "" : system_error(temp, "cannot be written");
+  ::close(fd);
+  if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
+    const std::string message = written ? system_error(file, "cannot be replaced") : write_error;
+    ::unlink(temp.c_str());
+    throw PinFileError(message);
+  }
+  fsync_folder(folder);
+}
+
+void set_pin(const std::filesystem::path &data_dir, Role role, std::string_view pin) {
+  if (const auto problem = pin_problem(pin); !problem.empty()) throw std::invalid_argument(problem);
+  const auto file = pins_file(data_dir);
+  PinHashes pins = load_pins(file);
+  pins.of(role) = hash_pin(pin);
+  save_pins(file, pins);
+}
+
+} // namespace tractus::console

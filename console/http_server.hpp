@@ -1,0 +1,61 @@
+// The console's HTTP + WebSocket server (docs/console.md): the embedded page, the JSON API
+// and the telemetry WebSocket, on Boost.Beast.
+//
+// Threads:
+// - one I/O thread (the caller of run()) does all networking, asynchronously. It calls only the
+//   TableService members that never block: command() (so a stop is never queued behind a slow
+//   request) and drain_telemetry() (every 10 ms, broadcast to each WebSocket client);
+// - one worker thread runs every other TableService call (a stable load-cell reading can take
+//   seconds) and posts the answer back to the I/O thread;
+// - one login thread runs the PIN checks (Argon2id, ~0.1 s each), so a login neither stalls
+//   the I/O thread nor waits behind a calibration step.
+// A slow client never slows the others: each WebSocket client has a bounded queue that drops
+// its oldest frames, and every connection has a deadline for each read.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tractus::console {
+
+class Auth;
+class TableService;
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1"; // an IP address: the console is local by default
+  std::uint16_t port = 8080;         // 0: any free port (read it back with port())
+  // A client has this long to send each request (headers and body) once it starts, and an
+  // idle keep-alive connection is closed after it, so slow or silent clients (slowloris)
+  // cannot hold the server. Also the limit for a client to read an answer.
+  std::chrono::seconds request_timeout{30};
+};
+
+class HttpServer {
+public:
+  // Binds and listens at once; throws std::runtime_error naming the address when it cannot
+  // (address in use, not an IP address, no permission).
+  HttpServer(TableService &service, Auth &auth, HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer &) = delete;
+  HttpServer &operator=(const HttpServer &) = delete;
+
+  // The port bound (the one chosen when options.port was 0).
+  [[nodiscard]] std::uint16_t port() const;
+  // "http://127.0.0.1:8080/": the page's address, for the user.
+  [[nodiscard]] std::string url() const;
+
+  // Serves until stop(). Call once.
+  void run();
+  // Thread-safe: call it from any thread (a signal-watching one), never from a signal handler.
+  // Closes the listener and every connection; run() returns at once. The destructor waits for
+  // a worker call in progress (it uses the service), so stop, join run()'s thread, then destroy.
+  void stop();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace tractus::console

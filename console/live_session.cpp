@@ -1,0 +1,159 @@
+#include "console/live_session.hpp"
+
+#include "controller/journal_text.hpp"
+#include "controller/realtime.hpp"
+#include "hal/calibration_text.hpp"
+#include "profiles/limits.hpp"
+#include "profiles/quantity_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+namespace tractus::console {
+
+namespace {
+
+// The exit code `tractus run` gives the same ending (DESIGN §8), so journals compare: 0
+// completed, 3 stopped or faulted, 2 nothing started (unloaded in Ready).
+int exit_code_for(controller::Outcome o) {
+  if (o == controller::Outcome::Completed) return 0;
+  if (o == controller::Outcome::None) return 2;
+  return 3;
+}
+
+controller::SessionSetup setup_for(const SessionRequest &r, const LiveSessionSpec &spec) {
+  controller::SessionSetup s;
+  s.trajectory = &r.trajectory;
+  if (spec.calibration) s.calibration = *spec.calibration;
+  s.calibration_valid = spec.calibration.has_value();
+  s.screening_confirmed = true; // check_session_request refused every other answer
+  s.period = spec.period;
+  s.force_loop = controller::force_loop_params_for(spec.period);
+  s.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, r.profile.region);
+  s.monitors.full_scale = s.calibration.full_scale;
+  return s;
+}
+
+controller::LoopOptions loop_options(Duration period) {
+  controller::LoopOptions o;
+  o.period = period;
+  o.sample_every = std::max(1, static_cast<int>(std::lround(0.1 / period.si()))); // 10 Hz
+  o.end = controller::LoopEnd::AfterAcknowledge;
+  // A loaded session may wait in Ready for a long time; the supervisor's own session time
+  // limit (203) bounds the treatment. This only ends a loop nobody came back to.
+  o.give_up_after = minutes(24 * 60);
+  return o;
+}
+
+} // namespace
+
+LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest request,
+                         const LiveSessionSpec &spec, LoopMailbox &mailbox,
+                         TelemetryChannel &channel)
+    : lease_(std::move(lease)), request_(std::move(request)), spec_(spec), mailbox_(mailbox),
+      setup_(setup_for(request_, spec_)), session_(setup_),
+      journal_(std::make_unique<controller::Journal>(spec_.journal_dir, spec_.session_id,
+                                                     journal_header())),
+      clock_(lease_->make_clock()),
+      bridge_(mailbox_, channel, session_, spec_.period, spec_.simulated) {
+  runner_ = std::make_unique<controller::LoopRunner>(lease_->table(), session_, *clock_, stats_,
+                                                     loop_options(spec_.period));
+  runner_->set_journal(journal_.get());
+  runner_->set_operator(&bridge_);
+  runner_->set_cycle_observer(&bridge_);
+  mailbox_.commands.store(0); // nothing posted before this session counts for it
+  mailbox_.state.store(static_cast<std::uint8_t>(session_.state()));
+  mailbox_.running.store(true, std::memory_order_release);
+  thread_ = std::thread([this] { run(); });
+}
+
+LiveSession::~LiveSession() {
+  if (!thread_.joinable()) return;
+  request_stop();
+  // A stop from full force: 2.2 s of release, 5 s until the drive is disabled, 3 s of linger.
+  if (!wait_finished(std::chrono::seconds(30))) runner_->request_abort();
+  thread_.join();
+}
+
+bool LiveSession::wait_finished(std::chrono::milliseconds timeout) const {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!finished()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+nlohmann::ordered_json LiveSession::journal_header() const {
+  const SessionRequest &r = request_;
+  nlohmann::ordered_json h = controller::session_journal_header(
+      r.profile, r.trajectory, r.patient_id, r.body_mass, setup_.calibration);
+  h["calibration"]["in_force"] = setup_.calibration_valid;
+  if (!setup_.calibration_valid) h["calibration"]["why_not"] = spec_.calibration_problem;
+  h["table"] = lease_->journal_table();
+  h["screening"] = {{"source", "console"},
+                    {"confirmed", true},
+                    {"confirmed_by", "operator"},
+                    {"answers", r.answers}};
+  h["operator"] = {{"role", "operator"}, {"via", "console"}};
+  h["started_utc"] = hal::utc_timestamp(static_cast<std::int64_t>(std::time(nullptr)));
+  return h;
+}
+
+void LiveSession::run() noexcept {
+  // SCHED_FIFO and locked memory where permitted, as `tractus run` on a real or paced table.
+  try {
+    scheduling_ = controller::enable_realtime(80);
+  } catch (...) {
+    scheduling_ = "unknown";
+  }
+  report_ = runner_->run();
+  try {
+    nlohmann::ordered_json summary =
+        controller::session_journal_summary(report_, stats_, exit_code_for(report_.last.outcome));
+    summary["scheduling"] = scheduling_;
+    const char *ended_by = "the operator's acknowledgement at the console";
+    if (stop_requested_) ended_by = "the console shutting down (end not acknowledged)";
+    if (report_.last.outcome == controller::Outcome::None) ended_by = "unloaded before a start";
+    summary["ended_by"] = ended_by;
+    journal_->finish(summary);
+  } catch (const std::exception &e) {
+    journal_error_ = e.what();
+  }
+  mailbox_.running.store(false, std::memory_order_release);
+  finished_.store(true, std::memory_order_release);
+}
+
+nlohmann::json LiveSession::description() const {
+  const SessionRequest &r = request_;
+  nlohmann::json calibration = {{"id", setup_.calibration.id},
+                                {"in_force", setup_.calibration_valid}};
+  if (!setup_.calibration_valid) calibration["why_not"] = spec_.calibration_problem;
+  return {{"id", spec_.session_id},
+          {"profile",
+           {{"id", r.profile.id},
+            {"name", r.profile.name},
+            {"region", std::string(profiles::to_string(r.profile.region))},
+            {"mode", std::string(profiles::to_string(r.profile.mode))}}},
+          {"patient",
+           {{"id", r.patient_id},
+            {"weight", r.weight_text},
+            {"body_mass_kg", controller::journal_number(r.body_mass.si(), 2)}}},
+          {"peak_N", controller::journal_number(r.trajectory.peak_force().si(), 2)},
+          {"duration_s", controller::journal_number(r.trajectory.total_duration().si(), 3)},
+          {"calibration", calibration},
+          {"journal", journal_->path().string()}};
+}
+
+nlohmann::json LiveSession::outcome() const {
+  nlohmann::json o = {{"id", spec_.session_id},
+                      {"outcome", controller::to_string(report_.last.outcome)},
+                      {"journal", journal_->path().string()}};
+  if (report_.last.fault != controller::FaultCode::None)
+    o["code"] = controller::number(report_.last.fault);
+  if (!journal_error_.empty()) o["journal_error"] = journal_error_;
+  return o;
+}
+
+} // namespace tractus::console

@@ -1,0 +1,73 @@
+#include "console/profile_catalog.hpp"
+
+#include "controller/journal.hpp"
+#include "profiles/compile.hpp"
+#include "profiles/library.hpp"
+#include "profiles/quantity_text.hpp"
+
+#include <algorithm>
+#include <regex>
+
+namespace tractus::console {
+
+namespace {
+using controller::journal_number;
+
+bool stock_id(const std::string &id) {
+  static const std::regex pattern("[a-z0-9-]{1,64}"); // never a path
+  return std::regex_match(id, pattern);
+}
+} // namespace
+
+ApiResult profile_list(const std::filesystem::path &library_dir) {
+  const profiles::Library library = profiles::load_library(library_dir);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto &e : library.entries) {
+    const profiles::Profile &p = e.profile;
+    list.push_back({{"id", p.id},
+                    {"name", p.name},
+                    {"region", std::string(profiles::to_string(p.region))},
+                    {"mode", std::string(profiles::to_string(p.mode))},
+                    {"max_force", profiles::to_string(p.max_force)},
+                    {"duration", profiles::format_duration(p.duration)},
+                    {"duration_s", p.duration.si()}});
+  }
+  nlohmann::json body = {{"profiles", std::move(list)}};
+  if (!library.problems.empty()) body["problems"] = profiles::to_strings(library.problems);
+  return api_ok(std::move(body));
+}
+
+ApiResult profile_preview(const std::filesystem::path &library_dir, const std::string &id,
+                          const std::string &weight) {
+  auto profile = stock_id(id) ? profiles::find_profile(id, library_dir)
+                              : profiles::Result<profiles::Profile>{};
+  if (!profile.ok())
+    return api_error(404, "not-found", "profile \"" + id + "\": no such stock protocol");
+  const auto mass = profiles::parse_body_mass(weight);
+  if (!mass)
+    return api_error(422, "invalid", "weight \"" + weight + "\": " + mass.error,
+                     {"weight: " + mass.error});
+  const auto trajectory =
+      profiles::compile(*profile.value, profiles::Patient{"preview", *mass.value});
+  if (!trajectory.ok())
+    return api_error(422, "invalid",
+                     "profile " + id + " does not suit a patient of " +
+                         profiles::format_mass(*mass.value),
+                     profiles::to_strings(trajectory.problems));
+  const profiles::Trajectory &tr = *trajectory.value;
+  const double total = tr.total_duration().si();
+  nlohmann::json points = nlohmann::json::array();
+  for (std::size_t i = 0; i < kPreviewPoints; ++i) {
+    // The last point is the end itself: the curve is seen back to 0 N.
+    const double t = total * static_cast<double>(i) / static_cast<double>(kPreviewPoints - 1);
+    points.push_back({journal_number(t, 2), journal_number(tr.at(Duration(t)).force.si(), 1)});
+  }
+  return api_ok({{"profile", {{"id", profile.value->id}, {"name", profile.value->name}}},
+                 {"weight", profiles::format_mass(*mass.value)},
+                 {"points", std::move(points)},
+                 {"peak_N", journal_number(tr.peak_force().si(), 2)},
+                 {"duration_s", journal_number(total, 3)},
+                 {"cycles", tr.cycle_count()}});
+}
+
+} // namespace tractus::console

@@ -1,0 +1,52 @@
+// POST /api/session: the operator's request to load a session, checked completely before
+// anything touches the table (docs/console.md).
+//
+//   {"profile":"lumbar-intermittent",
+//    "patient":{"id":"P-0042","weight":"176 lb"},
+//    "screening":{"answers":{"pregnancy":false,…every item…},"confirmed":true}}
+//
+// Every problem is reported at once, one line each, "/json/pointer: what is wrong (what is
+// allowed)"; unknown members are errors (a typo must never fall back to a default). A screening
+// item answered yes is reported apart (code "screening-failed"): the patient is referred, and
+// no other correction makes the session possible.
+#pragma once
+
+#include "profiles/limits.hpp"
+#include "profiles/profile.hpp"
+#include "profiles/trajectory.hpp"
+#include "units/units.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tractus::console {
+
+struct SessionRequest {
+  profiles::Profile profile;
+  profiles::Trajectory trajectory; // compiled for this patient
+  std::string patient_id;
+  Mass body_mass;
+  std::string weight_text;        // as the operator typed it
+  nlohmann::ordered_json answers; // every item's answer, in checklist order
+};
+
+struct SessionRequestCheck {
+  std::optional<SessionRequest> request;
+  std::vector<std::string> problems;      // the request is wrong: fix and send again
+  std::vector<std::string> screening_yes; // items answered yes: the patient is referred
+  bool unknown_profile = false;           // the profile id names no stock protocol
+};
+
+// Pseudonymous ids only, as `tractus run --patient`: 1 to 32 letters, digits, '-' and '_',
+// starting with a letter or digit, so a name cannot be typed in by habit ("John Smith").
+bool valid_patient_id(const std::string &id);
+
+SessionRequestCheck
+check_session_request(const nlohmann::json &body, const std::filesystem::path &library_dir,
+                      const profiles::Limits &limits = profiles::kDefaultLimits);
+
+} // namespace tractus::console

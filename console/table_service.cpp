@@ -1,0 +1,325 @@
+#include "console/table_service.hpp"
+
+#include "console/calibration_wizard.hpp"
+#include "console/diagnostics.hpp"
+#include "console/journal_index.hpp"
+#include "console/live_session.hpp"
+#include "console/loop_bridge.hpp"
+#include "console/profile_catalog.hpp"
+#include "console/screening.hpp"
+#include "console/session_request.hpp"
+#include "console/telemetry_channel.hpp"
+#include "hal/calibration_text.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+namespace tractus::console {
+
+namespace {
+
+std::string random_hex(int digits) {
+  std::random_device rd;
+  std::string s;
+  for (int i = 0; i < digits; ++i)
+    s += "0123456789abcdef"[rd() % 16];
+  return s;
+}
+
+// The service's own frame while no loop runs: the page still sees the table and its kind.
+TelemetryFrame idle_frame(bool simulated, std::uint64_t seq) noexcept {
+  TelemetryFrame f;
+  f.seq = seq;
+  f.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  f.simulated = simulated;
+  f.loop_running = false;
+  return f;
+}
+
+constexpr auto kIdleFrameEvery = std::chrono::milliseconds(200); // 5 Hz
+
+} // namespace
+
+struct TableService::Impl {
+  Impl(TableBinding b, ServiceOptions o)
+      : binding(std::move(b)), options(std::move(o)), journals(options.journal_dir),
+        wizard(options.calibration_store, binding.simulated), next_seed(options.seed) {}
+
+  // Ends a session whose loop has ended: keeps how it ended and its timing. Caller holds mutex.
+  void reap() {
+    if (!live || !live->finished()) return;
+    last_session = live->outcome();
+    const auto &p = live->runner().progress();
+    last_timing = LoopTiming{binding.period, p.cycles.load(), p.overruns.load(),
+                             Duration(p.worst_lateness.load()), live->runner().lateness()};
+    live.reset();
+  }
+  [[nodiscard]] bool loop_running() const noexcept {
+    return mailbox.running.load(std::memory_order_acquire);
+  }
+  ApiResult refuse_during_session(const char *what) const {
+    return api_error(409, "busy",
+                     std::string(what) + " is not possible while a session is loaded (" +
+                         live->id() + "): finish or unload it first");
+  }
+
+  TableBinding binding;
+  ServiceOptions options;
+  TelemetryChannel channel;
+  LoopMailbox mailbox;
+  JournalIndex journals;
+
+  // Worker side only (never the loop thread, never the I/O thread).
+  std::mutex mutex;
+  CalibrationWizard wizard;
+  std::unique_ptr<LiveSession> live;
+  nlohmann::json last_session; // how the previous session ended
+  std::optional<LoopTiming> last_timing;
+  std::uint64_t next_seed;
+
+  // drain_telemetry's consumer thread only.
+  std::chrono::steady_clock::time_point next_idle_frame{};
+};
+
+TableService::TableService(TableBinding binding, ServiceOptions options) {
+  if (!binding.open) throw std::invalid_argument("TableService: the table binding cannot open");
+  impl_ = std::make_unique<Impl>(std::move(binding), std::move(options));
+}
+
+TableService::~TableService() {
+  const std::lock_guard lock(impl_->mutex);
+  impl_->live.reset(); // controlled release if active, loop awaited and joined
+  impl_->wizard.cancel();
+}
+
+nlohmann::json TableService::info() const {
+  return {{"software_version", TRACTUS_VERSION},
+          {"table", impl_->binding.address},
+          {"simulated", impl_->binding.simulated},
+          {"period_ms", impl_->binding.period.si() * 1e3}};
+}
+
+ApiResult TableService::profiles() const { return profile_list(impl_->options.library_dir); }
+
+ApiResult TableService::preview(const std::string &id, const std::string &weight) const {
+  return profile_preview(impl_->options.library_dir, id, weight);
+}
+
+nlohmann::json TableService::screening_checklist() const { return screening_checklist_json(); }
+
+ApiResult TableService::load_session(const nlohmann::json &request) {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  if (m.live)
+    return api_error(409, "busy",
+                     "a session is loaded (" + m.live->id() + "): finish or unload it first");
+  if (m.wizard.active())
+    return api_error(409, "busy", "a calibration is under way: finish or cancel it first");
+
+  SessionRequestCheck check = check_session_request(request, m.options.library_dir);
+  if (!check.screening_yes.empty()) {
+    std::vector<std::string> problems = check.screening_yes;
+    problems.insert(problems.end(), check.problems.begin(), check.problems.end());
+    return api_error(422, "screening-failed",
+                     "the screening found a contraindication or a red flag: no session; refer "
+                     "the patient",
+                     problems);
+  }
+  if (!check.request)
+    return api_error(422, "invalid", "the session was not loaded: " + check.problems.front(),
+                     check.problems);
+
+  LeaseOpen opened = m.binding.open(LeasePurpose::Session, m.next_seed);
+  if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
+  ++m.next_seed;
+  LiveSessionSpec spec;
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  spec.session_id = hal::utc_compact(now) + "-" + check.request->profile.id + "-" + random_hex(4);
+  spec.journal_dir = m.options.journal_dir;
+  spec.calibration =
+      opened.lease->calibration(m.options.calibration_store, now, spec.calibration_problem);
+  spec.simulated = m.binding.simulated;
+  spec.period = m.binding.period;
+  const std::uint64_t first_seq = m.channel.next_seq();
+  try {
+    m.live = std::make_unique<LiveSession>(std::move(opened.lease), std::move(*check.request), spec,
+                                           m.mailbox, m.channel);
+  } catch (const std::exception &e) {
+    return api_error(500, "internal", std::string("the session was not loaded: ") + e.what());
+  }
+  // Answer once the new loop has published its first frame, so that neither GET /api/state nor
+  // a start sent right after this answer acts on the previous session's last frame. The loop
+  // publishes on its first cycle's events; 1 s is far beyond any start-up seen.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  LiveSnapshot snapshot;
+  while (!(m.channel.latest.load(snapshot) && snapshot.frame.seq >= first_seq) &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return api_ok({{"session", m.live->description()}}, 201);
+}
+
+ApiResult TableService::unload_session() {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  if (!m.live) return api_error(409, "no-session", "no session is loaded");
+  const auto state = static_cast<controller::State>(m.mailbox.state.load());
+  if (state != controller::State::Ready && state != controller::State::Idle)
+    return api_error(409, "busy",
+                     std::string("the session is ") + controller::to_string(state) +
+                         (controller::is_active(state)
+                              ? ": stop it first"
+                              : ": acknowledge it first (its end needs the operator's "
+                                "acknowledgement)"));
+  m.live->request_stop();
+  m.live->wait_finished(std::chrono::seconds(5));
+  m.reap();
+  if (m.live) return api_error(500, "internal", "the session's loop did not end within 5 s");
+  return api_ok({{"unloaded", true}, {"session", m.last_session}});
+}
+
+ApiResult TableService::command(OperatorCommand c) noexcept {
+  Impl &m = *impl_;
+  // Stop only ever makes the table safer: accepted whether or not anything runs.
+  if (c == OperatorCommand::Stop) {
+    if (m.loop_running()) m.mailbox.post(c);
+    return api_ok({{"accepted", true}}, 202);
+  }
+  if (!m.loop_running()) return api_error(409, "no-session", "no session is loaded");
+  const auto state = static_cast<controller::State>(m.mailbox.state.load());
+  if (c == OperatorCommand::Start && state != controller::State::Ready)
+    return api_error(409, "busy",
+                     std::string("the session cannot start: it is ") +
+                         controller::to_string(state));
+  m.mailbox.post(c);
+  return api_ok({{"accepted", true}}, 202);
+}
+
+nlohmann::json TableService::state() const {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  LiveSnapshot snapshot;
+  const bool live_frame = m.live && m.channel.latest.load(snapshot) && m.loop_running();
+  const TelemetryFrame frame = live_frame ? snapshot.frame : idle_frame(m.binding.simulated, 0);
+  return {{"frame", to_json(frame)},
+          {"session", m.live ? m.live->description() : nlohmann::json()},
+          {"last_session", m.last_session},
+          {"calibration_under_way", m.wizard.active()},
+          {"table", {{"address", m.binding.address}, {"simulated", m.binding.simulated}}}};
+}
+
+ApiResult TableService::sessions() const { return impl_->journals.list(); }
+ApiResult TableService::session(const std::string &id) const { return impl_->journals.one(id); }
+ApiResult TableService::fault_history() const { return impl_->journals.faults(); }
+
+ApiResult TableService::diagnostics() const {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  nlohmann::json body = {
+      {"table",
+       {{"address", m.binding.address},
+        {"simulated", m.binding.simulated},
+        {"period_ms", m.binding.period.si() * 1e3}}},
+      {"modbus", m.binding.link_statistics ? m.binding.link_statistics() : nlohmann::json()},
+      {"telemetry_frames_dropped", m.channel.dropped()}};
+  LiveSnapshot snapshot;
+  if (m.live) {
+    // The loop owns the devices (one context per thread): show what it last published.
+    if (m.channel.latest.load(snapshot)) body["devices"] = devices_json(snapshot.readings);
+    body["devices_source"] = "published by the control loop";
+    const auto &p = m.live->runner().progress();
+    body["loop"] =
+        timing_json(LoopTiming{m.binding.period, p.cycles.load(), p.overruns.load(),
+                               Duration(p.worst_lateness.load()), m.live->runner().lateness()});
+    body["loop_of"] = m.live->id();
+    return api_ok(std::move(body));
+  }
+  if (TableLease *held = m.wizard.lease()) {
+    body["devices"] = devices_json(read_devices(held->table()));
+    body["devices_source"] = "read now (the calibration holds the table)";
+  } else {
+    LeaseOpen opened = m.binding.open(LeasePurpose::Diagnostics, m.options.seed);
+    if (opened.lease) {
+      body["devices"] = devices_json(read_devices(opened.lease->table()));
+      body["devices_source"] = "read now";
+    } else {
+      body["devices"] = nullptr;
+      body["devices_error"] = opened.error;
+    }
+  }
+  body["loop"] = m.last_timing ? timing_json(*m.last_timing) : nlohmann::json();
+  if (m.last_timing) body["loop_of"] = m.last_session.value("id", "");
+  return api_ok(std::move(body));
+}
+
+ApiResult TableService::calibration_status() const {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->wizard.status();
+}
+
+ApiResult TableService::calibration_begin(const nlohmann::json &request) {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  if (m.live) return m.refuse_during_session("calibrating");
+  return m.wizard.begin(request,
+                        [&m] { return m.binding.open(LeasePurpose::Calibration, m.options.seed); });
+}
+
+ApiResult TableService::calibration_reading(const nlohmann::json &request) {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->wizard.reading(request);
+}
+
+ApiResult TableService::calibration_finish() {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->wizard.finish();
+}
+
+ApiResult TableService::calibration_install() {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->wizard.install();
+}
+
+ApiResult TableService::calibration_cancel() {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->wizard.cancel();
+}
+
+ApiResult TableService::verification(const nlohmann::json &request) {
+  Impl &m = *impl_;
+  const std::lock_guard lock(m.mutex);
+  m.reap();
+  if (m.live) return m.refuse_during_session("the daily verification");
+  if (m.wizard.active())
+    return api_error(409, "busy", "a calibration is under way: finish or cancel it first");
+  LeaseOpen opened = m.binding.open(LeasePurpose::Calibration, m.options.seed);
+  if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
+  return m.wizard.verify(request, *opened.lease);
+}
+
+std::size_t TableService::drain_telemetry(TelemetryFrame *out, std::size_t max) noexcept {
+  Impl &m = *impl_;
+  if (max == 0) return 0;
+  // Read before popping: once no loop runs, every frame it published is already in the queue,
+  // so an idle frame never overtakes (in sequence) a loop frame still waiting.
+  const bool running = m.loop_running();
+  const std::size_t n = m.channel.pop(out, max);
+  if (n > 0 || running) return n;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < m.next_idle_frame) return 0;
+  m.next_idle_frame = now + kIdleFrameEvery;
+  out[0] = idle_frame(m.binding.simulated, m.channel.take_seq());
+  return 1;
+}
+
+} // namespace tractus::console

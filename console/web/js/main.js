@@ -1,0 +1,206 @@
+// The console page: wires the header (STOP, simulator banner, connection, units), the alert
+// panel, the login and the screens behind a hash router (#/treatment, #/tech/diagnostics …).
+
+import { api, role, token, onAuthChange, logout, stop } from './api.js';
+import { $, $$, setText, show } from './dom.js';
+import { store } from './store.js';
+import * as telemetry from './telemetry.js';
+import { forceUnit, setForceUnit, onUnitsChange } from './units.js';
+import { initAlerts } from './alerts.js';
+import { armAudio } from './audio.js';
+import { stateLabel } from './labels.js';
+import * as login from './screens/login.js';
+import * as protocols from './screens/protocols.js';
+import * as patient from './screens/patient.js';
+import * as screening from './screens/screening.js';
+import * as treatment from './screens/treatment.js';
+import * as sessions from './screens/sessions.js';
+import * as tech from './screens/tech.js';
+
+// name -> {module, role needed}
+const SCREENS = {
+  login: { module: login, role: null },
+  protocols: { module: protocols, role: 'operator' },
+  patient: { module: patient, role: 'operator' },
+  screening: { module: screening, role: 'operator' },
+  treatment: { module: treatment, role: 'operator' },
+  sessions: { module: sessions, role: 'operator' },
+  tech: { module: tech, role: 'technician' },
+};
+
+let current = null; // {name, module}
+
+function allowed(needed) {
+  const r = role();
+  if (!needed) return true;
+  if (!r) return false;
+  return needed === 'operator' || r === 'technician';
+}
+
+function parseHash() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  return { name: parts[0] || '', params: parts.slice(1) };
+}
+
+export function go(name, ...params) {
+  const hash = `#/${[name, ...params].join('/')}`;
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+// Goes to a hash such as '#/tech/diagnostics', routing again if the page is already there
+// (after a login that was asked for on the way).
+export function navigate(hash) {
+  if (!hash || hash === '#/' || hash === '#') go('');
+  else if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function defaultScreen() {
+  const frame = telemetry.latestFrame();
+  const loaded = store.loaded || (frame && frame.state && frame.state !== 'idle');
+  return loaded ? 'treatment' : 'protocols';
+}
+
+function route() {
+  let { name, params } = parseHash();
+  if (!SCREENS[name]) name = token() ? defaultScreen() : 'login';
+  const entry = SCREENS[name];
+  if (!allowed(entry.role)) {
+    // Technician screens for an operator: the PIN pad, preset to the technician role.
+    login.prepare({ role: entry.role === 'technician' ? 'technician' : 'operator', then: location.hash });
+    name = 'login';
+  } else if (name === 'login' && token() && !login.wantsRoleChange()) {
+    name = defaultScreen();
+  }
+  const next = SCREENS[name].module;
+  if (current && current.module !== next && current.module.leave) current.module.leave();
+  for (const n of Object.keys(SCREENS)) show($(`#screen-${n}`), n === name);
+  $$('#nav a').forEach((a) => {
+    const on = a.dataset.screen === name || (name === 'patient' || name === 'screening') && a.dataset.screen === 'protocols';
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  current = { name, module: next };
+  next.enter(params);
+}
+
+function renderAuth() {
+  const r = role();
+  show($('#nav'), Boolean(r));
+  show($('#who'), Boolean(r));
+  setText($('#who-role'), r === 'technician' ? 'Technician' : r === 'operator' ? 'Operator' : '');
+  if (r) telemetry.connect(token());
+  else telemetry.disconnect();
+}
+
+function initStop() {
+  const button = $('#stop');
+  const hint = $('#stop-hint');
+  let resetTimer = null;
+  button.addEventListener('click', async () => {
+    armAudio();
+    button.classList.add('sent');
+    setText(hint, 'stopping…');
+    clearTimeout(resetTimer);
+    try {
+      await stop();
+      setText(hint, 'stop sent');
+    } catch (e) {
+      // The one failure that must never be quiet.
+      button.classList.add('failed');
+      setText(hint, 'NOT DELIVERED — use the E-stop');
+      console.error('stop failed', e);
+    }
+    resetTimer = setTimeout(() => {
+      button.classList.remove('sent', 'failed');
+      setText(hint, 'release the pull');
+    }, 4000);
+  });
+}
+
+function initUnits() {
+  const buttons = $$('#force-units button');
+  const render = () => buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.unit === forceUnit())));
+  buttons.forEach((b) => b.addEventListener('click', () => setForceUnit(b.dataset.unit)));
+  onUnitsChange(render);
+  render();
+}
+
+function initConnection() {
+  const conn = $('#conn');
+  const text = $('#conn-text');
+  const banner = $('#conn-lost');
+  const render = (status) => {
+    const labels = {
+      offline: 'Not connected', connecting: 'Connecting…', live: 'Live',
+      lost: 'Connection lost', stale: 'No data',
+    };
+    setText(text, labels[status] || status);
+    conn.dataset.status = status;
+    show(banner, Boolean(role()) && (status === 'lost' || status === 'stale'));
+    document.body.classList.toggle('not-live', status !== 'live');
+  };
+  telemetry.onStatus(render);
+  render(telemetry.connectionStatus());
+}
+
+function initTableState() {
+  const chip = $('#table-state');
+  telemetry.onFrame((f) => {
+    setText(chip, stateLabel(f.state));
+    chip.dataset.state = f.state || '';
+  });
+  telemetry.onStatus((s) => {
+    if (s === 'offline') {
+      setText(chip, '');
+      chip.dataset.state = '';
+    }
+  });
+}
+
+async function loadInfo() {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      store.info = await api.info();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+    }
+  }
+  const sim = Boolean(store.info.simulated);
+  show($('#sim-banner'), sim);
+  document.body.classList.toggle('simulated', sim);
+  const version = store.info.version || store.info.software_version || '';
+  $('.brand').title = [version && `tractus ${version}`, store.info.table].filter(Boolean).join(' — ');
+}
+
+function start() {
+  initStop();
+  initUnits();
+  initConnection();
+  initTableState();
+  initAlerts();
+  // A 401 here logs the page out (api.js), which stops the reconnecting.
+  telemetry.onLoginDoubt(() => { api.state().catch(() => {}); });
+  for (const { module } of Object.values(SCREENS)) if (module.init) module.init({ go, navigate });
+  $('#logout').addEventListener('click', () => logout());
+  $$('[data-go]').forEach((b) => b.addEventListener('click', () => go(b.dataset.go)));
+  document.addEventListener('pointerdown', armAudio, { once: true });
+  document.addEventListener('keydown', armAudio, { once: true });
+  onAuthChange((r, why) => {
+    renderAuth();
+    if (!r) {
+      store.loaded = null;
+      login.prepare({ message: why });
+      go('login');
+    }
+  });
+  window.addEventListener('hashchange', route);
+  renderAuth();
+  loadInfo();
+  route();
+  document.body.classList.add('ready');
+}
+
+start();

@@ -1,0 +1,29 @@
+// What a session journal's first and last lines say (docs/journal.md): the header (software,
+// profile as run and as resolved for the patient, patient, calibration) and the summary
+// (outcome, figures, loop timing). Shared by `tractus run` and the console, which add their own
+// members (table, screening, session id, started_utc, scheduling …) before writing.
+#pragma once
+
+#include "controller/loop_runner.hpp"
+#include "controller/session_stats.hpp"
+#include "hal/calibration.hpp"
+#include "profiles/profile.hpp"
+#include "profiles/trajectory.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace tractus::controller {
+
+nlohmann::ordered_json session_journal_header(const profiles::Profile &profile,
+                                              const profiles::Trajectory &trajectory,
+                                              const std::string &patient_id, Mass body_mass,
+                                              const hal::Calibration &calibration);
+
+// `exit_code`: what `tractus run` exits with (DESIGN §8); the console records the same code for
+// the same outcome, so journals compare.
+nlohmann::ordered_json session_journal_summary(const LoopReport &report, const SessionStats &stats,
+                                               int exit_code);
+
+} // namespace tractus::controller

@@ -1,0 +1,129 @@
+// A treatment run entirely through the console's HTTP API and telemetry WebSocket, on the
+// in-process simulator at wall-clock pace: load, start, watch the pull rise, stop without a
+// token, see the release and the alarm, acknowledge it.
+#include "console_under_test.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tractus::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+double wall_ms_now() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class ConsoleSession : public ::testing::Test {
+protected:
+  void start_console() {
+    console_ = std::make_unique<ConsoleUnderTest>(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    client_ = std::make_unique<HttpTestClient>(console_->port());
+    token_ = client_->login("operator", kOperatorPin);
+  }
+
+  // Every item of the checklist answered no, as the page sends it.
+  nlohmann::json all_clear_screening() const {
+    const auto checklist = client_->get("/api/screening", token_);
+    EXPECT_EQ(checklist.status, 200) << checklist.body;
+    nlohmann::json answers = nlohmann::json::object();
+    for (const char *group : {"contraindications", "red_flags"})
+      for (const auto &item : checklist.json[group])
+        answers[item["id"].get<std::string>()] = false;
+    return {{"answers", answers}, {"confirmed", true}};
+  }
+
+  // lumbar-intermittent for 150 kg: its first progressive step passes 100 N about 6 s into
+  // the protocol, after the pretension's 2 to 3 s.
+  void load() {
+    const nlohmann::json request = {{"profile", "lumbar-intermittent"},
+                                    {"patient", {{"id", "P-0042"}, {"weight", "150 kg"}}},
+                                    {"screening", all_clear_screening()}};
+    const auto loaded = client_->post("/api/session", request, token_);
+    ASSERT_LT(loaded.status, 300) << loaded.body;
+  }
+
+  // Start once the simulated patient has tested the hand switch (500 ms after the load).
+  void start(TelemetryTestSocket &socket) {
+    ASSERT_FALSE(
+        until(socket, 5s, [](const auto &f) { return f.value("press_test", false); }).is_null())
+        << "the press test never passed";
+    const auto started = client_->post_empty("/api/session/start", token_);
+    ASSERT_EQ(started.status, 202) << started.body;
+  }
+
+  // Reads frames until `done` holds for one, or `limit` passes: that frame, or null.
+  template <typename Done>
+  static nlohmann::json until(TelemetryTestSocket &socket, std::chrono::milliseconds limit,
+                              Done done) {
+    const auto end = Clock::now() + limit;
+    while (Clock::now() < end) {
+      const auto frame = socket.next(1s);
+      if (frame && done(*frame)) return *frame;
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<ConsoleUnderTest> console_;
+  std::unique_ptr<HttpTestClient> client_;
+  std::string token_;
+};
+
+TEST_F(ConsoleSession, ASessionWithWrongFieldsIs422ListingEachProblem) {
+  start_console();
+  const nlohmann::json request = {{"profile", "lumbar-static"},
+                                  {"patient", {{"id", "John Smith"}, {"weight", "-3 kg"}}},
+                                  {"screening", all_clear_screening()},
+                                  {"colour", "blue"}};
+  const auto reply = client_->post("/api/session", request, token_);
+  ASSERT_EQ(reply.status, 422) << reply.body;
+  EXPECT_EQ(reply.error_code(), "invalid");
+  EXPECT_GE(reply.json["error"]["problems"].size(), 3u) << reply.body;
+}
+
+TEST_F(ConsoleSession, APullRisesThenAStopWithoutATokenReleasesItAndAlarmsUntilAcknowledged) {
+  start_console();
+  TelemetryTestSocket socket(console_->port(), token_, client_->origin());
+  load();
+
+  start(socket);
+  // Telemetry at 20 frames a second at least (50 are published while a session is loaded).
+  int frames = 0;
+  const auto counting_since = Clock::now();
+  const auto pulling = until(socket, 25s, [&frames](const auto &f) {
+    ++frames;
+    return f["force_N"] > 100.0;
+  });
+  ASSERT_FALSE(pulling.is_null()) << "the force never passed 100 N";
+  const std::chrono::duration<double> counted = Clock::now() - counting_since;
+  EXPECT_GE(frames / counted.count(), 20.0) << frames << " frames in " << counted.count() << " s";
+  EXPECT_EQ(pulling["state"], "treating");
+
+  // Stop with no token: a controlled release (stop category 1) to below the minimum cord
+  // tension's 15 N within 3 s, by the loop's own clock in the frames.
+  const double stop_ms = wall_ms_now();
+  const auto stopped = client_->post_empty("/api/session/stop");
+  ASSERT_EQ(stopped.status, 202) << stopped.body;
+  const auto released = until(socket, 10s, [](const auto &f) { return f["force_N"] < 15.0; });
+  ASSERT_FALSE(released.is_null()) << "the force never fell below 15 N";
+  EXPECT_LT(released["wall_ms"].get<double>() - stop_ms, 3000.0);
+  EXPECT_EQ(released["outcome"], "operator-stop");
+
+  // The alarm sounds until the operator acknowledges it (DESIGN §5), so a stop nobody at the
+  // table asked for is never missed.
+  const auto alarm = until(socket, 3s, [](const auto &f) { return f.value("alarm", false); });
+  ASSERT_FALSE(alarm.is_null()) << "no alarm after the stop";
+  const auto quiet = until(socket, 1s, [](const auto &f) { return !f.value("alarm", true); });
+  EXPECT_TRUE(quiet.is_null()) << "the alarm ended by itself: " << quiet.dump();
+  const auto acknowledged = client_->post_empty("/api/session/acknowledge", token_);
+  ASSERT_EQ(acknowledged.status, 202) << acknowledged.body;
+  EXPECT_FALSE(until(socket, 3s, [](const auto &f) { return !f.value("alarm", true); }).is_null())
+      << "the alarm outlived its acknowledgement";
+}
+
+} // namespace
+} // namespace tractus::testing

@@ -1,0 +1,45 @@
+#include "console_under_test.hpp"
+
+#include "bindings/table_bindings.hpp"
+#include "console/auth_pins.hpp"
+
+#include <stdexcept>
+
+namespace tractus::testing {
+namespace {
+
+// Argon2id is slow by design: hash the test PINs once for the whole test program.
+const console::PinHashes &test_pins() {
+  static const console::PinHashes pins{console::hash_pin(kOperatorPin),
+                                       console::hash_pin(kTechnicianPin)};
+  return pins;
+}
+
+} // namespace
+
+ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds request_timeout)
+    : dir_("console-" + name) {
+  console::save_pins(console::pins_file(dir_.path()), test_pins());
+  auth_ = std::make_unique<console::Auth>(dir_.path(), [this] { return clock_.now(); });
+
+  std::string error;
+  auto binding = bindings::make_table_binding("sim", 1, error);
+  if (!binding.open) throw std::runtime_error("sim binding: " + error);
+  console::ServiceOptions options;
+  options.journal_dir = dir_.path() / "sessions";
+  options.calibration_store = dir_.path() / "calibration";
+  service_ = std::make_unique<console::TableService>(std::move(binding), options);
+
+  server_ = std::make_unique<console::HttpServer>(
+      *service_, *auth_, console::HttpServerOptions{"127.0.0.1", 0, request_timeout});
+  thread_ = std::thread([this] { server_->run(); });
+}
+
+ConsoleUnderTest::~ConsoleUnderTest() {
+  server_->stop();
+  thread_.join();
+  server_.reset();
+  service_.reset(); // stops a session still running (controlled release) and joins its loop
+}
+
+} // namespace tractus::testing

@@ -1,0 +1,59 @@
+// A whole console for one test: a fresh data folder with both PINs set, Auth on a clock the
+// test can move forward, a TableService over the in-process simulator, and the HttpServer on
+// an ephemeral port of 127.0.0.1, served from its own thread until the test ends. The simulated
+// table runs at wall-clock pace, as `tractus serve` runs it.
+#pragma once
+
+#include "http_test_client.hpp"
+#include "support/temp_dir.hpp"
+
+#include "console/auth.hpp"
+#include "console/http_server.hpp"
+#include "console/table_service.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace tractus::testing {
+
+inline constexpr const char *kOperatorPin = "2468";
+inline constexpr const char *kTechnicianPin = "13579135";
+
+// steady_clock, plus whatever the test has added: tokens and locks expire without waiting.
+class TestClock {
+public:
+  [[nodiscard]] std::chrono::steady_clock::time_point now() const {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(offset_s_.load());
+  }
+  void advance(std::chrono::seconds by) { offset_s_ += by.count(); }
+
+private:
+  std::atomic<std::int64_t> offset_s_{0};
+};
+
+class ConsoleUnderTest {
+public:
+  explicit ConsoleUnderTest(const std::string &name,
+                            std::chrono::seconds request_timeout = std::chrono::seconds(30));
+  ~ConsoleUnderTest();
+  ConsoleUnderTest(const ConsoleUnderTest &) = delete;
+  ConsoleUnderTest &operator=(const ConsoleUnderTest &) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return server_->port(); }
+  [[nodiscard]] HttpTestClient client() const { return HttpTestClient(port()); }
+  [[nodiscard]] const std::filesystem::path &data_dir() const { return dir_.path(); }
+  void advance_clock(std::chrono::seconds by) { clock_.advance(by); }
+
+private:
+  TempDir dir_;
+  TestClock clock_;
+  std::unique_ptr<console::Auth> auth_;
+  std::unique_ptr<console::TableService> service_;
+  std::unique_ptr<console::HttpServer> server_;
+  std::thread thread_;
+};
+
+} // namespace tractus::testing

@@ -1,0 +1,356 @@
+#!/usr/bin/env node
+// End-to-end test of the table console (docs/console.md): `tractus serve --table sim` on a free
+// loopback port, driven by Debian's chromium through playwright-core (no browser is downloaded).
+//
+// The operator logs in on the keypad, picks lumbar-static with its preview, enters a patient,
+// answers the screening checklist, loads and starts the session, watches the force rise past
+// 100 N on the readout and the plot, presses the big STOP, sees the release (force below 15 N
+// within 3 s) and the stop alert, and acknowledges it. A technician then opens diagnostics and the
+// fault history, and the session just run among the past sessions. Every screen is saved as a
+// PNG. The loop → browser telemetry latency during the treatment must have p99 ≤ 100 ms
+// (window.tractusTelemetryStats()).
+//
+// Environment:
+//   TRACTUS_BIN              the tractus executable (ctest passes $<TARGET_FILE:tractus>)
+//   TRACTUS_E2E_SCREENSHOTS  where the PNGs go (default: BUILD/tests/e2e/screenshots beside
+//                            TRACTUS_BIN=BUILD/apps/tractus)
+//   TRACTUS_E2E_URL          drive an already running console instead (PINs 2468 / 1357);
+//                            nothing is started then
+//   TRACTUS_CHROMIUM         the browser (default /usr/bin/chromium)
+//
+// Everything runs on 127.0.0.1. The server and the browser are killed on every path, and the
+// whole test gives up after 3 minutes.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const HARD_TIMEOUT_MS = 180_000;
+const OPERATOR_PIN = '2468';
+const TECHNICIAN_PIN = '1357';
+const PROFILE = 'lumbar-static';
+const WEIGHT_KG = '80';
+const CHROMIUM = process.env.TRACTUS_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Screenshots: TRACTUS_E2E_SCREENSHOTS, else BUILD/tests/e2e/screenshots for TRACTUS_BIN=BUILD/apps/tractus
+// (where ctest puts them too), else tests/e2e/screenshots here (git-ignored).
+const SHOTS = path.resolve(process.env.TRACTUS_E2E_SCREENSHOTS ||
+  (process.env.TRACTUS_BIN ? path.join(path.dirname(path.dirname(path.resolve(process.env.TRACTUS_BIN))), 'tests', 'e2e', 'screenshots')
+    : path.join(HERE, 'screenshots')));
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...a);
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.error(`console_e2e: playwright-core is not installed in ${HERE}/node_modules. Run scripts/setup.sh ` +
+    '(it runs `npm ci` in tests/e2e), or `npm ci` in tests/e2e.');
+  process.exit(1);
+}
+
+const cleanups = []; // run in reverse on every path
+let page = null; // the browser page, for a screenshot when the test fails
+const problems = []; // console errors, page errors and outside requests seen by the browser
+async function cleanup() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try { await fn(); } catch (e) { console.error('cleanup:', e.message); }
+  }
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`console_e2e: FAILED: hard timeout of ${HARD_TIMEOUT_MS / 1000} s`);
+  await Promise.race([cleanup(), new Promise((r) => setTimeout(r, 5000))]);
+  process.exit(1);
+}, HARD_TIMEOUT_MS);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(1);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Runs a command to completion with `input` on stdin; rejects with its output on failure.
+function run(cmd, args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${code}:\n${out}`))));
+    child.stdin.end(input);
+  });
+}
+
+// Kills a detached child's whole process group: TERM, then KILL if it lingers.
+async function killGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = once(child, 'exit');
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function startServer() {
+  const bin = process.env.TRACTUS_BIN;
+  assert.ok(bin, 'TRACTUS_BIN must name the tractus executable (ctest sets it)');
+  assert.ok(fs.existsSync(bin), `TRACTUS_BIN=${bin} does not exist: build the tractus target first`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tractus-e2e-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(data);
+  await run(bin, ['pin', 'set', 'operator', '--data', data], `${OPERATOR_PIN}\n${OPERATOR_PIN}\n`);
+  await run(bin, ['pin', 'set', 'technician', '--data', data], `${TECHNICIAN_PIN}\n${TECHNICIAN_PIN}\n`);
+  const port = await freePort();
+  const logFile = path.join(dir, 'serve.log');
+  const out = fs.openSync(logFile, 'w');
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--table', 'sim', '--data', data,
+    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')];
+  log(`starting ${bin} ${args.join(' ')}`);
+  const child = spawn(bin, args, { stdio: ['ignore', out, out], detached: true });
+  fs.closeSync(out);
+  cleanups.push(async () => {
+    await killGroup(child);
+    if (process.exitCode) {
+      const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+      console.error(`--- tractus serve output (last 4000 chars) ---\n${text.slice(-4000)}`);
+    }
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`tractus serve exited ${child.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
+    try {
+      const r = await fetch(`${base}/api/info`);
+      if (r.ok) {
+        log('server up:', JSON.stringify(await r.json()));
+        break;
+      }
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`GET /api/info did not answer within 20 s:\n${fs.readFileSync(logFile, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return base;
+}
+
+async function main() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const base = process.env.TRACTUS_E2E_URL || await startServer();
+
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tractus-e2e-chromium-'));
+  cleanups.push(() => fs.rmSync(profile, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    timeout: 30_000,
+  });
+  cleanups.push(() => context.close());
+  page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(15_000);
+
+  // Every request leaves for loopback only; any console error (a CSP violation, a failed
+  // script) fails the test at the end.
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') {
+      problems.push(`request to a non-loopback address: ${u.href}`);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+
+  const shot = async (name) => {
+    assert.ok(await page.locator('#stop').isVisible(), `the STOP button is visible on "${name}"`);
+    const file = path.join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  };
+  const forceN = () => page.evaluate(() => {
+    const v = parseFloat(document.querySelector('#force-value').textContent);
+    return Number.isFinite(v) ? v : null;
+  });
+
+  // --- login ---
+  await page.goto(base + '/');
+  await page.locator('#screen-login').waitFor({ state: 'visible' });
+  const sim = page.locator('#sim-banner');
+  await sim.waitFor({ state: 'visible' });
+  await page.locator('#force-units [data-unit="N"]').click();
+  await page.locator('[data-role="operator"]').click();
+  for (const d of OPERATOR_PIN) await page.locator(`#keypad [data-key="${d}"]`).click();
+  await shot('01-login');
+  await page.locator('#login-submit').click();
+
+  // --- protocol picker with its preview ---
+  await page.locator('#screen-protocols').waitFor({ state: 'visible' });
+  await page.locator('#conn[data-status="live"]').waitFor();
+  await page.locator('#screen-protocols .weight-units [data-wunit="kg"]').click();
+  await page.locator('#preview-weight').fill(WEIGHT_KG);
+  await page.locator(`#protocol-list [data-id="${PROFILE}"]`).click();
+  await page.locator('#preview-peak').waitFor();
+  await page.locator('#preview-chart canvas').waitFor();
+  const peak = await page.locator('#preview-peak').textContent();
+  log(`preview of ${PROFILE} for ${WEIGHT_KG} kg: peak ${peak}`);
+  await shot('02-protocols');
+  await page.locator('#protocols-next').click();
+
+  // --- patient ---
+  await page.locator('#screen-patient').waitFor({ state: 'visible' });
+  await page.locator('#patient-id').fill('P-E2E-0001');
+  assert.equal(await page.locator('#patient-weight').inputValue(), WEIGHT_KG, 'the weight carries over from the picker');
+  await page.locator('#patient-next:not([disabled])').waitFor();
+  await shot('03-patient');
+  await page.locator('#patient-next').click();
+
+  // --- screening: every answer No ---
+  await page.locator('#screen-screening').waitFor({ state: 'visible' });
+  await page.locator('#screening-items .answer.no').first().waitFor();
+  const noButtons = page.locator('#screening-items .answer.no');
+  const items = await noButtons.count();
+  assert.ok(items >= 5, `the checklist has its contraindications and red flags (${items} items)`);
+  // A Yes explains the contraindication and blocks the load.
+  await page.locator('#screening-items .answer.yes').first().click();
+  await page.locator('.screen-why').first().waitFor();
+  assert.ok(await page.locator('#screening-confirm').isDisabled(), 'a Yes answer blocks the confirmation');
+  for (let i = 0; i < items; i += 1) await noButtons.nth(i).click();
+  await page.locator('#screening-confirm').check();
+  await page.locator('#session-load:not([disabled])').waitFor();
+  await shot('04-screening');
+  await page.locator('#session-load').click();
+
+  // --- treatment: wait for the simulated patient's press test, start, watch the force rise ---
+  await page.locator('#screen-treatment').waitFor({ state: 'visible' });
+  await page.locator('#state-word[data-state="ready"]').waitFor();
+  await page.locator('#chip-press.ok').waitFor({ timeout: 20_000 });
+  log('session loaded; the simulated patient tested the hand switch');
+  await page.locator('#cmd-start').click();
+  const startAt = Date.now();
+  // The latency is judged over the treatment, with no screenshot in between (a screenshot
+  // stalls the page's main thread for a moment, and the frames wait meanwhile).
+  await page.evaluate(() => window.tractusResetTelemetryStats());
+  await page.waitForFunction(() => parseFloat(document.querySelector('#force-value').textContent) > 100, null, { timeout: 60_000, polling: 100 });
+  log(`force above 100 N ${((Date.now() - startAt) / 1000).toFixed(1)} s after start (state ${await page.locator('#state-word').textContent()})`);
+  const points = await page.evaluate(() => window.tractusLiveChart());
+  assert.ok(points.points > 50, `the live plot has data (${points.points} points)`);
+  assert.ok(points.maxForceN > 100, `the plot shows the force above 100 N (max ${points.maxForceN} N)`);
+  await page.waitForTimeout(3000);
+  const stats = await page.evaluate(() => window.tractusTelemetryStats());
+  log(`telemetry latency loop -> browser during the treatment: ${JSON.stringify(stats)}`);
+  assert.ok(stats.count > 300, `telemetry frames were measured (${stats.count})`);
+  assert.ok(stats.p99 <= 100, `telemetry latency p99 ${stats.p99} ms <= 100 ms`);
+  await shot('05-treatment');
+
+  // --- STOP: controlled release and the stop alert ---
+  const before = await forceN();
+  await page.locator('#stop').click();
+  const stopAt = Date.now();
+  await page.locator('#alert').waitFor({ state: 'visible', timeout: 3000 });
+  const alertText = await page.locator('#alert').textContent();
+  assert.match(alertText, /151/, 'the alert names the stop code 151');
+  await page.waitForFunction(() => parseFloat(document.querySelector('#force-value').textContent) < 15, null, { timeout: 3000, polling: 50 });
+  const released = (Date.now() - stopAt) / 1000;
+  log(`stop: force ${before} N -> below 15 N in ${released.toFixed(2)} s; alert: ${alertText.replace(/\s+/g, ' ').trim()}`);
+  await shot('06-stop-alarm');
+
+  // Acknowledge silences the stop's alarm; the release holds the minimum cord tension for 5 s and
+  // then disables the drive (Complete), when an acknowledgement closes the session. The button
+  // is offered whenever an acknowledgement does something: press it each time until the alert
+  // is gone (once or twice, depending on when the alarm is seen).
+  const ackUntil = Date.now() + 20_000;
+  let acks = 0;
+  while (await page.locator('#alert').isVisible()) {
+    assert.ok(Date.now() < ackUntil, 'the alert is gone within 20 s of the stop');
+    if (await page.locator('#alert-ack').isEnabled()) {
+      await page.locator('#alert-ack').click();
+      acks += 1;
+    }
+    await page.waitForTimeout(250);
+  }
+  log(`alert acknowledged (${acks} press${acks === 1 ? '' : 'es'}) ${((Date.now() - stopAt) / 1000).toFixed(1)} s after the stop`);
+  // The acknowledgement ends the session: the table is back to no session.
+  await page.locator('#state-word[data-state="idle"]').waitFor({ timeout: 10_000 });
+  await page.locator('#cmd-new').waitFor();
+  await shot('07-acknowledged');
+
+  const overall = await page.evaluate(() => window.tractusTelemetryStats());
+  log(`telemetry latency from the start to the acknowledgement (screenshots included): ${JSON.stringify(overall)}`);
+
+  // --- technician: diagnostics and fault history ---
+  await page.goto(base + '/#/tech/diagnostics');
+  await page.locator('#screen-login').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('[data-role="technician"]').getAttribute('aria-checked'), 'true', 'the technician role is preset');
+  await page.locator('#pin').fill(TECHNICIAN_PIN);
+  await page.locator('#login-submit').click();
+  await page.locator('#diagnostics-cards').waitFor();
+  await page.waitForTimeout(2200); // two refreshes
+  assert.ok(await page.locator('#diagnostics-cards .card').count() >= 3, 'diagnostics show their sections');
+  const loopP99 = await page.locator('#loop-p99').textContent();
+  assert.ok(Number.isFinite(parseFloat(loopP99)), `diagnostics show the loop's period error p99 (${loopP99})`);
+  log(`diagnostics: loop period error p99 ${loopP99} ms`);
+  await shot('08-tech-diagnostics');
+  await page.locator('[data-tab="faults"]').click();
+  await page.locator('#tech-faults h2').waitFor();
+  await shot('09-fault-history');
+
+  // --- the session just run, in the past sessions ---
+  await page.locator('#nav [data-screen="sessions"]').click();
+  await page.locator('#sessions-list .row').first().click();
+  await page.locator('#session-detail .session-chart canvas').waitFor();
+  const detail = await page.locator('#session-detail').textContent();
+  assert.match(detail, /P-E2E-0001/, 'the past session names its patient');
+  assert.match(detail, /151/, 'the past session ended with the operator stop (151)');
+  await shot('10-past-session');
+
+  assert.deepEqual(problems, [], 'no console errors, CSP violations or outside requests');
+  return stats;
+}
+
+let failed = false;
+try {
+  const stats = await main();
+  console.log(`console_e2e: telemetry latency p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms, ` +
+    `${stats.count} frames, ${stats.dropped} dropped`);
+  console.log(`console_e2e: screenshots in ${SHOTS}`);
+} catch (e) {
+  failed = true;
+  process.exitCode = 1;
+  console.error(`console_e2e: FAILED: ${e.stack || e.message}`);
+  if (page) {
+    try {
+      await page.screenshot({ path: path.join(SHOTS, 'failure.png'), timeout: 5000 });
+      console.error(`console_e2e: the page when it failed: ${path.join(SHOTS, 'failure.png')}`);
+    } catch { /* the browser is gone */ }
+  }
+  if (problems.length) console.error(`browser problems:\n  ${problems.join('\n  ')}`);
+} finally {
+  await cleanup();
+  clearTimeout(watchdog);
+}
+console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,137 @@
+// The loop runner's end of a session and its lateness histogram: what the console relies on
+// (controller::LoopEnd::AfterAcknowledge keeps alarms, reminders and fault clearing live).
+#include "controller/lateness_histogram.hpp"
+#include "controller/loop_runner.hpp"
+#include "profiles/compile.hpp"
+#include "profiles/library.hpp"
+#include "sim/injection.hpp"
+#include "sim/patient_preset.hpp"
+#include "sim/sim_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+
+namespace tractus::controller {
+namespace {
+
+// The operator of these tests: presses start once the press test passed, stop at `stop_at`,
+// and acknowledge at `ack_at` (loop time), each once.
+class ScriptedOperator final : public OperatorSource {
+public:
+  Duration stop_at = seconds(8);
+  std::optional<Duration> ack_at;
+  OperatorInput poll(Duration now, const CycleOutput &last) noexcept override {
+    OperatorInput in;
+    for (std::uint8_t i = 0; i < last.event_count; ++i)
+      if (last.events[i].kind == EventKind::PressTestPassed) start_ = true;
+    in.start = std::exchange(start_, false);
+    if (!stopped_ && now >= stop_at) in.stop = stopped_ = true;
+    if (ack_at && !acked_ && now >= *ack_at) in.acknowledge = acked_ = true;
+    return in;
+  }
+
+private:
+  bool start_ = false, stopped_ = false, acked_ = false;
+};
+
+struct LoopRun {
+  LoopReport report;
+  Duration t_end{};
+};
+
+// A lumbar-static session on the calm simulated patient, on the virtual clock.
+LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete = false) {
+  auto profile = profiles::find_profile("lumbar-static");
+  auto trajectory = profiles::compile(*profile.value, {"P", kilograms(80)});
+  sim::InjectionSchedule schedule;
+  schedule.add(*sim::parse_injection("patient-switch@500ms").injection);
+  sim::SimTable sim(sim::calm_plant_config(sim::kAveragePatient), 1, std::move(schedule));
+  sim.drive().configure_watchdog(milliseconds(100));
+  SessionSetup setup;
+  setup.trajectory = &*trajectory.value;
+  setup.calibration = sim.factory_calibration();
+  setup.calibration_valid = true;
+  setup.screening_confirmed = true;
+  setup.monitors.full_scale = setup.calibration.full_scale;
+  Session session(setup);
+  SessionStats stats;
+  VirtualClock clock([&sim](Duration dt) { sim.advance(dt); });
+  LoopOptions o;
+  o.end = end;
+  o.give_up_after = seconds(60);
+  LoopRunner runner(sim.table(), session, clock, stats, o);
+  runner.set_operator(&op);
+  LoopRun r;
+  runner.set_observer([&](const CycleOutput &out) {
+    r.t_end = clock.now();
+    if (stop_request_after_complete && out.state == State::Complete) runner.request_stop();
+  });
+  r.report = runner.run();
+  return r;
+}
+
+TEST(LoopEnd, AfterLingerEndsThreeSecondsAfterComplete) {
+  ScriptedOperator op;
+  const LoopRun r = run(LoopEnd::AfterLinger, op);
+  EXPECT_EQ(r.report.last.state, State::Complete);
+  EXPECT_EQ(r.report.last.outcome, Outcome::OperatorStop);
+  EXPECT_LT(r.t_end.si(), 30.0); // stop at 8 s, release, 5 s to disable, 3 s linger
+}
+
+TEST(LoopEnd, AfterAcknowledgeWaitsForTheOperator) {
+  ScriptedOperator op; // never acknowledges
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op);
+  EXPECT_EQ(r.report.last.state, State::Complete);
+  EXPECT_NEAR(r.t_end.si(), 60.0, 0.01); // only the loop's own give-up ended it
+}
+
+TEST(LoopEnd, AfterAcknowledgeEndsOnTheAcknowledgementOfTheEnd) {
+  ScriptedOperator op;
+  op.ack_at = seconds(25); // well after Complete
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op);
+  EXPECT_EQ(r.report.last.state, State::Complete);
+  EXPECT_NEAR(r.t_end.si(), 25.0, 0.01);
+}
+
+TEST(LoopEnd, AStopAcknowledgedDuringTheReleaseIsNotAskedAgain) {
+  ScriptedOperator op;
+  op.ack_at = seconds(9); // 1 s after the stop: the tension still falling, the alarm on
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op);
+  EXPECT_EQ(r.report.last.state, State::Complete);
+  EXPECT_FALSE(r.report.last.alarm);
+  EXPECT_LT(r.t_end.si(), 20.0); // Complete (release + 5 s) and the linger, then the end
+}
+
+TEST(LoopEnd, AStopRequestDoesNotWaitForTheAcknowledgement) {
+  ScriptedOperator op;
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op, true);
+  EXPECT_LT(r.t_end.si(), 30.0); // shutdown: Complete plus the linger
+}
+
+TEST(LatenessHistogram, BinsAreFourPerOctaveAndPercentilesNeverUnderstate) {
+  using H = LatenessHistogram;
+  EXPECT_EQ(H::bin_of(Duration(-1e-3)), 0U);
+  EXPECT_EQ(H::bin_of(Duration(3e-6)), 3U);
+  EXPECT_EQ(H::upper_edge_us(H::bin_of(Duration(4e-6))), 5U);
+  EXPECT_EQ(H::upper_edge_us(H::bin_of(Duration(9e-6))), 10U);    // 8–9.99 µs
+  EXPECT_EQ(H::upper_edge_us(H::bin_of(Duration(100e-6))), 112U); // 96–111 µs
+  EXPECT_EQ(H::bin_of(Duration(10.0)), H::kBins - 1);
+  H h;
+  for (int i = 0; i < 990; ++i)
+    h.add(Duration(20e-6));
+  for (int i = 0; i < 10; ++i)
+    h.add(Duration(3e-3));
+  const auto s = h.snapshot();
+  EXPECT_EQ(s.total(), 1000U);
+  EXPECT_GE(s.percentile(0.5).si(), 20e-6);
+  EXPECT_LE(s.percentile(0.5).si(), 25e-6);
+  EXPECT_LE(s.percentile(0.99).si(), 25e-6);   // the 990th cycle is still a 20 µs one
+  EXPECT_GE(s.percentile(0.999).si(), 3e-3);   // the 999th is a 3 ms one
+  EXPECT_LE(s.percentile(0.999).si(), 3.6e-3); // within one bin (≤ 25 %)
+  EXPECT_EQ(LatenessHistogram::Snapshot{}.percentile(0.5).si(), 0.0);
+}
+
+} // namespace
+} // namespace tractus::controller
