@@ -163,7 +163,7 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
     return invalid("the calibration cannot begin; " + std::string(kUnchanged), problems);
 
   LeaseOpen opened = open();
-  if (!opened.lease) return api_error(409, "table-unavailable", opened.error);
+  if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
   plan.capacity = opened.lease->capacity();
   for (auto &p : hal::check_plan(plan))
     problems.push_back("/loads_N: " + p);

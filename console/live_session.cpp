@@ -40,8 +40,10 @@ controller::LoopOptions loop_options(Duration period) {
   o.period = period;
   o.sample_every = std::max(1, static_cast<int>(std::lround(0.1 / period.si()))); // 10 Hz
   o.end = controller::LoopEnd::AfterAcknowledge;
-  // A loaded session may wait in Ready for a long time; the supervisor's own session time
-  // limit (203) bounds the treatment. This only ends a loop nobody came back to.
+  // A loaded session waits at most 30 min in Ready (the patient on the table, the press test
+  // fresh); then it is dropped and must be loaded again. The supervisor's session time limit
+  // (203) bounds the treatment; the 24 h limit only ends a loop nobody came back to.
+  o.ready_timeout = minutes(30);
   o.give_up_after = minutes(24 * 60);
   return o;
 }

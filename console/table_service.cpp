@@ -318,7 +318,11 @@ std::size_t TableService::drain_telemetry(TelemetryFrame *out, std::size_t max) 
   const auto now = std::chrono::steady_clock::now();
   if (now < m.next_idle_frame) return 0;
   m.next_idle_frame = now + kIdleFrameEvery;
-  out[0] = idle_frame(m.binding.simulated, m.channel.take_seq());
+  const std::uint64_t seq = m.channel.take_seq();
+  // A loop that started meanwhile may already have published a lower number that is still in
+  // the queue: the idle frame would overtake it, so it is not sent (its number is a gap).
+  if (m.loop_running()) return 0;
+  out[0] = idle_frame(m.binding.simulated, seq);
   return 1;
 }
 

@@ -46,7 +46,8 @@ LoopReport LoopRunner::run() noexcept {
   Duration ended_at{};
   bool acknowledged = false;
   bool stop_acknowledged = false;
-  bool stop_sent = false;
+  bool in_ready = false;
+  Duration ready_since{};
 
   for (;;) {
     deadline += options_.period;
@@ -76,9 +77,12 @@ LoopReport LoopRunner::run() noexcept {
     r.drive = drive;
     OperatorInput op =
         operator_ != nullptr ? operator_->poll(now - start, report.last) : OperatorInput{};
-    if (stop_requested_.load(std::memory_order_relaxed) && !stop_sent) {
+    if (stop_requested_.load(std::memory_order_relaxed)) {
+      // Every cycle, not once: a stop consumed in Ready next to a start must not let the
+      // start through on a later cycle (the session ignores a repeated stop while releasing).
       op.stop = true;
-      stop_sent = true;
+      op.start = false;
+      op.resume = false;
     }
     const Duration t = now - start;
     const CycleOutput out = session_.step(t, r, op);
@@ -116,7 +120,11 @@ LoopReport LoopRunner::run() noexcept {
       ended_at = t;
     }
     if (stop_acknowledged_during_release(out)) stop_acknowledged = true;
-    if (ended && (end_acknowledged(out) || (stop_acknowledged && !out.alarm))) acknowledged = true;
+    // Only a Complete session ends on that earlier acknowledgement: a fault latched after it
+    // still needs its own acknowledgement with the cause gone (the session back in Idle).
+    if (ended && (end_acknowledged(out) ||
+                  (stop_acknowledged && !out.alarm && out.state == State::Complete)))
+      acknowledged = true;
     const bool may_end = options_.end == LoopEnd::AfterLinger || acknowledged ||
                          stop_requested_.load(std::memory_order_relaxed);
     if (ended && may_end && t - ended_at >= options_.linger) break;
@@ -124,8 +132,23 @@ LoopReport LoopRunner::run() noexcept {
     if (stop_requested_.load(std::memory_order_relaxed) &&
         (out.state == State::Ready || out.state == State::Idle))
       break;
-    if (t >= options_.give_up_after) break;
+    if (out.state == State::Ready) {
+      if (!in_ready) ready_since = t;
+      in_ready = true;
+      // A session loaded and never started is dropped: its start conditions (press test,
+      // calibration expiry) were checked for a patient who is no longer waiting.
+      if (t - ready_since >= options_.ready_timeout) break;
+    } else {
+      in_ready = false;
+    }
+    if (t >= options_.give_up_after) {
+      // The loop's own limit never cuts a pull short: an active session is stopped (controlled
+      // release) and the loop ends once that is over.
+      if (!is_active(out.state)) break;
+      stop_requested_.store(true, std::memory_order_relaxed);
+    }
   }
+  table_.drive.exchange(hal::DriveCommand::disabled()); // whatever ended the loop
   report.lateness = lateness_.snapshot();
   progress_.finished = true;
   return report;

@@ -52,7 +52,11 @@ struct LoopOptions {
   Duration period = milliseconds(1);
   int sample_every = 100;       // journal one sample per this many cycles (10 Hz at 1 kHz)
   Duration linger = seconds(3); // keep cycling after the end, to record the tension falling
-  Duration give_up_after = minutes(120); // hard stop of the loop itself (never reached normally)
+  // The loop's own limit (never reached normally): an active session is stopped with a
+  // controlled release, anything else ends the loop.
+  Duration give_up_after = minutes(120);
+  // A session left in Ready this long is dropped (the console; `tractus run` starts at once).
+  Duration ready_timeout = minutes(120);
   LoopEnd end = LoopEnd::AfterLinger;
 };
 

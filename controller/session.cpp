@@ -205,7 +205,9 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   case State::Fault: break;
 
   case State::Ready:
-    if (op.start) {
+    // A stop in the same cycle wins: two consoles, or a shutdown racing a start, must never
+    // end in a pull nobody can still cancel.
+    if (op.start && !op.stop) {
       emit(out, EventKind::OperatorAction, FaultCode::None, "start");
       if (!refuse_start(out, r)) {
         in_force_control_ = false;

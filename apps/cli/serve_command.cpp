@@ -23,7 +23,7 @@ namespace {
 
 constexpr const char *kMe = "tractus serve: ";
 
-// SIGINT and SIGTERM are blocked in every thread (the mask is inherited by the threads the
+// SIGINT, SIGTERM and SIGHUP are blocked in every thread (the mask is inherited by the threads the
 // service and the server start) and taken by one watcher thread with sigtimedwait, which can
 // call HttpServer::stop() — a signal handler could not.
 class SignalWatcher {
@@ -32,12 +32,17 @@ public:
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP); // the terminal closed: stop as for Ctrl-C, never die mid-pull
     pthread_sigmask(SIG_BLOCK, &set_, &previous_);
   }
   ~SignalWatcher() {
+    finish();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  // Ends the watcher before the server it would stop goes away.
+  void finish() {
     done_ = true;
     if (thread_.joinable()) thread_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
   }
   SignalWatcher(const SignalWatcher &) = delete;
   SignalWatcher &operator=(const SignalWatcher &) = delete;
@@ -118,6 +123,9 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
 
+  // A closed stdout or stderr (`tractus serve | tee log`, then Ctrl-C) must fail the write, not
+  // kill the process before the session's controlled release.
+  std::signal(SIGPIPE, SIG_IGN);
   // Blocked before the first thread starts, so every thread inherits the mask.
   SignalWatcher signals;
   console::TableBinding binding = bindings::make_table_binding(o.table, o.seed, error);
@@ -143,7 +151,13 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   out << "tractus serve: the console is at " << server->url() << " (table " << o.table
       << (simulated ? ", simulated" : "") << "); Ctrl-C stops it" << std::endl;
   signals.on_signal(*server);
-  server->run();
+  try {
+    server->run();
+  } catch (...) {
+    signals.finish();
+    throw;
+  }
+  signals.finish();
   server.reset();
   // A running session is stopped with a controlled release and its loop awaited (~10 s from
   // full force); an unacknowledged end is written to the journal as it stands.

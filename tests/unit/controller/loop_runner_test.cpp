@@ -22,6 +22,7 @@ class ScriptedOperator final : public OperatorSource {
 public:
   Duration stop_at = seconds(8);
   std::optional<Duration> ack_at;
+  std::optional<Duration> second_ack_at;
   OperatorInput poll(Duration now, const CycleOutput &last) noexcept override {
     OperatorInput in;
     for (std::uint8_t i = 0; i < last.event_count; ++i)
@@ -29,11 +30,13 @@ public:
     in.start = std::exchange(start_, false);
     if (!stopped_ && now >= stop_at) in.stop = stopped_ = true;
     if (ack_at && !acked_ && now >= *ack_at) in.acknowledge = acked_ = true;
+    if (second_ack_at && !acked_twice_ && now >= *second_ack_at)
+      in.acknowledge = acked_twice_ = true;
     return in;
   }
 
 private:
-  bool start_ = false, stopped_ = false, acked_ = false;
+  bool start_ = false, stopped_ = false, acked_ = false, acked_twice_ = false;
 };
 
 struct LoopRun {
@@ -42,11 +45,13 @@ struct LoopRun {
 };
 
 // A lumbar-static session on the calm simulated patient, on the virtual clock.
-LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete = false) {
+LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete = false,
+            const char *injection = nullptr) {
   auto profile = profiles::find_profile("lumbar-static");
   auto trajectory = profiles::compile(*profile.value, {"P", kilograms(80)});
   sim::InjectionSchedule schedule;
   schedule.add(*sim::parse_injection("patient-switch@500ms").injection);
+  if (injection != nullptr) schedule.add(*sim::parse_injection(injection).injection);
   sim::SimTable sim(sim::calm_plant_config(sim::kAveragePatient), 1, std::move(schedule));
   sim.drive().configure_watchdog(milliseconds(100));
   SessionSetup setup;
@@ -102,6 +107,17 @@ TEST(LoopEnd, AStopAcknowledgedDuringTheReleaseIsNotAskedAgain) {
   EXPECT_EQ(r.report.last.state, State::Complete);
   EXPECT_FALSE(r.report.last.alarm);
   EXPECT_LT(r.t_end.si(), 20.0); // Complete (release + 5 s) and the linger, then the end
+}
+
+TEST(LoopEnd, AFaultAfterAnAcknowledgedStopNeedsItsOwnAcknowledgement) {
+  ScriptedOperator op;
+  op.ack_at = seconds(9); // acknowledges the stop's alarm during the release …
+  // … then the E-stop chain opens during the 5 s hold at the minimum tension, and stays open;
+  // its alarm acknowledged at 15 s with the chain still open must not end the session.
+  op.second_ack_at = seconds(15);
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op, false, "estop@11s");
+  EXPECT_EQ(r.report.last.state, State::Fault);
+  EXPECT_NEAR(r.t_end.si(), 60.0, 0.01); // only the loop's own give-up ended it
 }
 
 TEST(LoopEnd, AStopRequestDoesNotWaitForTheAcknowledgement) {

@@ -334,6 +334,17 @@ TEST(OperatorStop, HoldsTheMinimumCordTensionFor5SecondsThenDisablesTheDrive) {
   EXPECT_FALSE(bench.sim().drive_enabled());
 }
 
+TEST(OperatorStop, AStopInTheSameCycleAsTheStartWins) {
+  SessionBench bench;
+  bench.pass_press_test();
+  OperatorInput both = start_request();
+  both.stop = true;
+  const CycleOutput &out = bench.cycle(both);
+  EXPECT_EQ(out.state, State::Ready);
+  EXPECT_FALSE(out.command.enable);
+  bench.run_for(seconds(1), [](const CycleOutput &o) { EXPECT_FALSE(o.command.enable); });
+}
+
 TEST(OperatorStop, RaisesTheAlarmUntilAcknowledged) {
   SessionBench bench;
   bench.treat_into_hold();
