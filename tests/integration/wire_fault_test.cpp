@@ -59,12 +59,13 @@ TEST(WireFaults, AReplyDelayedBeyondTheTimeoutIsAModbusTimeoutFault) {
   PullingSession p;
   ASSERT_NO_FATAL_FAILURE(p.start());
   const auto t0 = Clock::now();
-  ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 50)); // far beyond the 3 ms response timeout
+  ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 150)); // far beyond the 3 ms response timeout
   const double latency = p.fault_latency(t0);
   EXPECT_EQ(p.session->fault(), FaultCode::LoadCellCommLost);
   EXPECT_LT(latency, 100.0); // three failed cycles of ≤ 3 ms each, plus scheduling
-  // Each failed read gave up at the response timeout: the cycle never waited for the reply.
-  EXPECT_LT(p.session->report().worst_lateness.si(), 0.015);
+  // Each failed read gave up at the response timeout: the cycle never waited for the 150 ms
+  // reply. (The bound leaves room for a busy 2-core CI machine, where 21 ms was seen.)
+  EXPECT_LT(p.session->report().worst_lateness.si(), 0.060);
   std::printf("timeout fault %.1f ms after the trigger; worst lateness %.2f ms\n", latency,
               p.session->report().worst_lateness.si() * 1e3);
 }
