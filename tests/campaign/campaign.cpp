@@ -1,4 +1,8 @@
 #include "campaign.hpp"
+#include "campaign_operator.hpp"
+#include "modbus_session.hpp"
+#include "short_protocols.hpp"
+#include "wire_faults.hpp"
 
 #include "controller/journal.hpp"
 #include "controller/journal_reader.hpp"
@@ -33,15 +37,13 @@ constexpr std::string_view kPressTest = "patient-switch@500ms";
 constexpr Duration kWatchdog = milliseconds(100);
 // The loop keeps cycling this long after Fault or Complete, so c (3 s) is always observable.
 constexpr Duration kLinger = seconds(5);
-// The operator asks to start again this long after a fault, stop or end, then every period.
-constexpr Micros kRestartFirst = 100'000;
-constexpr Micros kRestartEvery = 500'000;
 // A planned event in Pretension lands this far after entering it at most: taking up the
 // slack lasts 0.5–2 s on the stock patients, then the 1 s settle.
 constexpr double kPretensionWindowS = 1.4;
 // A planned pause lasts this long (s): the level settles at half the setpoint in a few seconds.
 constexpr double kPauseMinS = 2.0;
 constexpr double kPauseMaxS = 20.0;
+constexpr double kPauseMaxModbusS = 5.0; // real time: short sessions
 
 // Plausible body masses for each simulated patient (the profile decides the force in %bw).
 struct MassRange {
@@ -66,11 +68,22 @@ bool compiles(const profiles::Profile &profile, Mass mass) {
   return profiles::compile(profile, profiles::Patient{"campaign", mass}).ok();
 }
 
+// Every kind the table can be given: the simulator's injections and the operator's stop, or
+// over Modbus the wire faults (wire_faults.hpp) and the operator's stop.
+std::span<const KindRule> rules_of(const CampaignOptions &o) {
+  return o.table == TableKind::ModbusTcp ? wire_kind_rules() : kind_rules();
+}
+
 std::vector<std::string> campaign_kinds(const CampaignOptions &o) {
   std::vector<std::string> kinds;
-  for (const sim::InjectionKind &k : sim::injection_kinds())
-    kinds.emplace_back(k.name);
-  kinds.emplace_back(kOperatorStop);
+  if (o.table == TableKind::ModbusTcp) {
+    for (const KindRule &r : wire_kind_rules())
+      kinds.emplace_back(r.kind);
+  } else {
+    for (const sim::InjectionKind &k : sim::injection_kinds())
+      kinds.emplace_back(k.name);
+    kinds.emplace_back(kOperatorStop);
+  }
   if (o.kinds.empty()) return kinds;
   for (const std::string &k : o.kinds)
     if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
@@ -82,59 +95,6 @@ std::uint64_t session_seed(std::uint64_t campaign_seed, std::uint64_t index) {
   sim::Random r(campaign_seed, index + 1);
   return r.next();
 }
-
-// The scripted operator: starts once the patient has tested the switch; stops when told to
-// (operator-stop); never acknowledges; after a fault, a stop or the end asks to start again.
-class CampaignOperator final : public controller::OperatorSource {
-public:
-  explicit CampaignOperator(const SessionPlan &plan) : plan_(plan) {}
-
-  controller::OperatorInput poll(Duration now,
-                                 const controller::CycleOutput &last) noexcept override {
-    controller::OperatorInput op;
-    const Micros t = sim::to_micros(now);
-    for (std::uint8_t i = 0; i < last.event_count; ++i)
-      if (last.events[i].kind == controller::EventKind::PressTestPassed) tested_ = true;
-    if (tested_ && !started_ && last.state == State::Ready) op.start = started_ = true;
-    if (plan_.target == Target::Paused) {
-      if (!pause_sent_ && last.state == State::Treating &&
-          sim::to_micros(last.protocol_time) >= sim::to_micros(plan_.pause_at))
-        op.pause = pause_sent_ = true;
-      if (last.state == State::Paused && paused_at_ < 0) paused_at_ = t;
-      if (paused_at_ >= 0 && !resume_sent_ && last.state == State::Paused &&
-          t - paused_at_ >= sim::to_micros(plan_.pause_for))
-        op.resume = resume_sent_ = true;
-    }
-    if (stop_at >= 0 && !stop_sent_ && t >= stop_at) op.stop = stop_sent_ = true;
-    const bool ended = last.state == State::Fault || last.state == State::Complete ||
-                       last.outcome == controller::Outcome::PatientStop ||
-                       last.outcome == controller::Outcome::OperatorStop;
-    if (ended && ended_at_ < 0) {
-      ended_at_ = t;
-      next_start_ = t + kRestartFirst;
-    }
-    if (ended_at_ >= 0 && t >= next_start_) {
-      op.start = true; // must be refused or ignored (d)
-      ++restart_requests;
-      next_start_ = t + kRestartEvery;
-    }
-    return op;
-  }
-
-  Micros stop_at = -1;
-  std::uint64_t restart_requests = 0;
-
-private:
-  const SessionPlan &plan_;
-  bool tested_ = false;
-  bool started_ = false;
-  bool stop_sent_ = false;
-  bool pause_sent_ = false;
-  bool resume_sent_ = false;
-  Micros paused_at_ = -1;
-  Micros ended_at_ = -1;
-  Micros next_start_ = 0;
-};
 
 nlohmann::ordered_json journal_header(const SessionPlan &plan, const profiles::Profile &profile,
                                       const hal::Calibration &cal) {
@@ -168,8 +128,50 @@ std::string describe_plan(const SessionPlan &p) {
   return buf;
 }
 
+// A bound with its cycles counted as cycles: "1 cyc", "20 ms+1 cyc", "100 ms".
+std::string cycles_bound_text(const KindRule &rule) {
+  const Micros time_part = rule.bound - rule.cycles * kMicrosPerMs;
+  std::string text = time_part > 0 ? format_micros(time_part) : "";
+  if (rule.cycles > 0) text += (text.empty() ? "" : "+") + std::to_string(rule.cycles) + " cyc";
+  return text;
+}
+
 std::string micros_or_dash(const std::optional<Micros> &us) {
   return us ? format_micros(*us) : "-";
+}
+
+// Over Modbus: one session after the other on this (the main) thread, which outlives every
+// tractus-sim it starts (sim_process.hpp); their ports and output in a scratch directory.
+void run_modbus_sessions(const std::vector<CampaignProfile> &profiles,
+                         const CampaignOptions &options, const std::vector<std::uint64_t> &indices,
+                         const std::filesystem::path &journal_dir,
+                         std::vector<SessionReport> &reports) {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "tractus-campaign-sim-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a scratch directory for tractus-sim");
+  ModbusSessionConfig config;
+  config.tractus_sim = options.tractus_sim;
+  config.work_dir = pattern;
+  config.journal_dir = journal_dir;
+  config.keep_journal = options.keep_journals;
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    reports[k].plan.index = indices[k];
+    try {
+      const SessionPlan plan = plan_session(profiles, options, indices[k]);
+      reports[k].plan = plan;
+      const profiles::Profile *profile = nullptr;
+      for (const CampaignProfile &cp : profiles)
+        if (cp.profile.id == plan.profile) profile = &cp.profile;
+      const auto trajectory = session_trajectory(*profile, plan.body_mass, options);
+      reports[k] = run_modbus_session(plan, *profile, *trajectory, config);
+    } catch (const std::exception &e) {
+      reports[k].error = e.what();
+    }
+    if (options.progress) options.progress(k + 1, indices.size());
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(config.work_dir, ec);
 }
 
 } // namespace
@@ -232,6 +234,34 @@ std::vector<CampaignProfile> campaign_profiles(Duration session_length) {
   return out;
 }
 
+std::vector<CampaignProfile> campaign_profiles(const CampaignOptions &options) {
+  if (options.table != TableKind::ModbusTcp) return campaign_profiles(options.session_length);
+  const profiles::Library library = profiles::load_library();
+  if (!library.problems.empty())
+    throw std::runtime_error("stock library: " + profiles::to_string(library.problems.front()));
+  std::vector<CampaignProfile> out;
+  for (const profiles::LibraryEntry &e : library.entries) {
+    CampaignProfile cp{short_form(e.profile), e.profile.duration};
+    for (const sim::PatientPreset *preset : presets_for(e.profile.region))
+      if (!session_trajectory(cp.profile, preset->body_mass, options))
+        throw std::runtime_error("the short form of " + e.profile.id +
+                                 " does not compile for its presets");
+    out.push_back(std::move(cp));
+  }
+  if (out.empty()) throw std::runtime_error("the stock library is empty");
+  return out;
+}
+
+std::optional<profiles::Trajectory> session_trajectory(const profiles::Profile &profile,
+                                                       Mass body_mass,
+                                                       const CampaignOptions &options) {
+  if (options.table == TableKind::ModbusTcp)
+    return short_trajectory(profile, body_mass, options.treatment);
+  auto compiled = profiles::compile(profile, profiles::Patient{"campaign", body_mass});
+  if (!compiled.ok()) return std::nullopt;
+  return std::move(*compiled.value);
+}
+
 SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
                          const CampaignOptions &options, std::uint64_t index) {
   // One stream per session: the plan of session i never depends on the others.
@@ -254,7 +284,7 @@ SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
     for (const MassRange &m : kMassRanges) {
       if (m.preset != p.preset->name) continue;
       const Mass drawn = kilograms(std::round(r.uniform(m.lo_kg, m.hi_kg) * 10.0) / 10.0);
-      if (compiles(cp.profile, drawn)) p.body_mass = drawn;
+      if (session_trajectory(cp.profile, drawn, options)) p.body_mass = drawn;
     }
   }
 
@@ -262,14 +292,15 @@ SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
   if (r.uniform() >= options.no_fault_share) p.kind = kinds[pick(kinds.size())];
 
   // Where: pretension, or uniformly in time over the segments of a phase the protocol has.
-  const auto trajectory = profiles::compile(cp.profile, {"campaign", p.body_mass});
+  const auto trajectory = session_trajectory(cp.profile, p.body_mass, options);
+  if (!trajectory) throw std::runtime_error(cp.profile.id + " does not compile for the preset");
   std::vector<Target> targets{Target::Pretension};
   const std::pair<profiles::Phase, Target> phases[] = {{profiles::Phase::Ramp, Target::Ramp},
                                                        {profiles::Phase::Hold, Target::Hold},
                                                        {profiles::Phase::Rest, Target::Rest},
                                                        {profiles::Phase::Release, Target::Release}};
   for (const auto &[phase, target] : phases)
-    for (const profiles::Segment &s : trajectory.value->segments())
+    for (const profiles::Segment &s : trajectory->segments())
       if (s.phase == phase && s.length.si() > 0) {
         targets.push_back(target);
         break;
@@ -279,10 +310,11 @@ SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
   if (p.target == Target::Paused) {
     // Paused anywhere in the treatment before its final release.
     Duration end{};
-    for (const profiles::Segment &s : trajectory.value->segments())
+    for (const profiles::Segment &s : trajectory->segments())
       if (s.phase != profiles::Phase::Release) end = max(end, s.end());
     p.pause_at = seconds(std::round(r.uniform(0.0, end.si()) * 1e3) / 1e3);
-    p.pause_for = seconds(std::round(r.uniform(kPauseMinS, kPauseMaxS) * 1e3) / 1e3);
+    const double pause_max = options.table == TableKind::ModbusTcp ? kPauseMaxModbusS : kPauseMaxS;
+    p.pause_for = seconds(std::round(r.uniform(kPauseMinS, pause_max) * 1e3) / 1e3);
     p.at = seconds(std::round(r.uniform(0.1, p.pause_for.si() - 0.1) * 1e3) / 1e3);
   } else if (p.target == Target::Pretension) {
     p.at = seconds(std::round(r.uniform(0.0, kPretensionWindowS) * 1e3) / 1e3);
@@ -291,10 +323,10 @@ SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
     for (const auto &[phase, target] : phases)
       if (target == p.target) want = phase;
     double total = 0;
-    for (const profiles::Segment &s : trajectory.value->segments())
+    for (const profiles::Segment &s : trajectory->segments())
       if (s.phase == want) total += s.length.si();
     double u = r.uniform(0.0, total);
-    for (const profiles::Segment &s : trajectory.value->segments()) {
+    for (const profiles::Segment &s : trajectory->segments()) {
       if (s.phase != want) continue;
       if (u <= s.length.si()) {
         p.at = seconds(std::round((s.start.si() + u) * 1e3) / 1e3);
@@ -429,12 +461,19 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
 
 CampaignResult run_campaign(const CampaignOptions &options) {
   const auto started = std::chrono::steady_clock::now();
-  const std::vector<CampaignProfile> profiles = campaign_profiles(options.session_length);
+  const std::vector<CampaignProfile> profiles = campaign_profiles(options);
   (void)campaign_kinds(options); // refuses unknown kinds before anything runs
+  const bool modbus = options.table == TableKind::ModbusTcp;
+  if (modbus && !std::filesystem::exists(options.tractus_sim))
+    throw std::invalid_argument("no tractus-sim at \"" + options.tractus_sim.string() + "\"");
 
   CampaignResult result;
+  result.table = options.table;
+  result.treatment = options.treatment;
   result.seed = options.seed;
-  result.jobs = std::max(1, options.jobs);
+  // Real-time sessions run one after the other: two 1 kHz loops and two simulators sharing the
+  // machine would measure the machine, not the controller.
+  result.jobs = modbus ? 1 : std::max(1, options.jobs);
   result.session_length = options.session_length;
   result.kinds = options.kinds;
   for (const CampaignProfile &cp : profiles)
@@ -484,16 +523,20 @@ CampaignResult run_campaign(const CampaignOptions &options) {
       }
     }
   };
-  std::vector<std::thread> threads;
-  const std::size_t jobs = std::min<std::size_t>(static_cast<std::size_t>(result.jobs),
-                                                 std::max<std::size_t>(1, indices.size()));
-  for (std::size_t j = 0; j < jobs; ++j)
-    threads.emplace_back(worker);
-  for (std::thread &t : threads)
-    t.join();
+  if (modbus) {
+    run_modbus_sessions(profiles, options, indices, result.journal_dir, reports);
+  } else {
+    std::vector<std::thread> threads;
+    const std::size_t jobs = std::min<std::size_t>(static_cast<std::size_t>(result.jobs),
+                                                   std::max<std::size_t>(1, indices.size()));
+    for (std::size_t j = 0; j < jobs; ++j)
+      threads.emplace_back(worker);
+    for (std::thread &t : threads)
+      t.join();
+  }
 
   // ---- the table ----
-  for (const KindRule &rule : kind_rules()) {
+  for (const KindRule &rule : rules_of(options)) {
     KindRow row;
     row.kind = std::string(rule.kind);
     row.rule = &rule;
@@ -523,6 +566,25 @@ CampaignResult run_campaign(const CampaignOptions &options) {
     }
     result.simulated_seconds += static_cast<double>(v.cycles) * 1e-3;
     result.restart_requests += s.restart_requests;
+    if (modbus) {
+      LiveFigures &l = result.live;
+      l.cycles += s.live.cycles;
+      l.overruns += s.live.overruns;
+      l.truth_samples += s.live.truth_samples;
+      l.truth_failures += s.live.truth_failures;
+      l.worst_lateness = std::max(l.worst_lateness, s.live.worst_lateness);
+      if (s.live.longest_cycle > l.longest_cycle) {
+        l.longest_cycle = s.live.longest_cycle;
+        l.longest_cycle_at = s.live.longest_cycle_at;
+        l.longest_cycle_state = s.live.longest_cycle_state;
+        result.longest_cycle_session = s.plan.index;
+      }
+      l.worst_truth_gap = std::max(l.worst_truth_gap, s.live.worst_truth_gap);
+      l.trigger_write = std::max(l.trigger_write, s.live.trigger_write);
+      l.wall_seconds += s.live.wall_seconds;
+      if (l.scheduling.empty()) l.scheduling = s.live.scheduling;
+      result.longest_session_s = std::max(result.longest_session_s, s.live.wall_seconds);
+    }
     if (v.injected) {
       ++row.injected;
       ++result.phases[std::string(v.phase)];
@@ -532,6 +594,9 @@ CampaignResult run_campaign(const CampaignOptions &options) {
                          v.detection == Detection::PendingMiss;
       if (timed && v.latency && (!row.worst_latency || *v.latency > *row.worst_latency))
         row.worst_latency = v.latency;
+      if (timed && v.latency_cycles &&
+          (!row.worst_latency_cycles || *v.latency_cycles > *row.worst_latency_cycles))
+        row.worst_latency_cycles = v.latency_cycles;
     }
     switch (v.detection) {
     case Detection::Detected:
@@ -601,30 +666,76 @@ CampaignResult run_campaign(const CampaignOptions &options) {
 std::string format_report(const CampaignResult &r, std::size_t max_listed) {
   std::ostringstream out;
   char line[512];
-  std::snprintf(
-      line, sizeof line, "tractus safety fault campaign: %llu sessions, seed %llu, %d jobs\n",
-      static_cast<unsigned long long>(r.sessions), static_cast<unsigned long long>(r.seed), r.jobs);
-  out << line;
-  out << (r.session_length.si() > 0 ? "protocols shortened to:" : "protocols at stock durations:");
-  for (const auto &[id, d] : r.durations) {
-    std::snprintf(line, sizeof line, " %s %.0f min", id.c_str(), d.si() / 60.0);
+  const bool modbus = r.table == TableKind::ModbusTcp;
+  if (modbus) {
+    std::snprintf(line, sizeof line,
+                  "tractus safety fault campaign through Modbus TCP (tractus-sim on loopback, "
+                  "real time): %llu sessions, seed %llu, one at a time\n",
+                  static_cast<unsigned long long>(r.sessions),
+                  static_cast<unsigned long long>(r.seed));
+    out << line;
+    std::snprintf(line, sizeof line,
+                  "protocols: the stock library's short forms (holds and rests 5 s, no steps, "
+                  "ramps up to 45 N/s) cut after %.0f s of treatment, then released\n",
+                  r.treatment.si());
+    out << line;
+    const LiveFigures &l = r.live;
+    std::snprintf(line, sizeof line,
+                  "%.1f s wall (longest session %.1f s); %llu cycles at 1 kHz, %llu overruns, "
+                  "worst lateness %.2f ms; loop thread: %s\n",
+                  r.wall_seconds, r.longest_session_s, static_cast<unsigned long long>(l.cycles),
+                  static_cast<unsigned long long>(l.overruns),
+                  static_cast<double>(l.worst_lateness) / 1e3, l.scheduling.c_str());
+    out << line;
+    std::snprintf(line, sizeof line,
+                  "longest time between two cycles %.2f ms (#%llu at %s, in %s)\n",
+                  static_cast<double>(l.longest_cycle) / 1e3,
+                  static_cast<unsigned long long>(r.longest_cycle_session),
+                  format_micros(l.longest_cycle_at).c_str(), l.longest_cycle_state);
+    out << line;
+    std::snprintf(line, sizeof line,
+                  "truth (unit 247, own connection): %llu samples, %llu failed reads, worst gap "
+                  "to a cycle %.2f ms; slowest fault write between two cycles %.2f ms\n\n",
+                  static_cast<unsigned long long>(l.truth_samples),
+                  static_cast<unsigned long long>(l.truth_failures),
+                  static_cast<double>(l.worst_truth_gap) / 1e3,
+                  static_cast<double>(l.trigger_write) / 1e3);
+    out << line;
+  } else {
+    std::snprintf(line, sizeof line,
+                  "tractus safety fault campaign: %llu sessions, seed %llu, %d jobs\n",
+                  static_cast<unsigned long long>(r.sessions),
+                  static_cast<unsigned long long>(r.seed), r.jobs);
+    out << line;
+    out << (r.session_length.si() > 0 ? "protocols shortened to:"
+                                      : "protocols at stock durations:");
+    for (const auto &[id, d] : r.durations) {
+      std::snprintf(line, sizeof line, " %s %.0f min", id.c_str(), d.si() / 60.0);
+      out << line;
+    }
+    out << "\n";
+    std::snprintf(line, sizeof line, "%.1f s wall, %.1f h simulated (%.0fx real time)\n\n",
+                  r.wall_seconds, r.simulated_seconds / 3600.0,
+                  r.wall_seconds > 0 ? r.simulated_seconds / r.wall_seconds : 0.0);
     out << line;
   }
-  out << "\n";
-  std::snprintf(line, sizeof line, "%.1f s wall, %.1f h simulated (%.0fx real time)\n\n",
-                r.wall_seconds, r.simulated_seconds / 3600.0,
-                r.wall_seconds > 0 ? r.simulated_seconds / r.wall_seconds : 0.0);
-  out << line;
 
-  out << "kind               runs  inj  det/req  bound      worst lat  <15N worst  at 3 s   "
-         "torque-off  excess over max  a  b  c  d  e  answers (first code after the event)\n";
+  // Over Modbus a bound's cycles are the loop's cycles as they came (invariants.hpp), and the
+  // latency is shown in milliseconds and in cycles.
+  out << (modbus
+              ? "kind               runs  inj  det/req  bound       worst lat       <15N worst  "
+                "at 3 s   torque-off  excess over max  a  b  c  d  e  answers (first code "
+                "after the event)\n"
+              : "kind               runs  inj  det/req  bound      worst lat  <15N worst  at 3 s "
+                "  torque-off  excess over max  a  b  c  d  e  answers (first code after the "
+                "event)\n");
   for (const KindRow &row : r.rows) {
     if (row.runs == 0) continue;
     std::string det = "-";
     std::string bound = "-";
     if (row.rule != nullptr && row.rule->response != Response::None) {
       det = std::to_string(row.detected) + "/" + std::to_string(row.required);
-      bound = format_micros(row.rule->bound);
+      bound = modbus ? cycles_bound_text(*row.rule) : format_micros(row.rule->bound);
       if (row.rule->response == Response::FaultBeforeOverForce) bound = "trip+" + bound;
       if (row.rule->pending) bound += "*";
     }
@@ -639,13 +750,22 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
     if (row.worst_excess)
       std::snprintf(excess, sizeof excess, "%+.1f N %+.1f%%", row.worst_excess->si(),
                     row.worst_excess_percent);
+    std::string latency = micros_or_dash(row.worst_latency);
+    if (modbus && row.worst_latency) {
+      char text[40];
+      std::snprintf(text, sizeof text, "%.1f ms %llu cyc",
+                    static_cast<double>(*row.worst_latency) / 1e3,
+                    static_cast<unsigned long long>(row.worst_latency_cycles.value_or(0)));
+      latency = text;
+    }
     std::snprintf(line, sizeof line,
-                  "%-18s %5llu %4llu %7s  %-10s %-10s %-11s %-8s %-11s %-16s %2llu %2llu %2llu "
-                  "%2llu %2llu  %s\n",
+                  modbus ? "%-18s %5llu %4llu %7s  %-11s %-15s %-11s %-8s %-11s %-16s %2llu %2llu "
+                           "%2llu %2llu %2llu  %s\n"
+                         : "%-18s %5llu %4llu %7s  %-10s %-10s %-11s %-8s %-11s %-16s %2llu %2llu "
+                           "%2llu %2llu %2llu  %s\n",
                   row.kind.c_str(), static_cast<unsigned long long>(row.runs),
                   static_cast<unsigned long long>(row.injected), det.c_str(), bound.c_str(),
-                  micros_or_dash(row.worst_latency).c_str(),
-                  micros_or_dash(row.worst_release).c_str(), at3s,
+                  latency.c_str(), micros_or_dash(row.worst_release).c_str(), at3s,
                   micros_or_dash(row.worst_torque_off).c_str(), excess,
                   static_cast<unsigned long long>(row.violations[0]),
                   static_cast<unsigned long long>(row.violations[1]),
@@ -691,6 +811,9 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
           out << "\n    " << code << " at " << format_micros(f.t) << " in #" << s.plan.index << " "
               << describe_plan(s.plan) << ", planned "
               << (s.plan.kind.empty() ? "no fault" : s.plan.kind);
+          if (modbus)
+            out << " (longest cycle " << format_micros(s.live.longest_cycle) << ", at "
+                << format_micros(s.live.longest_cycle_at) << ")";
           break;
         }
     }
@@ -733,8 +856,23 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
                     v.peak_true.si(), controller::to_string(v.outcome),
                     controller::to_string(v.final_state), micros_or_dash(v.release_time).c_str());
       out << line;
+      if (modbus) {
+        const LiveFigures &l = s.live;
+        std::snprintf(line, sizeof line,
+                      "    live: %.1f s wall, %llu cycles, %llu overruns, worst lateness %.2f ms, "
+                      "longest cycle %.2f ms at %s, truth gap %.2f ms\n",
+                      l.wall_seconds, static_cast<unsigned long long>(l.cycles),
+                      static_cast<unsigned long long>(l.overruns),
+                      static_cast<double>(l.worst_lateness) / 1e3,
+                      static_cast<double>(l.longest_cycle) / 1e3,
+                      format_micros(l.longest_cycle_at).c_str(),
+                      static_cast<double>(l.worst_truth_gap) / 1e3);
+        out << line;
+      }
       out << "    replay: tractus-campaign --seed " << r.seed << " --only " << s.plan.index;
-      if (r.session_length != minutes(4)) out << " --minutes " << r.session_length.si() / 60.0;
+      if (modbus) out << " --table modbus-tcp --seconds " << r.treatment.si();
+      if (!modbus && r.session_length != minutes(4))
+        out << " --minutes " << r.session_length.si() / 60.0;
       for (const std::string &k : r.kinds)
         out << " --kind " << k;
       out << " --keep-journals --journal-dir DIR\n";

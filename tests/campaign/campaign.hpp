@@ -17,6 +17,7 @@
 #include "invariants.hpp"
 
 #include "profiles/profile.hpp"
+#include "profiles/trajectory.hpp"
 #include "sim/patient_preset.hpp"
 
 #include <array>
@@ -30,7 +31,13 @@
 
 namespace tractus::campaign {
 
+// Where the sessions run: the in-process simulator on a virtual clock (thousands of sessions
+// in minutes), or a tractus-sim process through real Modbus TCP in real time
+// (modbus_session.hpp; short protocols, sessions one after the other).
+enum class TableKind : std::uint8_t { InProcess, ModbusTcp };
+
 struct CampaignOptions {
+  TableKind table = TableKind::InProcess;
   std::uint64_t sessions = 200;
   std::uint64_t seed = 1;
   int jobs = 2;
@@ -49,6 +56,10 @@ struct CampaignOptions {
   std::vector<std::string> kinds;
   // Called after each session (from worker threads, serialised): sessions done, total.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // Modbus: each protocol's short form is cut after this much treatment (short_protocols.hpp).
+  Duration treatment = seconds(20);
+  // Modbus: the tractus-sim binary.
+  std::filesystem::path tractus_sim;
 };
 
 // When, in the session, the planned event is placed.
@@ -73,8 +84,25 @@ struct SessionPlan {
   Duration pause_for; // Paused: how long the operator keeps it paused
 };
 
+// How a real-time session over Modbus ran (all zero in-process).
+struct LiveFigures {
+  std::uint64_t cycles = 0;
+  std::uint64_t overruns = 0;            // cycles that started more than one period late
+  Micros worst_lateness = 0;             // the latest a cycle started after its deadline
+  Micros longest_cycle = 0;              // the longest time between two cycles' starts,
+  Micros longest_cycle_at = 0;           // and the loop time of the later one,
+  const char *longest_cycle_state = "-"; // and the state the session was in before it
+  Micros worst_truth_gap = 0;            // a cycle's time to the truth sample it was checked with
+  std::uint64_t truth_samples = 0;
+  std::uint64_t truth_failures = 0; // unit-247 reads that failed (the sample is skipped)
+  Micros trigger_write = 0;         // the fault's unit-247 write, between two cycles
+  double wall_seconds = 0;
+  std::string scheduling; // what the loop thread got (controller::enable_realtime)
+};
+
 struct SessionReport {
   SessionPlan plan;
+  LiveFigures live;
   SessionVerdict verdict;
   std::uint64_t restart_requests = 0; // start requests sent after a fault, stop or the end
   std::filesystem::path journal;      // kept journal, empty if removed
@@ -93,15 +121,18 @@ struct KindRow {
   std::uint64_t pending = 0;            // missed, monitor not implemented yet (not counted in b)
   std::map<int, std::uint64_t> answers; // first fault/stop code after the injection
   std::optional<Micros> worst_latency;  // over answered injections
-  std::optional<Micros> worst_release;  // first fault/stop → true force released (c)
-  std::optional<Micros> worst_torque_off; // first fault → drive really without torque
-  std::optional<Force> worst_after_3s;    // true force 3 s after the first fault/stop
-  std::optional<Force> worst_excess;      // max(true force − min(highest setpoint, caps))
+  std::optional<std::uint64_t> worst_latency_cycles; // the same in loop cycles
+  std::optional<Micros> worst_release;               // first fault/stop → true force released (c)
+  std::optional<Micros> worst_torque_off;            // first fault → drive really without torque
+  std::optional<Force> worst_after_3s;               // true force 3 s after the first fault/stop
+  std::optional<Force> worst_excess; // max(true force − min(highest setpoint, caps))
   double worst_excess_percent = 0;
   std::array<std::uint64_t, kInvariantCount> violations{};
 };
 
 struct CampaignResult {
+  TableKind table = TableKind::InProcess;
+  Duration treatment; // Modbus: where the short protocols are cut
   std::uint64_t sessions = 0;
   std::uint64_t seed = 0;
   int jobs = 0;
@@ -128,16 +159,28 @@ struct CampaignResult {
   std::vector<SessionReport> flagged; // violations, pending misses and errors, by index
   double wall_seconds = 0;
   double simulated_seconds = 0;
+  // Modbus: the worst of each live figure over the sessions (overruns and samples summed).
+  LiveFigures live;
+  std::uint64_t longest_cycle_session = 0;
+  double longest_session_s = 0;
   std::filesystem::path journal_dir;
   [[nodiscard]] std::uint64_t total_violations() const;
 };
 
-// The campaign's protocols: the stock library, shortened to options.session_length.
+// The campaign's protocols: the stock library, shortened to options.session_length (or, over
+// Modbus, their short forms: short_protocols.hpp).
 struct CampaignProfile {
   profiles::Profile profile;
   Duration stock_duration;
 };
 std::vector<CampaignProfile> campaign_profiles(Duration session_length);
+std::vector<CampaignProfile> campaign_profiles(const CampaignOptions &options);
+
+// The trajectory a session runs: the profile compiled for the patient, or over Modbus its short
+// form cut after options.treatment. Empty if the protocol does not compile for this patient.
+std::optional<profiles::Trajectory> session_trajectory(const profiles::Profile &profile,
+                                                       Mass body_mass,
+                                                       const CampaignOptions &options);
 
 // The plan of session `index` (pure: depends only on the arguments).
 SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,

@@ -2,6 +2,7 @@
 //
 //   tractus-campaign --sessions 5000 --seed 1 [--jobs 2] [--journal-dir DIR] [--keep-journals]
 //   tractus-campaign --seed 1 --only 1234 --keep-journals --journal-dir DIR   (replay one)
+//   tractus-campaign --table modbus-tcp --sessions 50 --seed 1   (through tractus-sim, real time)
 //
 // Exit codes: 0 every invariant held; 1 a violation, or a session could not run; 2 bad usage.
 // Misses of monitors not implemented yet are printed but do not change the exit code.
@@ -20,6 +21,9 @@ int main(int argc, char **argv) {
   double minutes_per_session = 4;
   std::uint64_t only = 0;
   std::size_t listed = 25;
+  std::string table = "in-process";
+  double treatment_seconds = 20;
+  o.tractus_sim = TRACTUS_SIM_BIN; // the one built with this tool
 
   CLI::App app{"tractus-campaign: randomized simulated sessions with injected faults, checked "
                "against the safety invariants on the simulator's true force "
@@ -40,6 +44,14 @@ int main(int argc, char **argv) {
   app.add_option("--no-fault-share", o.no_fault_share, "share of sessions with no fault")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--list", listed, "flagged sessions to describe at most");
+  app.add_option("--table", table,
+                 "in-process: the simulator in this process on a virtual clock; modbus-tcp: a "
+                 "tractus-sim process per session through real Modbus TCP, in real time")
+      ->check(CLI::IsMember({"in-process", "modbus-tcp"}));
+  app.add_option("--seconds", treatment_seconds,
+                 "modbus-tcp: cut the protocols' short forms after this much treatment")
+      ->check(CLI::Range(5.0, 120.0));
+  app.add_option("--tractus-sim", o.tractus_sim, "modbus-tcp: the tractus-sim binary");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -48,10 +60,12 @@ int main(int argc, char **argv) {
   if (!journal_dir.empty()) o.journal_dir = journal_dir;
   if (*only_opt) o.only = only;
   o.session_length = minutes(minutes_per_session);
+  o.table = table == "modbus-tcp" ? campaign::TableKind::ModbusTcp : campaign::TableKind::InProcess;
+  o.treatment = seconds(treatment_seconds);
 
   if (isatty(STDERR_FILENO) != 0)
     o.progress = [](std::uint64_t done, std::uint64_t total) {
-      if (done % 50 == 0 || done == total)
+      if (done % 50 == 0 || done == total || total <= 500)
         std::fprintf(stderr, "\r%llu / %llu sessions", static_cast<unsigned long long>(done),
                      static_cast<unsigned long long>(total));
       if (done == total) std::fprintf(stderr, "\n");

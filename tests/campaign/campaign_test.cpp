@@ -1,6 +1,7 @@
 // The randomized safety fault campaign: 200 random sessions hold every invariant, and the
 // checker behind it can fail (synthetic traces with each kind of violation are flagged).
 #include "campaign.hpp"
+#include "wire_faults.hpp"
 
 #include "sim/injection.hpp"
 
@@ -84,6 +85,36 @@ TEST(Rules, EverySimulatorInjectionKindHasADetectionRule) {
   EXPECT_NE(find_kind_rule(kOperatorStop), nullptr);
 }
 
+// Over Modbus every fault written to unit 247 must be answered: each has a rule that requires
+// an answer, with its cycles within its bound.
+TEST(Rules, EveryWireFaultHasARuleThatRequiresAnAnswer) {
+  for (const WireTrigger &t : wire_triggers()) {
+    const KindRule *rule = find_wire_rule(t.kind);
+    ASSERT_NE(rule, nullptr) << t.kind;
+    EXPECT_TRUE(rule->response == Response::Fault || rule->response == Response::Stop) << t.kind;
+    EXPECT_GE(rule->bound, rule->cycles * kMicrosPerMs) << t.kind;
+  }
+  EXPECT_EQ(wire_kind_rules().size(), wire_triggers().size() + 1); // + operator-stop
+  EXPECT_NE(find_wire_rule(kOperatorStop), nullptr);
+}
+
+// The short forms of every stock protocol compile for every preset (campaign_profiles checks)
+// and, with 20 s of treatment, last 21–40 s for any patient they compile for.
+TEST(ShortProtocols, EveryStockProtocolHasAShortFormOfTwentyToFortySeconds) {
+  CampaignOptions o;
+  o.table = TableKind::ModbusTcp;
+  for (const CampaignProfile &cp : campaign_profiles(o))
+    for (double kg = 45.0; kg <= 185.0; kg += 5.0) {
+      const auto t = session_trajectory(cp.profile, kilograms(kg), o);
+      if (!t) continue; // e.g. a cervical protocol for 185 kg: over the cervical hard cap
+      EXPECT_GE(t->total_duration().si(), 20.0) << cp.profile.id << " " << kg << " kg";
+      EXPECT_LE(t->total_duration().si(), 41.0) << cp.profile.id << " " << kg << " kg";
+      EXPECT_LE(t->peak_rate().si(), 50.0 + 1e-9) << cp.profile.id << " " << kg << " kg";
+      EXPECT_EQ(t->segments().back().phase, profiles::Phase::Release);
+      EXPECT_EQ(t->at(t->total_duration()).force.si(), 0.0);
+    }
+}
+
 // ---- the checker can fail: synthetic traces ----
 
 // A trace at 1 kHz: each call appends `ms` cycles in one state at one force.
@@ -91,6 +122,11 @@ class Trace {
 public:
   explicit Trace(SessionChecker &checker) : checker_(checker) {}
 
+  // Cycles this far apart from now on (1 ms unless a test says otherwise).
+  Trace &every(Micros us) {
+    period_ = us;
+    return *this;
+  }
   Trace &run(int ms, State state, Force force, bool enable = true, Speed speed = {}) {
     for (int i = 0; i < ms; ++i)
       step(state, force, enable, speed, {});
@@ -115,11 +151,12 @@ private:
     o.command.cable_speed = speed;
     o.events = events;
     checker_.observe(o);
-    t_ += kMicrosPerMs;
+    t_ += period_;
     return *this;
   }
   SessionChecker &checker_;
   Micros t_ = 0;
+  Micros period_ = kMicrosPerMs;
 };
 
 SessionLimits limits_300n() {
@@ -223,6 +260,27 @@ TEST(Checker, FlagsADetectionSlowerThanTheDocumentedBound) {
   ASSERT_TRUE(c.verdict().has(Invariant::Disable));
   EXPECT_EQ(c.verdict().detection, Detection::Late);
   EXPECT_EQ(c.verdict().latency, 22'000);
+}
+
+// In real time a cycle whose transaction times out lasts longer than the period: "3 cycles"
+// counts the loop's cycles as they came (the third 4 ms cycle is in time), not milliseconds.
+TEST(Checker, CountsTheCyclesOfABoundAsTheLoopRanThem) {
+  const Event comm{EventKind::FaultLatched, State::Fault, FaultCode::LoadCellCommLost,
+                   "loadcell-comm"};
+  for (const int answered_after : {2, 3, 4}) {
+    SessionChecker c(limits_300n(), find_kind_rule("loadcell-timeout")); // 3 cycles
+    Trace t(c);
+    t.run(100, State::Treating, newtons(300));
+    c.injected(t.now());
+    t.every(4 * kMicrosPerMs).run(answered_after, State::Treating, newtons(300));
+    t.event(State::Fault, newtons(300), comm, false);
+    t.every(kMicrosPerMs).run(3000, State::Fault, newtons(2), false);
+    c.end_of_trace();
+    EXPECT_EQ(c.verdict().latency, answered_after * 4'000);
+    EXPECT_EQ(c.verdict().latency_cycles, static_cast<std::uint64_t>(answered_after));
+    EXPECT_EQ(c.verdict().detection, answered_after <= 3 ? Detection::Detected : Detection::Late)
+        << "answered after " << answered_after << " cycles of 4 ms";
+  }
 }
 
 TEST(Checker, FlagsAFaultThatIsNeverDetected) {

@@ -24,26 +24,31 @@ constexpr KindRule kRules[] = {
      .response = Response::Stop,
      .code = FaultCode::PatientSwitchPressed,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "150: the release begins the cycle the press is read"},
     {.kind = "switch-disconnect",
      .response = Response::Fault,
      .code = FaultCode::PatientSwitchDisconnected,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "313: the cycle the reading arrives"},
     {.kind = "switch-stuck",
      .response = Response::Fault,
      .code = FaultCode::PatientSwitchDiscrepancy,
      .bound = 50'000 + cycles(1),
+     .cycles = 1,
      .basis = "312: channels agree for 50 ms"},
     {.kind = "estop",
      .response = Response::Fault,
      .code = FaultCode::EstopOpened,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "307: the cycle the reading arrives"},
     {.kind = "loadcell-freeze",
      .response = Response::Fault,
      .code = FaultCode::LoadCellStale,
      .bound = 20'000 + cycles(1),
+     .cycles = 1,
      .basis = "303: 20 ms + one cycle"},
     {.kind = "loadcell-noise",
      .response = Response::None,
@@ -52,41 +57,49 @@ constexpr KindRule kRules[] = {
      .response = Response::Fault,
      .code = FaultCode::LoadCellOutOfRange,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "304: the cycle the reading arrives"},
     {.kind = "loadcell-offset",
      .response = Response::OverForceWhenAboveTrip,
      .code = FaultCode::OverForce,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "301 when force + 200 N is over the trip: the cycle the reading arrives"},
     {.kind = "loadcell-timeout",
      .response = Response::Fault,
      .code = FaultCode::LoadCellCommLost,
      .bound = cycles(3),
+     .cycles = 3,
      .basis = "308: 3 cycles"},
     {.kind = "drive-fault",
      .response = Response::Fault,
      .code = FaultCode::DriveFault,
      .bound = cycles(2),
+     .cycles = 2,
      .basis = "306: the cycle the status arrives (one exchange later)"},
     {.kind = "drive-runaway",
      .response = Response::FaultBeforeOverForce,
      .code = FaultCode::ForceRiseTooFast,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "302 (50 ms + filter above 250 N/s), 301 backstop: before the trip is passed"},
     {.kind = "drive-timeout",
      .response = Response::Fault,
      .code = FaultCode::DriveCommLost,
      .bound = cycles(4),
+     .cycles = 4,
      .basis = "309: 3 cycles (+1: the drive's status is one exchange old)"},
     {.kind = "safety-timeout",
      .response = Response::Fault,
      .code = FaultCode::SafetyIoCommLost,
      .bound = cycles(3),
+     .cycles = 3,
      .basis = "310: 3 cycles"},
     {.kind = "harness-slip",
      .response = Response::Fault,
      .code = FaultCode::ForceImplausible,
      .bound = 100'000,
+     .cycles = 0,
      .taut_only = true,
      .min_force = newtons(45),
      .basis = "305: <= 100 ms for a slip (a drop of 30 N and 25 %, once taut)"},
@@ -97,6 +110,7 @@ constexpr KindRule kRules[] = {
      .response = Response::Stop,
      .code = FaultCode::OperatorStop,
      .bound = cycles(1),
+     .cycles = 1,
      .basis = "151: the release begins the cycle the stop is read"},
 };
 
@@ -218,6 +232,7 @@ void SessionChecker::observe(const Observation &o) {
   // before (the controller's answer may already be in this cycle's output).
   if (v_.injected && !injection_seen_ && o.t >= v_.injected_at) {
     injection_seen_ = true;
+    injection_cycle_ = v_.cycles;
     active_at_injection_ = have_previous_ && controller::is_active(previous_state_);
     v_.phase = phase_name(previous_state_, previous_phase_);
     v_.force_at_injection = previous_force_;
@@ -226,6 +241,16 @@ void SessionChecker::observe(const Observation &o) {
   }
   if (injection_seen_ && !over_trip_at_ && o.true_force > limits_.over_force_trip + kOverTripMargin)
     over_trip_at_ = o.t;
+  if (injection_seen_ && rule_ != nullptr && !deadline_) {
+    if (!time_part_passed_ &&
+        o.t >= v_.injected_at + rule_->bound - rule_->cycles * limits_.period) {
+      time_part_passed_ = true;
+      cycles_to_deadline_ = rule_->cycles;
+    } else if (time_part_passed_) {
+      --cycles_to_deadline_;
+    }
+    if (time_part_passed_ && cycles_to_deadline_ == 0) deadline_ = o.t;
+  }
 
   // d: nothing comes back to an active state without an acknowledgement (never sent here).
   if ((fault_seen_ || complete_seen_) && controller::is_active(o.state))
@@ -244,6 +269,7 @@ void SessionChecker::observe(const Observation &o) {
     const bool stop = is_stop_event(e);
     if (!fault && !stop) continue;
     v_.faults.push_back(FaultRecord{o.t, e.kind, e.code});
+    if (injection_seen_ && !v_.latency_cycles) v_.latency_cycles = v_.cycles - injection_cycle_;
     if (!v_.end_at) {
       v_.end_at = o.t;
       v_.end_code = e.code;
@@ -326,7 +352,8 @@ void SessionChecker::settle_detection() {
     break;
   }
 
-  Micros bound = rule_->bound;
+  // The bound with its cycles counted as they came; if the trace ended first, as milliseconds.
+  Micros bound = deadline_ ? *deadline_ - v_.injected_at : rule_->bound;
   switch (rule_->response) {
   case Response::None: v_.detection = Detection::NotRequired; return;
   case Response::OverForceWhenAboveTrip: {

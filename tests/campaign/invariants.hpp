@@ -74,6 +74,11 @@ struct KindRule {
                                    // first code latched is recorded either way; another code in
                                    // time is a safe answer too)
   Micros bound = 0;                // injection (the first cycle that sees it) → fault or stop
+  // How many of `bound`'s milliseconds are loop cycles ("3 failed transactions", "the cycle the
+  // status arrives"): they are counted as cycles of the loop as they came, after the rest of
+  // the bound has passed. On the virtual clock a cycle is exactly 1 ms, so this changes
+  // nothing there; in real time over Modbus a cycle whose transactions time out lasts longer.
+  int cycles = 0;
   // Required only when the harness should be taut (Treating, Paused, the end-of-treatment
   // release: not in Pretension, where the slack is still being taken up) and the true force is
   // at least `min_force` (a slip from 20 N cannot drop by the 30 N 305 needs).
@@ -151,6 +156,7 @@ struct SessionVerdict {
   Force force_at_injection;       // true force in the cycle before the event took effect
   Detection detection = Detection::NoInjection;
   std::optional<Micros> latency;                              // injection → first fault or stop
+  std::optional<std::uint64_t> latency_cycles;                // the same in loop cycles
   controller::FaultCode answer = controller::FaultCode::None; // its code
   std::optional<Micros> end_at; // the first fault or stop (injected or not)
   controller::FaultCode end_code = controller::FaultCode::None;
@@ -205,6 +211,12 @@ private:
   bool active_at_injection_ = false;
   std::optional<Micros> left_active_at_; // after the injection, first cycle not active
   std::optional<Micros> over_trip_at_;   // after the injection, true force first over the trip
+  std::uint64_t injection_cycle_ = 0;    // v_.cycles at the injection's first cycle
+  // The rule's bound as a deadline: the first cycle at or after injected_at + the bound's time
+  // part, then `cycles` more cycles; that cycle's time.
+  bool time_part_passed_ = false;
+  int cycles_to_deadline_ = 0;
+  std::optional<Micros> deadline_;
   bool fault_seen_ = false;
   bool complete_seen_ = false;
   bool stop_seen_ = false;

@@ -1,0 +1,120 @@
+#include "wire_faults.hpp"
+
+#include "hal/register_map.hpp"
+
+namespace tractus::campaign {
+
+namespace {
+
+namespace sc = hal::regmap::sim_control;
+using controller::FaultCode;
+
+constexpr std::uint8_t kLoadCell = 1, kDrive = 2, kSafety = 3;
+constexpr Micros cycles(int n) { return n * kMicrosPerMs; }
+
+constexpr WireTrigger kTriggers[] = {
+    {"patient-switch", sc::kPressSwitchMs, 2000, "the patient presses the hand switch for 2 s"},
+    {"switch-disconnect", sc::kSwitchUnplugged, 1, "the patient switch is unplugged"},
+    {"estop", sc::kEstopOpen, 1, "the E-stop chain opens (the drive in STO at once)"},
+    {"loadcell-freeze", sc::kFreezeLoadCell, 1, "the transmitter's value and counter stop"},
+    {"drive-fault", sc::kDriveFault, 0x2310, "the drive trips with 0x2310 (over-current)"},
+    {"loadcell-delay", sc::trigger_address(kLoadCell, sc::kDelayMs), 50,
+     "every load-cell reply 50 ms late, past the 3 ms response timeout"},
+    {"loadcell-corrupt", sc::trigger_address(kLoadCell, sc::kCorrupt), 1,
+     "load-cell replies with a wrong byte count (they do not decode)"},
+    {"drive-exception", sc::trigger_address(kDrive, sc::kException), 4,
+     "the drive answers exception 4 and does not act: commands no longer reach it"},
+    {"drive-drop", sc::trigger_address(kDrive, sc::kDrop), 1,
+     "the drive's replies are lost; its commands still act"},
+    {"safety-drop", sc::trigger_address(kSafety, sc::kDrop), 1,
+     "the safety I/O module's replies are lost"},
+};
+
+constexpr KindRule kRules[] = {
+    {.kind = "patient-switch",
+     .response = Response::Stop,
+     .code = FaultCode::PatientSwitchPressed,
+     .bound = cycles(1),
+     .cycles = 1,
+     .basis = "150: the release begins the cycle the press is read"},
+    {.kind = "switch-disconnect",
+     .response = Response::Fault,
+     .code = FaultCode::PatientSwitchDisconnected,
+     .bound = cycles(1),
+     .cycles = 1,
+     .basis = "313: the cycle the reading arrives"},
+    {.kind = "estop",
+     .response = Response::Fault,
+     .code = FaultCode::EstopOpened,
+     .bound = cycles(1),
+     .cycles = 1,
+     .basis = "307: the cycle the reading arrives"},
+    {.kind = "loadcell-freeze",
+     .response = Response::Fault,
+     .code = FaultCode::LoadCellStale,
+     .bound = 20'000 + cycles(1),
+     .cycles = 1,
+     .basis = "303: 20 ms + one cycle"},
+    {.kind = "drive-fault",
+     .response = Response::Fault,
+     .code = FaultCode::DriveFault,
+     .bound = cycles(2),
+     .cycles = 2,
+     .basis = "306: the cycle the status arrives (one exchange later)"},
+    {.kind = "loadcell-delay",
+     .response = Response::Fault,
+     .code = FaultCode::LoadCellCommLost,
+     .bound = cycles(3),
+     .cycles = 3,
+     .basis = "308: 3 cycles"},
+    {.kind = "loadcell-corrupt",
+     .response = Response::Fault,
+     .code = FaultCode::LoadCellCommLost,
+     .bound = cycles(3),
+     .cycles = 3,
+     .basis = "308: 3 cycles (a reply that does not decode is a failed transaction)"},
+    {.kind = "drive-exception",
+     .response = Response::Fault,
+     .code = FaultCode::DriveCommLost,
+     .bound = cycles(4),
+     .cycles = 4,
+     .basis = "309: 3 cycles (+1: the drive's status is one exchange old)"},
+    {.kind = "drive-drop",
+     .response = Response::Fault,
+     .code = FaultCode::DriveCommLost,
+     .bound = cycles(4),
+     .cycles = 4,
+     .basis = "309: 3 cycles (+1: the drive's status is one exchange old)"},
+    {.kind = "safety-drop",
+     .response = Response::Fault,
+     .code = FaultCode::SafetyIoCommLost,
+     .bound = cycles(3),
+     .cycles = 3,
+     .basis = "310: 3 cycles"},
+    {.kind = kOperatorStop,
+     .response = Response::Stop,
+     .code = FaultCode::OperatorStop,
+     .bound = cycles(1),
+     .cycles = 1,
+     .basis = "151: the release begins the cycle the stop is read"},
+};
+
+} // namespace
+
+std::span<const WireTrigger> wire_triggers() noexcept { return kTriggers; }
+
+const WireTrigger *find_wire_trigger(std::string_view kind) noexcept {
+  for (const WireTrigger &t : kTriggers)
+    if (t.kind == kind) return &t;
+  return nullptr;
+}
+
+std::span<const KindRule> wire_kind_rules() noexcept { return kRules; }
+
+const KindRule *find_wire_rule(std::string_view kind) noexcept {
+  for (const KindRule &r : kRules)
+    if (r.kind == kind) return &r;
+  return nullptr;
+}
+
+} // namespace tractus::campaign
