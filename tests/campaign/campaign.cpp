@@ -1,5 +1,6 @@
 #include "campaign.hpp"
 #include "campaign_operator.hpp"
+#include "fault_moment.hpp"
 #include "modbus_session.hpp"
 #include "short_protocols.hpp"
 #include "wire_faults.hpp"
@@ -120,6 +121,14 @@ nlohmann::ordered_json journal_header(const SessionPlan &plan, const profiles::P
   return h;
 }
 
+// The profile a plan was drawn from (plan_session draws from `profiles`, so it is there).
+const profiles::Profile &profile_of(const std::vector<CampaignProfile> &profiles,
+                                    const SessionPlan &plan) {
+  for (const CampaignProfile &cp : profiles)
+    if (cp.profile.id == plan.profile) return cp.profile;
+  throw std::logic_error("no campaign profile " + plan.profile);
+}
+
 // Over Modbus: one session after the other on this (the main) thread, which outlives every
 // tractus-sim it starts (sim_process.hpp); their ports and output in a scratch directory.
 void run_modbus_sessions(const std::vector<CampaignProfile> &profiles,
@@ -140,11 +149,9 @@ void run_modbus_sessions(const std::vector<CampaignProfile> &profiles,
     try {
       const SessionPlan plan = plan_session(profiles, options, indices[k]);
       reports[k].plan = plan;
-      const profiles::Profile *profile = nullptr;
-      for (const CampaignProfile &cp : profiles)
-        if (cp.profile.id == plan.profile) profile = &cp.profile;
-      const auto trajectory = session_trajectory(*profile, plan.body_mass, options);
-      reports[k] = run_modbus_session(plan, *profile, *trajectory, config);
+      const profiles::Profile &profile = profile_of(profiles, plan);
+      const auto trajectory = session_trajectory(profile, plan.body_mass, options);
+      reports[k] = run_modbus_session(plan, profile, *trajectory, config);
     } catch (const std::exception &e) {
       reports[k].error = e.what();
     }
@@ -380,26 +387,12 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
   runner.set_journal(&*journal);
 
   bool triggered = plan.kind.empty();
-  Micros pretension_since = -1;
-  Micros paused_since = -1;
-  const Micros target_us = sim::to_micros(plan.at);
+  FaultMoment moment(plan);
   runner.set_observer([&](const controller::CycleOutput &out) {
     const Micros t = sim::to_micros(sim.elapsed());
     if (!triggered && controller::is_active(out.state) &&
         out.outcome == controller::Outcome::None) {
-      bool due = false;
-      if (plan.target == Target::Pretension) {
-        if (out.state == State::Pretension && pretension_since < 0) pretension_since = t;
-        // Pretension over before the planned moment: the event lands at its end.
-        due = pretension_since >= 0 &&
-              (t - pretension_since >= target_us || out.state != State::Pretension);
-      } else if (plan.target == Target::Paused) {
-        if (out.state == State::Paused && paused_since < 0) paused_since = t;
-        due = paused_since >= 0 && (t - paused_since >= target_us || out.state != State::Paused);
-      } else {
-        due = (out.state == State::Treating || out.state == State::Releasing) &&
-              sim::to_micros(out.protocol_time) >= target_us;
-      }
+      const bool due = moment.due(t, out);
       if (due) {
         triggered = true;
         const Micros at = t + kMicrosPerMs; // the next cycle is the first to see it
@@ -489,10 +482,8 @@ CampaignResult run_campaign(const CampaignOptions &options) {
       try {
         const SessionPlan plan = plan_session(profiles, options, indices[k]);
         reports[k].plan = plan;
-        const profiles::Profile *profile = nullptr;
-        for (const CampaignProfile &cp : profiles)
-          if (cp.profile.id == plan.profile) profile = &cp.profile;
-        reports[k] = run_session(plan, *profile, result.journal_dir, options.keep_journals);
+        reports[k] = run_session(plan, profile_of(profiles, plan), result.journal_dir,
+                                 options.keep_journals);
       } catch (const std::exception &e) {
         reports[k].error = e.what();
       }

@@ -1,4 +1,5 @@
 #include "modbus_session.hpp"
+#include "fault_moment.hpp"
 
 #include "campaign_operator.hpp"
 #include "sim_process.hpp"
@@ -235,10 +236,8 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   bool triggered = plan.kind.empty();
   std::optional<std::size_t> trigger_after; // the cycle after which the fault was put in
   std::string trigger_error;
-  Micros pretension_since = -1;
-  Micros paused_since = -1;
+  FaultMoment moment(plan);
   bool abandoned = false;
-  const Micros target_us = sim::to_micros(plan.at);
   runner.set_observer([&](const controller::CycleOutput &out) {
     const Micros t = op.last_now;
     CycleRecord c{t,
@@ -258,19 +257,7 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
     if (triggered || !controller::is_active(out.state) || out.outcome != controller::Outcome::None)
       return;
     // When the plan's moment has come, as in-process (campaign.cpp, run_session).
-    bool due = false;
-    if (plan.target == Target::Pretension) {
-      if (out.state == State::Pretension && pretension_since < 0) pretension_since = t;
-      due = pretension_since >= 0 &&
-            (t - pretension_since >= target_us || out.state != State::Pretension);
-    } else if (plan.target == Target::Paused) {
-      if (out.state == State::Paused && paused_since < 0) paused_since = t;
-      due = paused_since >= 0 && (t - paused_since >= target_us || out.state != State::Paused);
-    } else {
-      due = (out.state == State::Treating || out.state == State::Releasing) &&
-            sim::to_micros(out.protocol_time) >= target_us;
-    }
-    if (!due) return;
+    if (!moment.due(t, out)) return;
     triggered = true;
     trigger_after = cycles.size() - 1;
     if (trigger == nullptr) {

@@ -2,6 +2,9 @@
 
 #include "hal/register_map.hpp"
 
+#include <iterator>
+#include <vector>
+
 namespace tractus::campaign {
 
 namespace {
@@ -30,37 +33,12 @@ constexpr WireTrigger kTriggers[] = {
      "the safety I/O module's replies are lost"},
 };
 
-constexpr KindRule kRules[] = {
-    {.kind = "patient-switch",
-     .response = Response::Stop,
-     .code = FaultCode::PatientSwitchPressed,
-     .bound = cycles(1),
-     .cycles = 1,
-     .basis = "150: the release begins the cycle the press is read"},
-    {.kind = "switch-disconnect",
-     .response = Response::Fault,
-     .code = FaultCode::PatientSwitchDisconnected,
-     .bound = cycles(1),
-     .cycles = 1,
-     .basis = "313: the cycle the reading arrives"},
-    {.kind = "estop",
-     .response = Response::Fault,
-     .code = FaultCode::EstopOpened,
-     .bound = cycles(1),
-     .cycles = 1,
-     .basis = "307: the cycle the reading arrives"},
-    {.kind = "loadcell-freeze",
-     .response = Response::Fault,
-     .code = FaultCode::LoadCellStale,
-     .bound = 20'000 + cycles(1),
-     .cycles = 1,
-     .basis = "303: 20 ms + one cycle"},
-    {.kind = "drive-fault",
-     .response = Response::Fault,
-     .code = FaultCode::DriveFault,
-     .bound = cycles(2),
-     .cycles = 2,
-     .basis = "306: the cycle the status arrives (one exchange later)"},
+// Kinds that also exist in-process keep their in-process rule (invariants.cpp): over the wire
+// they are read in the same cycle, so only the transport faults below need rules of their own.
+constexpr std::string_view kSharedKinds[] = {"patient-switch",  "switch-disconnect", "estop",
+                                             "loadcell-freeze", "drive-fault",       kOperatorStop};
+
+constexpr KindRule kTransportRules[] = {
     {.kind = "loadcell-delay",
      .response = Response::Fault,
      .code = FaultCode::LoadCellCommLost,
@@ -91,13 +69,15 @@ constexpr KindRule kRules[] = {
      .bound = cycles(3),
      .cycles = 3,
      .basis = "310: 3 cycles"},
-    {.kind = kOperatorStop,
-     .response = Response::Stop,
-     .code = FaultCode::OperatorStop,
-     .bound = cycles(1),
-     .cycles = 1,
-     .basis = "151: the release begins the cycle the stop is read"},
 };
+
+std::vector<KindRule> make_wire_rules() {
+  std::vector<KindRule> rules;
+  for (const std::string_view kind : kSharedKinds)
+    if (const KindRule *r = find_kind_rule(kind)) rules.push_back(*r);
+  rules.insert(rules.end(), std::begin(kTransportRules), std::end(kTransportRules));
+  return rules;
+}
 
 } // namespace
 
@@ -109,10 +89,13 @@ const WireTrigger *find_wire_trigger(std::string_view kind) noexcept {
   return nullptr;
 }
 
-std::span<const KindRule> wire_kind_rules() noexcept { return kRules; }
+std::span<const KindRule> wire_kind_rules() noexcept {
+  static const std::vector<KindRule> rules = make_wire_rules();
+  return rules;
+}
 
 const KindRule *find_wire_rule(std::string_view kind) noexcept {
-  for (const KindRule &r : kRules)
+  for (const KindRule &r : wire_kind_rules())
     if (r.kind == kind) return &r;
   return nullptr;
 }
