@@ -1,5 +1,7 @@
 #include "console/session_request.hpp"
 
+#include "controller/journal_text.hpp"
+
 #include "console/screening.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
@@ -75,7 +77,7 @@ void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok, Prob
   const auto allowed_id = "a pseudonymous id: 1 to 32 letters, digits, '-' or '_', starting "
                           "with a letter or digit; never a name";
   if (const auto id = string_member(p, "/patient", "id", allowed_id, problems)) {
-    if (valid_patient_id(*id))
+    if (controller::valid_patient_id(*id))
       r.patient_id = *id;
     else {
       problems.push_back("/patient/id: \"" + *id + "\" is not " + allowed_id);
@@ -158,11 +160,6 @@ void check_screening(const nlohmann::json &body, SessionRequestCheck &check,
 }
 
 } // namespace
-
-bool valid_patient_id(const std::string &id) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
-  return std::regex_match(id, pattern);
-}
 
 SessionRequestCheck check_session_request(const nlohmann::json &body,
                                           const std::filesystem::path &library_dir,

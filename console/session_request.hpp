@@ -41,10 +41,6 @@ struct SessionRequestCheck {
   bool unknown_profile = false;           // the profile id names no stock protocol
 };
 
-// Pseudonymous ids only, as `tractus run --patient`: 1 to 32 letters, digits, '-' and '_',
-// starting with a letter or digit, so a name cannot be typed in by habit ("John Smith").
-bool valid_patient_id(const std::string &id);
-
 SessionRequestCheck
 check_session_request(const nlohmann::json &body, const std::filesystem::path &library_dir,
                       const profiles::Limits &limits = profiles::kDefaultLimits);

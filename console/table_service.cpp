@@ -9,26 +9,17 @@
 #include "console/screening.hpp"
 #include "console/session_request.hpp"
 #include "console/telemetry_channel.hpp"
-#include "hal/calibration_text.hpp"
+#include "controller/journal_text.hpp"
 
 #include <chrono>
 #include <ctime>
 #include <mutex>
-#include <random>
 #include <stdexcept>
 #include <thread>
 
 namespace tractus::console {
 
 namespace {
-
-std::string random_hex(int digits) {
-  std::random_device rd;
-  std::string s;
-  for (int i = 0; i < digits; ++i)
-    s += "0123456789abcdef"[rd() % 16];
-  return s;
-}
 
 // The service's own frame while no loop runs: the page still sees the table and its kind.
 TelemetryFrame idle_frame(bool simulated, std::uint64_t seq) noexcept {
@@ -141,7 +132,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   ++m.next_seed;
   LiveSessionSpec spec;
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
-  spec.session_id = hal::utc_compact(now) + "-" + check.request->profile.id + "-" + random_hex(4);
+  spec.session_id = controller::new_session_id(check.request->profile.id, now);
   spec.journal_dir = m.options.journal_dir;
   spec.calibration =
       opened.lease->calibration(m.options.calibration_store, now, spec.calibration_problem);

@@ -1,7 +1,11 @@
 #include "controller/journal_text.hpp"
 
 #include "controller/journal.hpp"
+#include "hal/calibration_text.hpp"
 #include "profiles/quantity_text.hpp"
+
+#include <random>
+#include <regex>
 
 namespace tractus::controller {
 
@@ -45,6 +49,27 @@ nlohmann::ordered_json session_journal_summary(const LoopReport &report, const S
   s["overruns"] = report.overruns;
   s["worst_lateness_ms"] = journal_number(report.worst_lateness.si() * 1e3, 3);
   return s;
+}
+
+namespace {
+std::string random_hex(int digits) {
+  std::random_device rd;
+  std::string s;
+  for (int i = 0; i < digits; ++i)
+    s += "0123456789abcdef"[rd() % 16];
+  return s;
+}
+} // namespace
+
+bool valid_patient_id(const std::string &id) {
+  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
+  return std::regex_match(id, pattern);
+}
+
+std::string anonymous_patient_id() { return "anon-" + random_hex(6); }
+
+std::string new_session_id(std::string_view profile_id, std::int64_t now_unix) {
+  return hal::utc_compact(now_unix) + "-" + std::string(profile_id) + "-" + random_hex(4);
 }
 
 } // namespace tractus::controller

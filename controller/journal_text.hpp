@@ -12,9 +12,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace tractus::controller {
+
+// Patients are pseudonymous ids, never names (DESIGN §5): 1 to 32 letters, digits, '-' or '_',
+// no spaces, so a name cannot be typed in by habit ("John Smith" is refused).
+bool valid_patient_id(const std::string &id);
+// "anon-3f9a1c": for a session run without a patient id.
+std::string anonymous_patient_id();
+// "20261122T151453Z-lumbar-intermittent-6124": UTC start, protocol, 4 random hex digits.
+std::string new_session_id(std::string_view profile_id, std::int64_t now_unix);
 
 nlohmann::ordered_json session_journal_header(const profiles::Profile &profile,
                                               const profiles::Trajectory &trajectory,

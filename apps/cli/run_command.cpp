@@ -4,8 +4,10 @@
 #include "cli/table_connection.hpp"
 
 #include "controller/journal.hpp"
+#include "controller/journal_text.hpp"
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
+#include "hal/calibration_text.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
@@ -16,12 +18,11 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <random>
-#include <regex>
 #include <thread>
 #include <unistd.h>
 
@@ -31,30 +32,6 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
-
-// Pseudonymous ids only: letters, digits, '-' and '_', no spaces, so a name cannot be typed in
-// by habit ("John Smith" is refused).
-bool valid_patient_id(const std::string &id) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
-  return std::regex_match(id, pattern);
-}
-
-std::string utc_stamp(const char *format) {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-std::string random_hex(int digits) {
-  std::random_device rd;
-  std::string s;
-  for (int i = 0; i < digits; ++i)
-    s += "0123456789abcdef"[rd() % 16];
-  return s;
-}
 
 struct SimAddress {
   const sim::PatientPreset *preset = nullptr;
@@ -103,8 +80,8 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     err << "tractus run: --weight " << o.weight << ": " << mass.error << "\n";
     return kExitBadInput;
   }
-  const std::string patient_id = o.patient.empty() ? "anon-" + random_hex(6) : o.patient;
-  if (!valid_patient_id(patient_id)) {
+  const std::string patient_id = o.patient.empty() ? controller::anonymous_patient_id() : o.patient;
+  if (!controller::valid_patient_id(patient_id)) {
     err << "tractus run: --patient \"" << o.patient
         << "\": not a pseudonymous id (1 to 32 letters, digits, '-' or '_'; never a name)\n";
     return kExitBadInput;
@@ -169,8 +146,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   setup.monitors.full_scale = setup.calibration.full_scale;
   controller::Session session(setup);
 
-  const std::string session_id =
-      utc_stamp("%Y%m%dT%H%M%SZ") + "-" + profile.value->id + "-" + random_hex(4);
+  const std::string session_id = controller::new_session_id(profile.value->id, std::time(nullptr));
   nlohmann::ordered_json header =
       journal_header(*profile.value, *trajectory.value, patient_id, *mass.value, setup.calibration);
   if (modbus)
@@ -184,7 +160,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   header["screening"] = {{"source", "simulator"},
                          {"confirmed", true},
                          {"note", "the simulated patient counts as screened"}};
-  header["started_utc"] = utc_stamp("%Y-%m-%dT%H:%M:%SZ");
+  header["started_utc"] = hal::utc_timestamp(std::time(nullptr));
 
   std::unique_ptr<controller::Journal> journal;
   try {
