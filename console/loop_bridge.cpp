@@ -6,7 +6,6 @@
 
 namespace tractus::console {
 
-using controller::EventKind;
 
 LoopBridge::LoopBridge(LoopMailbox &mailbox, TelemetryChannel &channel,
                        const controller::Session &session, Duration period, bool simulated,
@@ -35,10 +34,6 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
                           const controller::CycleOutput &out) noexcept {
   ++cycles_;
   mailbox_.state.store(static_cast<std::uint8_t>(out.state), std::memory_order_relaxed);
-  for (std::uint8_t i = 0; i < out.event_count; ++i) {
-    if (out.events[i].kind == EventKind::Reminder) reminder_ = true;
-    if (out.events[i].kind == EventKind::Acknowledged) reminder_ = false;
-  }
   if (++since_frame_ < cycles_per_frame_ && out.event_count == 0) return;
   since_frame_ = 0;
 
@@ -56,7 +51,7 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
   // `out.fault` also names why a stop happened (150, 151); the frame's fault is a latched one.
   f.fault = out.state == controller::State::Fault ? out.fault : controller::FaultCode::None;
   f.alarm = out.alarm;
-  f.reminder = reminder_;
+  f.reminder = out.reminder;
   f.press_test_passed = session_.press_test_passed();
   f.estop_chain_closed = r.safety.io == hal::IoStatus::Ok && r.safety.estop_chain_closed;
   f.patient_switch_connected =

@@ -47,7 +47,6 @@ private:
   std::uint64_t cycles_per_frame_;
   std::uint64_t cycles_ = 0;
   std::uint64_t since_frame_ = 0;
-  bool reminder_ = false; // the end-of-treatment reminder sounds until acknowledged
 };
 
 } // namespace tractus::console

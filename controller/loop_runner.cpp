@@ -3,22 +3,12 @@
 namespace tractus::controller {
 
 namespace {
-// The operator's acknowledgement of a session that is over: a Complete acknowledged, or a
-// latched fault cleared (the session back in Idle).
-bool has_acknowledgement(const CycleOutput &out) noexcept {
-  for (std::uint8_t i = 0; i < out.event_count; ++i)
-    if (out.events[i].kind == EventKind::Acknowledged) return true;
-  return false;
-}
+// A session is over for the operator once nothing awaits an acknowledgement: Complete with no
+// alarm and no reminder left (a stop's alarm may have been acknowledged while the tension was
+// still falling), or a latched fault cleared (the session back in Idle).
 bool end_acknowledged(const CycleOutput &out) noexcept {
   if (out.state == State::Idle) return true;
-  return out.state == State::Complete && has_acknowledgement(out);
-}
-// A stop's alarm acknowledged while the tension is still falling: nothing more will be raised
-// (a stop has no end-of-treatment reminder), so the operator is not asked a second time.
-bool stop_acknowledged_during_release(const CycleOutput &out) noexcept {
-  const bool stopped = out.outcome == Outcome::PatientStop || out.outcome == Outcome::OperatorStop;
-  return stopped && out.state == State::Releasing && has_acknowledgement(out);
+  return out.state == State::Complete && !out.alarm && !out.reminder;
 }
 } // namespace
 
@@ -45,7 +35,6 @@ LoopReport LoopRunner::run() noexcept {
   bool ended = false;
   Duration ended_at{};
   bool acknowledged = false;
-  bool stop_acknowledged = false;
   bool in_ready = false;
   Duration ready_since{};
 
@@ -119,12 +108,7 @@ LoopReport LoopRunner::run() noexcept {
       ended = true;
       ended_at = t;
     }
-    if (stop_acknowledged_during_release(out)) stop_acknowledged = true;
-    // Only a Complete session ends on that earlier acknowledgement: a fault latched after it
-    // still needs its own acknowledgement with the cause gone (the session back in Idle).
-    if (ended && (end_acknowledged(out) ||
-                  (stop_acknowledged && !out.alarm && out.state == State::Complete)))
-      acknowledged = true;
+    if (ended && end_acknowledged(out)) acknowledged = true;
     const bool may_end = options_.end == LoopEnd::AfterLinger || acknowledged ||
                          stop_requested_.load(std::memory_order_relaxed);
     if (ended && may_end && t - ended_at >= options_.linger) break;

@@ -346,6 +346,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   out.protocol_time = protocol_time_;
   out.fault = fault_;
   out.alarm = alarm_;
+  out.reminder = reminder_;
   return out;
 }
 

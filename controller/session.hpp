@@ -85,6 +85,7 @@ struct CycleOutput {
   Duration protocol_time{};          // time along the trajectory (stops while paused)
   FaultCode fault = FaultCode::None; // the latched fault or the reason for a stop
   bool alarm = false;                // audible/visible alarm active until acknowledged
+  bool reminder = false;             // end-of-treatment reminder repeating until acknowledged
   std::array<Event, 8> events{};
   std::uint8_t event_count = 0;
 };

@@ -46,7 +46,7 @@ struct LoopRun {
 
 // A lumbar-static session on the calm simulated patient, on the virtual clock.
 LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete = false,
-            const char *injection = nullptr) {
+            const char *injection = nullptr, Duration give_up = seconds(60)) {
   auto profile = profiles::find_profile("lumbar-static");
   auto trajectory = profiles::compile(*profile.value, {"P", kilograms(80)});
   sim::InjectionSchedule schedule;
@@ -65,7 +65,7 @@ LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete 
   VirtualClock clock([&sim](Duration dt) { sim.advance(dt); });
   LoopOptions o;
   o.end = end;
-  o.give_up_after = seconds(60);
+  o.give_up_after = give_up;
   LoopRunner runner(sim.table(), session, clock, stats, o);
   runner.set_operator(&op);
   LoopRun r;
@@ -118,6 +118,22 @@ TEST(LoopEnd, AFaultAfterAnAcknowledgedStopNeedsItsOwnAcknowledgement) {
   const LoopRun r = run(LoopEnd::AfterAcknowledge, op, false, "estop@11s");
   EXPECT_EQ(r.report.last.state, State::Fault);
   EXPECT_NEAR(r.t_end.si(), 60.0, 0.01); // only the loop's own give-up ended it
+}
+
+TEST(LoopEnd, TheEndOfTreatmentWaitsForTheReminderToBeAcknowledged) {
+  ScriptedOperator op;
+  op.stop_at = minutes(600); // never: lumbar-static runs its 15 min to the end
+  const LoopRun waiting = run(LoopEnd::AfterAcknowledge, op, false, nullptr, minutes(20));
+  EXPECT_EQ(waiting.report.last.outcome, Outcome::Completed);
+  EXPECT_TRUE(waiting.report.last.reminder);
+  EXPECT_NEAR(waiting.t_end.si(), 1200.0, 0.01); // only the loop's own give-up ended it
+
+  ScriptedOperator acknowledging;
+  acknowledging.stop_at = minutes(600);
+  acknowledging.ack_at = minutes(18); // after the end, with the reminder sounding
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, acknowledging, false, nullptr, minutes(20));
+  EXPECT_FALSE(r.report.last.reminder);
+  EXPECT_NEAR(r.t_end.si(), 1080.0, 0.01);
 }
 
 TEST(LoopEnd, AStopRequestDoesNotWaitForTheAcknowledgement) {

@@ -553,9 +553,10 @@ TEST(EndOfTreatment, RemindsAtCompletionAndThenEvery30Seconds) {
 TEST(EndOfTreatment, NoReminderFollowsAnAcknowledgement) {
   SessionBench bench;
   const Duration done = run_to_completion(bench);
-  bench.run_for(seconds(45));
-  bench.cycle(acknowledgement());
-  bench.run_for(seconds(120));
+  // Pending from completion (the loop keeps a console session alive on it) until acknowledged.
+  bench.run_for(seconds(45), [](const CycleOutput &out) { EXPECT_TRUE(out.reminder); });
+  EXPECT_FALSE(bench.cycle(acknowledgement()).reminder);
+  bench.run_for(seconds(120), [](const CycleOutput &out) { EXPECT_FALSE(out.reminder); });
   const std::vector<Duration> reminders = bench.times_of(EventKind::Reminder);
   ASSERT_EQ(reminders.size(), 2u); // at 0 and 30 s, then the acknowledgement at 45 s
   EXPECT_LT((reminders.back() - done).si(), 45.0);
