@@ -8,8 +8,10 @@ packages=(
   cmake g++ pkg-config make
   libmodbus-dev libboost-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # independent Modbus peers and serial pseudo-terminals for the integration tests
-  mbpoll python3-pymodbus socat
+  # independent Modbus peers and serial pseudo-terminals for the integration tests.
+  # python3-pymodbus imports serial and serial_asyncio but only recommends their packages, and
+  # this script installs without recommends: they are named here.
+  mbpoll python3-pymodbus python3-serial python3-serial-asyncio socat
   # libFuzzer (clang) for the fuzz targets
   clang libclang-rt-14-dev
   # the table console: PIN hashing, and the browser its end-to-end test drives
