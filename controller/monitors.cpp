@@ -4,6 +4,7 @@ namespace tractus::controller {
 
 void Monitors::Link::observe(Duration now, hal::IoStatus io) noexcept {
   ok = io == hal::IoStatus::Ok;
+  failures = ok ? 0 : failures + 1;
   if (ok || !started) last_ok = now;
   started = true;
 }

@@ -62,13 +62,17 @@ public:
 private:
   MonitorLimits limits_;
   // One device's replies: whether this cycle's was good, and when the last good one came.
+  // Lost: no good reply for `after`, and at least two requests in a row failed — a single
+  // failed request is always ridden through, even right after the loop itself stalled (which
+  // is the stall monitor's to judge, not the device's).
   struct Link {
     bool started = false; // observed at least once (the session's first cycle starts the clock)
     bool ok = true;
+    int failures = 0; // in a row
     Duration last_ok{};
     void observe(Duration now, hal::IoStatus io) noexcept;
     [[nodiscard]] bool lost(Duration now, Duration after) const noexcept {
-      return !ok && now - last_ok >= after;
+      return failures >= 2 && now - last_ok >= after;
     }
   };
 
