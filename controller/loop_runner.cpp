@@ -12,6 +12,18 @@ bool end_acknowledged(const CycleOutput &out) noexcept {
 }
 } // namespace
 
+const char *to_string(LoopPhase p) {
+  switch (p) {
+  case LoopPhase::Wake: return "wake";
+  case LoopPhase::LoadCellRead: return "load_cell_read";
+  case LoopPhase::SafetyRead: return "safety_read";
+  case LoopPhase::Step: return "step";
+  case LoopPhase::DriveExchange: return "drive_exchange";
+  case LoopPhase::Publish: return "publish";
+  }
+  return "unknown";
+}
+
 LoopRunner::LoopRunner(hal::Table table, Session &session, Clock &clock, SessionStats &stats,
                        const LoopOptions &options)
     : table_(table), session_(session), clock_(clock), stats_(stats), options_(options) {}
@@ -24,6 +36,16 @@ void LoopRunner::journal(const JournalRecord &rec) noexcept {
     journal_->push_waiting(rec);
   else
     journal_->try_push(rec);
+}
+
+Duration LoopRunner::lap(LoopPhase p, Duration since, LoopReport &report) noexcept {
+  if (clock_.is_virtual()) return since;
+  const Duration now = clock_.now();
+  const Duration took = now - since;
+  const auto i = static_cast<std::size_t>(p);
+  phases_[i].add(took);
+  if (took > report.phases[i].worst) report.phases[i].worst = took;
+  return now;
 }
 
 LoopReport LoopRunner::run() noexcept {
@@ -44,6 +66,9 @@ LoopReport LoopRunner::run() noexcept {
     const Duration now = clock_.now();
     const Duration late = now - deadline;
     lateness_.add(late);
+    constexpr auto kWake = static_cast<std::size_t>(LoopPhase::Wake);
+    phases_[kWake].add(late);
+    if (late > report.phases[kWake].worst) report.phases[kWake].worst = late;
     if (late > report.worst_lateness) {
       report.worst_lateness = late;
       progress_.worst_lateness.store(late.si(), std::memory_order_relaxed);
@@ -61,8 +86,11 @@ LoopReport LoopRunner::run() noexcept {
     }
 
     Readings r;
+    Duration mark = now;
     r.load_cell = table_.load_cell.read();
+    mark = lap(LoopPhase::LoadCellRead, mark, report);
     r.safety = table_.safety.read();
+    mark = lap(LoopPhase::SafetyRead, mark, report);
     r.drive = drive;
     OperatorInput op =
         operator_ != nullptr ? operator_->poll(now - start, report.last) : OperatorInput{};
@@ -75,7 +103,12 @@ LoopReport LoopRunner::run() noexcept {
     }
     const Duration t = now - start;
     const CycleOutput out = session_.step(t, r, op);
+    mark = lap(LoopPhase::Step, mark, report);
     drive = table_.drive.exchange(out.command);
+    mark = lap(LoopPhase::DriveExchange, mark, report);
+    if (r.load_cell.io != hal::IoStatus::Ok) ++report.failed.load_cell;
+    if (r.safety.io != hal::IoStatus::Ok) ++report.failed.safety;
+    if (drive.io != hal::IoStatus::Ok) ++report.failed.drive;
 
     stats_.add(out, now - last_now);
     last_now = now;
@@ -103,6 +136,7 @@ LoopReport LoopRunner::run() noexcept {
     report.last = out;
     if (observer_) observer_(out);
     if (cycle_observer_ != nullptr) cycle_observer_->on_cycle(t, r, out);
+    lap(LoopPhase::Publish, mark, report);
 
     if ((out.state == State::Complete || out.state == State::Fault) && !ended) {
       ended = true;
@@ -134,6 +168,8 @@ LoopReport LoopRunner::run() noexcept {
   }
   table_.drive.exchange(hal::DriveCommand::disabled()); // whatever ended the loop
   report.lateness = lateness_.snapshot();
+  for (std::size_t i = 0; i < kLoopPhases; ++i)
+    report.phases[i].histogram = phases_[i].snapshot();
   progress_.finished = true;
   return report;
 }

@@ -8,7 +8,9 @@
 //
 // Nothing in a cycle allocates, throws or blocks except the device transactions themselves.
 // The same runner drives the real table on the monotonic clock and the simulator on a virtual
-// clock. How late each cycle woke is kept in a lock-free histogram (lateness_histogram.hpp).
+// clock. How late each cycle woke is kept in a lock-free histogram (lateness_histogram.hpp), and
+// on the real clock how long each phase of the cycle took, so a stall can be traced to the sleep,
+// a device or the loop's own work (docs/performance.md, "Where stalls came from").
 #pragma once
 
 #include "controller/clock.hpp"
@@ -18,6 +20,7 @@
 #include "controller/session_stats.hpp"
 #include "hal/hal.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 
@@ -60,11 +63,36 @@ struct LoopOptions {
   LoopEnd end = LoopEnd::AfterLinger;
 };
 
+// The parts of a cycle, timed on the real clock (the virtual one does not move inside a cycle).
+enum class LoopPhase : std::uint8_t {
+  Wake,          // how late the absolute-deadline sleep returned
+  LoadCellRead,  // table.load_cell.read()
+  SafetyRead,    // table.safety.read()
+  Step,          // operator poll + session.step()
+  DriveExchange, // table.drive.exchange()
+  Publish,       // stats, journal push, progress, observers
+};
+inline constexpr std::size_t kLoopPhases = 6;
+const char *to_string(LoopPhase p);
+
+struct PhaseTiming {
+  LatenessHistogram::Snapshot histogram;
+  Duration worst{};
+};
+
+// Cycles in which a device's reading failed (timeout, exception, bad reply, disconnected) and
+// the loop rode on: counted, a fault only once the monitors' window passes (fault-codes.md).
+struct FailedReadings {
+  std::uint64_t load_cell = 0, drive = 0, safety = 0;
+};
+
 struct LoopReport {
   std::uint64_t cycles = 0;
   std::uint64_t overruns = 0; // cycles that started more than one period late
   Duration worst_lateness{};
-  LatenessHistogram::Snapshot lateness; // every cycle's wake-up lateness
+  LatenessHistogram::Snapshot lateness;          // every cycle's wake-up lateness
+  std::array<PhaseTiming, kLoopPhases> phases{}; // real clock only; index: LoopPhase
+  FailedReadings failed;
   CycleOutput last;
 };
 
@@ -108,6 +136,8 @@ public:
 
 private:
   void journal(const JournalRecord &rec) noexcept;
+  // Times the phase that ended now (real clock only) and returns now.
+  Duration lap(LoopPhase p, Duration since, LoopReport &report) noexcept;
 
   hal::Table table_;
   Session &session_;
@@ -122,6 +152,7 @@ private:
   std::atomic<bool> abort_requested_{false};
   LoopProgress progress_;
   LatenessHistogram lateness_;
+  std::array<LatenessHistogram, kLoopPhases> phases_;
 };
 
 } // namespace tractus::controller

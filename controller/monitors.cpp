@@ -2,9 +2,12 @@
 
 namespace tractus::controller {
 
-namespace {
-int next_failures(int count, hal::IoStatus io) { return io == hal::IoStatus::Ok ? 0 : count + 1; }
-} // namespace
+void Monitors::Link::observe(Duration now, hal::IoStatus io) noexcept {
+  ok = io == hal::IoStatus::Ok;
+  failures = ok ? 0 : failures + 1;
+  if (ok || !started) last_ok = now;
+  started = true;
+}
 
 void Monitors::observe(Duration now, const Readings &r, Force measured,
                        const MonitorContext &context) noexcept {
@@ -18,9 +21,9 @@ void Monitors::observe(Duration now, const Readings &r, Force measured,
     have_travel_origin_ = true;
     travel_origin_ = r.drive.cable_position;
   }
-  load_cell_failures_ = next_failures(load_cell_failures_, r.load_cell.io);
-  drive_failures_ = next_failures(drive_failures_, r.drive.io);
-  safety_failures_ = next_failures(safety_failures_, r.safety.io);
+  load_cell_link_.observe(now, r.load_cell.io);
+  drive_link_.observe(now, r.drive.io);
+  safety_link_.observe(now, r.safety.io);
 
   if (r.load_cell.io == hal::IoStatus::Ok) {
     if (!have_counter_ || r.load_cell.sample_counter != last_counter_) {
@@ -28,6 +31,7 @@ void Monitors::observe(Duration now, const Readings &r, Force measured,
       last_counter_ = r.load_cell.sample_counter;
       counter_changed_at_ = now;
     }
+    counter_seen_at_ = now;
   }
   const bool discrepant = r.safety.io == hal::IoStatus::Ok &&
                           hal::patient_switch_state(r.safety) == hal::PatientSwitch::Discrepant;
@@ -40,10 +44,13 @@ FaultCode Monitors::check(const Readings &r, Force measured) const noexcept {
   // else can be trusted without it), then the readings themselves.
   if (r.safety.io == hal::IoStatus::Ok && !r.safety.estop_chain_closed)
     return FaultCode::EstopOpened;
-  if (safety_failures_ >= limits_.comm_fault_cycles) return FaultCode::SafetyIoCommLost;
-  if (load_cell_failures_ >= limits_.comm_fault_cycles) return FaultCode::LoadCellCommLost;
-  if (drive_failures_ >= limits_.comm_fault_cycles) return FaultCode::DriveCommLost;
-  if (have_counter_ && now_ - counter_changed_at_ >= limits_.stale_after)
+  const Duration lost = limits_.comm_lost_after;
+  if (safety_link_.lost(now_, lost)) return FaultCode::SafetyIoCommLost;
+  if (load_cell_link_.lost(now_, lost)) return FaultCode::LoadCellCommLost;
+  if (drive_link_.lost(now_, lost)) return FaultCode::DriveCommLost;
+  // Frozen: the good replies of the last stale_after all carried the same counter. Measured up
+  // to the last good reply, not to now, so replies that stop coming read as 308, never as 303.
+  if (have_counter_ && counter_seen_at_ - counter_changed_at_ >= limits_.stale_after)
     return FaultCode::LoadCellStale;
   if (r.load_cell.io == hal::IoStatus::Ok) {
     const auto &st = r.load_cell.status;
@@ -75,10 +82,12 @@ bool Monitors::cause_present(FaultCode code, const Readings &r, Force measured) 
   switch (code) {
   case FaultCode::EstopOpened:
     return r.safety.io != hal::IoStatus::Ok || !r.safety.estop_chain_closed;
-  case FaultCode::SafetyIoCommLost: return safety_failures_ > 0;
-  case FaultCode::LoadCellCommLost: return load_cell_failures_ > 0;
-  case FaultCode::DriveCommLost: return drive_failures_ > 0;
-  case FaultCode::LoadCellStale: return now_ - counter_changed_at_ >= limits_.stale_after;
+  case FaultCode::SafetyIoCommLost: return !safety_link_.ok;
+  case FaultCode::LoadCellCommLost: return !load_cell_link_.ok;
+  case FaultCode::DriveCommLost: return !drive_link_.ok;
+  case FaultCode::LoadCellStale:
+    return r.load_cell.io != hal::IoStatus::Ok ||
+           counter_seen_at_ - counter_changed_at_ >= limits_.stale_after;
   case FaultCode::LoadCellOutOfRange:
   case FaultCode::OverForce: return check(r, measured) == code;
   case FaultCode::DriveFault: return r.drive.io != hal::IoStatus::Ok || r.drive.fault;

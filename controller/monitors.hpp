@@ -12,11 +12,19 @@
 namespace tractus::controller {
 
 struct MonitorLimits {
-  Force over_force = newtons(925.0);       // hard trip, independent of the setpoint
-  Force min_plausible = newtons(-50.0);    // a tension cord cannot push: below this the cell is bad
-  Force full_scale = newtons(2000.0);      // the load cell's rated range
-  Duration stale_after = milliseconds(20); // sample counter unchanged this long = frozen
-  int comm_fault_cycles = 3;               // consecutive failed transactions that make a fault
+  Force over_force = newtons(925.0);    // hard trip, independent of the setpoint
+  Force min_plausible = newtons(-50.0); // a tension cord cannot push: below this the cell is bad
+  Force full_scale = newtons(2000.0);   // the load cell's rated range
+  // Replies keep arriving and the sample counter has not moved for this long: the transmitter
+  // is frozen (303). Only replies count, so a lost link is never taken for a frozen transmitter.
+  // The transmitter must convert faster than this (docs/register-map.md: at least 200 Hz).
+  Duration stale_after = milliseconds(20);
+  // No good reply from a device for this long: its communication is lost (308-310). A late or
+  // lost reply inside it is ridden through (counted by the link and the loop, not a fault): it
+  // outlasts a PC's worst scheduling hole (12 ms, cyclictest under load, docs/performance.md)
+  // twice over, and with one cycle and the response timeouts still ends well before the
+  // drive's own 100 ms watchdog (docs/fault-codes.md).
+  Duration comm_lost_after = milliseconds(30);
   Duration switch_discrepancy_after = milliseconds(50); // channels may disagree while switching
   Length max_travel = millimetres(250); // cable drawn in since the session started: 890 N on
                                         // the heaviest preset needs about 130 mm with slack
@@ -53,13 +61,27 @@ public:
 
 private:
   MonitorLimits limits_;
+  // One device's replies: whether this cycle's was good, and when the last good one came.
+  // Lost: no good reply for `after`, and at least two requests in a row failed — a single
+  // failed request is always ridden through, even right after the loop itself stalled (which
+  // is the stall monitor's to judge, not the device's).
+  struct Link {
+    bool started = false; // observed at least once (the session's first cycle starts the clock)
+    bool ok = true;
+    int failures = 0; // in a row
+    Duration last_ok{};
+    void observe(Duration now, hal::IoStatus io) noexcept;
+    [[nodiscard]] bool lost(Duration now, Duration after) const noexcept {
+      return failures >= 2 && now - last_ok >= after;
+    }
+  };
+
   bool have_counter_ = false;
   std::uint16_t last_counter_ = 0;
   Duration counter_changed_at_{};
+  Duration counter_seen_at_{}; // the last good reply's time
   Duration now_{};
-  int load_cell_failures_ = 0;
-  int drive_failures_ = 0;
-  int safety_failures_ = 0;
+  Link load_cell_link_, drive_link_, safety_link_;
   bool discrepant_ = false;
   Duration discrepant_since_{};
   PlausibilityMonitor plausibility_;

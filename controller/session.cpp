@@ -22,19 +22,8 @@ const char *to_string(EventKind k) {
   return "unknown";
 }
 
-namespace {
-// A slow loop sees the sample counter move only once per cycle: the stale window must outlast
-// the failed transactions the communication monitor counts, so a lost link reads as 308 and a
-// frozen transmitter as 303 (20 ms at 1 kHz, 40 ms at 100 Hz).
-MonitorLimits scaled_to_period(MonitorLimits m, Duration period) {
-  m.stale_after = max(m.stale_after, period * (m.comm_fault_cycles + 1));
-  return m;
-}
-} // namespace
-
 Session::Session(const SessionSetup &setup)
-    : setup_(setup), monitors_(scaled_to_period(setup.monitors, setup.period)),
-      force_loop_(setup.force_loop) {
+    : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop) {
   if (setup_.trajectory != nullptr)
     monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
   state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
@@ -143,9 +132,7 @@ FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept 
   const auto &t = setup_.timings;
   // A cycle this late means the loop stalled: nothing measured in between was seen, and the
   // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted.
-  // At 100 Hz (RTU) three 10 ms response timeouts fit in one cycle: 8 periods, still under
-  // the watchdog.
-  if (dt_ > max(t.stall_after, setup_.period * 8.0)) return FaultCode::LoopOverrun;
+  if (dt_ > t.stall_after) return FaultCode::LoopOverrun;
   if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};

@@ -16,6 +16,9 @@ packages=(
   clang libclang-rt-14-dev
   # the table console: PIN hashing, and the browser its end-to-end test drives
   libsodium-dev chromium
+  # cyclictest, the platform's latency beside the loop's (bench/modbus_under_load.sh);
+  # taskset (util-linux) pins the bench's busy loop
+  rt-tests util-linux
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.

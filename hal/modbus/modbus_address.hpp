@@ -35,11 +35,13 @@ struct RtuLine {
 };
 
 // Response timeouts inside the cycle. On Ethernet a device answers in well under a millisecond;
-// 3 ms is chosen so that a cycle in which all three transactions time out (9 ms) still ends
-// before the supervisor's stall limit of 10 periods at 1 kHz, and the fault reported is the
-// communication fault that names the device, not a loop overrun. On RS-485 at 115200 baud a
-// short read is ~1.3 ms on the wire plus 1.75 ms of silence plus the device's turnaround
-// (REFERENCE.md): 10 ms, three of which fit the 100 ms stall limit at 100 Hz.
+// 3 ms is chosen so that a cycle in which all three transactions time out (9 ms) is not much
+// longer than the 5 ms period and far inside the supervisor's 50 ms stall limit, so the fault
+// reported is the communication fault that names the device, not a loop overrun. A reply later
+// than this is dropped (matched by transaction id) and the transaction counted as a timeout;
+// the device may miss replies for 30 ms before that is a fault (docs/fault-codes.md). On RS-485
+// at 115200 baud a short read is ~1.3 ms on the wire plus 1.75 ms of silence plus the device's
+// turnaround (REFERENCE.md): 10 ms, three of which (30 ms) still fit the 50 ms stall limit.
 inline constexpr Duration kDefaultTcpTimeout = milliseconds(3);
 inline constexpr Duration kDefaultRtuTimeout = milliseconds(10);
 

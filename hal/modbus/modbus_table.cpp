@@ -162,7 +162,7 @@ std::optional<Calibration> ModbusTable::simulator_calibration() const {
 }
 
 Duration ModbusTable::loop_period() const noexcept {
-  return address_.transport == Transport::Tcp ? milliseconds(1) : milliseconds(10);
+  return address_.transport == Transport::Tcp ? kTcpLoopPeriod : kRtuLoopPeriod;
 }
 
 std::string ModbusTable::reconnect() {
@@ -195,6 +195,7 @@ LinkCounters ModbusTable::counters() const noexcept {
     sum.exceptions += c.exceptions;
     sum.bad_replies += c.bad_replies;
     sum.disconnects += c.disconnects;
+    sum.late_discarded += c.late_discarded;
   }
   return sum;
 }

@@ -79,8 +79,11 @@ public:
   [[nodiscard]] const regmap::RegisterMap &map() const noexcept { return map_; }
   [[nodiscard]] const std::string &map_name() const noexcept { return map_name_; }
   [[nodiscard]] Duration response_timeout() const noexcept { return address_.response_timeout; }
-  // The control period this transport sustains (DESIGN §5): 1 ms over TCP, 10 ms over RTU,
-  // where two or three transactions take several ms on the wire (REFERENCE.md).
+  // The control period over each transport, chosen from what force control needs
+  // (docs/register-map.md, "Loop rate"): 200 Hz over TCP, 100 Hz over RTU, where three
+  // transactions take several ms on the wire (REFERENCE.md).
+  static constexpr Duration kTcpLoopPeriod = milliseconds(5);
+  static constexpr Duration kRtuLoopPeriod = milliseconds(10);
   [[nodiscard]] Duration loop_period() const noexcept;
 
   // Writes registers of tractus-sim's own unit (regmap::sim_control) over the load cell's link:

@@ -30,7 +30,7 @@ TEST(TractusRunOverTcp, TwoMinuteProfileTracksWithinTheInProcessTolerances) {
   EXPECT_EQ(table.at("simulated"), true);
   EXPECT_EQ(table.at("identified_as"), "tractus-sim");
   EXPECT_EQ(table.at("transport"), "modbus-tcp");
-  EXPECT_EQ(table.at("loop_period_ms"), 1.0);
+  EXPECT_EQ(table.at("loop_period_ms"), 5.0); // 200 Hz: docs/register-map.md, "Loop rate"
   EXPECT_EQ(j.header.at("calibration").at("id"), "sim-factory");
   EXPECT_EQ(j.header.at("calibration").at("source"),
             "simulator factory calibration (read over Modbus)");

@@ -32,11 +32,11 @@ struct PullingSession {
   SimProbe probe{sim.port()};
   std::unique_ptr<LiveSession> session;
 
-  void start() {
+  void start(const std::string &address_options = "") {
     ASSERT_TRUE(sim.ready()) << sim.log();
     ASSERT_TRUE(probe.connected());
     LiveOptions o;
-    o.address = sim.tcp_address();
+    o.address = sim.tcp_address() + address_options;
     session = std::make_unique<LiveSession>(o);
     ASSERT_EQ(session->error(), "");
     session->start();
@@ -62,12 +62,48 @@ TEST(WireFaults, AReplyDelayedBeyondTheTimeoutIsAModbusTimeoutFault) {
   ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 150)); // far beyond the 3 ms response timeout
   const double latency = p.fault_latency(t0);
   EXPECT_EQ(p.session->fault(), FaultCode::LoadCellCommLost);
-  EXPECT_LT(latency, 100.0); // three failed cycles of ≤ 3 ms each, plus scheduling
+  EXPECT_LT(latency, 100.0); // 30 ms without a good reply + one cycle (≤ 5 ms + 3 × 3 ms)
   // Each failed read gave up at the response timeout: the cycle never waited for the 150 ms
   // reply. (The bound leaves room for a busy 2-core CI machine, where 21 ms was seen.)
   EXPECT_LT(p.session->report().worst_lateness.si(), 0.060);
   std::printf("timeout fault %.1f ms after the trigger; worst lateness %.2f ms\n", latency,
               p.session->report().worst_lateness.si() * 1e3);
+}
+
+// `?timeout=10ms`: each failed cycle waits out a 10 ms timeout, and the sample counter is not
+// seen to move meanwhile; the fault is the lost link (308), never a frozen transmitter (303).
+TEST(WireFaults, ALostLinkWithALongTimeoutIsAModbusTimeoutNotAFrozenTransmitter) {
+  PullingSession p;
+  ASSERT_NO_FATAL_FAILURE(p.start("?timeout=10ms"));
+  const auto t0 = Clock::now();
+  ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 150));
+  const double latency = p.fault_latency(t0);
+  EXPECT_EQ(p.session->fault(), FaultCode::LoadCellCommLost);
+  EXPECT_LT(latency, 100.0);
+  std::printf("timeout fault with 10 ms timeouts %.1f ms after the trigger\n", latency);
+}
+
+// A few replies 8 ms late (the response timeout is 3 ms): each such reading fails and is
+// ridden through, the late replies are dropped, and the session goes on without a fault.
+TEST(WireFaults, LateRepliesInsideTheWindowAreRiddenThroughAndCounted) {
+  PullingSession p;
+  ASSERT_NO_FATAL_FAILURE(p.start());
+  ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 8));
+  std::this_thread::sleep_for(7ms); // at least one 5 ms cycle's read is late
+  ASSERT_TRUE(p.probe.trigger(1, sc::kDelayMs, 0));
+  std::this_thread::sleep_for(1s);
+  EXPECT_NE(p.session->state(), State::Fault) << "fault " << controller::number(p.session->fault());
+  p.session->request_stop();
+  ASSERT_TRUE(p.session->join(15s));
+  EXPECT_EQ(p.session->fault(), FaultCode::None);
+  const auto &report = p.session->report();
+  EXPECT_GE(report.failed.load_cell, 1U);
+  const auto c = p.session->table().counters();
+  EXPECT_GE(c.timeouts, 1U);
+  EXPECT_EQ(c.bad_replies, 0U) << "a late reply was read as a later request's answer";
+  std::printf("%llu load-cell readings ridden through, %llu late replies dropped\n",
+              static_cast<unsigned long long>(report.failed.load_cell),
+              static_cast<unsigned long long>(c.late_discarded));
 }
 
 TEST(WireFaults, AnExceptionReplyIsAFault) {
@@ -77,7 +113,7 @@ TEST(WireFaults, AnExceptionReplyIsAFault) {
   ASSERT_TRUE(p.probe.trigger(2, sc::kException, 4)); // server device failure, on function 23
   const double latency = p.fault_latency(t0);
   EXPECT_EQ(p.session->fault(), FaultCode::DriveCommLost);
-  EXPECT_LT(latency, 50.0);
+  EXPECT_LT(latency, 50.0); // 30 ms without a good reply + two 5 ms cycles
   std::printf("exception fault %.1f ms after the trigger\n", latency);
 }
 
@@ -145,6 +181,36 @@ TEST(ModbusHal, ATimedOutReadReturnsWithinTheResponseTimeoutAndTheLinkRecovers) 
   EXPECT_NE(s.sample_counter, good.sample_counter);
   std::printf("worst timed-out read %.2f ms; recovered in %d read(s)\n", worst_ms,
               reads_to_recover);
+}
+
+// The reply that came after its timeout reaches the socket while a later transaction waits; it
+// is dropped by its transaction id and that transaction still gets its own answer.
+TEST(ModbusHal, AReplyThatComesLateIsDroppedNotTakenForALaterAnswer) {
+  ScratchDir dir;
+  SimServer sim(dir, {"--calm"});
+  ASSERT_TRUE(sim.ready()) << sim.log();
+  SimProbe probe(sim.port());
+  auto opened = hal::modbus::ModbusTable::open(sim.tcp_address());
+  ASSERT_TRUE(opened.table) << opened.error;
+  hal::LoadCell &lc = opened.table->load_cell();
+  ASSERT_EQ(lc.read().io, hal::IoStatus::Ok);
+
+  ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 8));
+  EXPECT_EQ(lc.read().io, hal::IoStatus::Timeout); // gives up at 3 ms; the reply comes at 8
+  ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 0));
+  const hal::LoadCellSample first = lc.read(); // answered at once, before the late reply
+  EXPECT_EQ(first.io, hal::IoStatus::Ok);
+  std::this_thread::sleep_for(20ms); // the late reply now waits in the socket
+  const hal::LoadCellSample s = lc.read();
+  EXPECT_EQ(s.io, hal::IoStatus::Ok);
+  // Newer than `first` by about the 20 ms slept (1 kHz conversions); the late reply's is older.
+  const auto advanced = static_cast<std::uint16_t>(s.sample_counter - first.sample_counter);
+  EXPECT_GE(advanced, 10U) << "the late reply was taken for this one";
+  EXPECT_LT(advanced, 1000U) << "the late reply was taken for this one";
+  EXPECT_LT(s.age.si(), 0.003);
+  const auto c = opened.table->counters();
+  EXPECT_EQ(c.late_discarded, 1U);
+  EXPECT_EQ(c.bad_replies, 0U);
 }
 
 TEST(ModbusHal, DroppedCorruptedAndExceptionRepliesAreFaultReadings) {

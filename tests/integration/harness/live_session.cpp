@@ -65,12 +65,13 @@ LiveSession::LiveSession(const LiveOptions &o) {
   setup.screening_confirmed = true;
   setup.hard_cap = profiles::hard_cap(limits, profile.value->region);
   setup.monitors.full_scale = calibration->full_scale;
-  setup.period = o.period;
+  const Duration period = o.period > Duration{} ? o.period : table_->loop_period();
+  setup.period = period;
   session_ = std::make_unique<controller::Session>(setup);
   clock_ = std::make_unique<controller::MonotonicClock>();
   stats_ = std::make_unique<controller::SessionStats>();
   controller::LoopOptions loop;
-  loop.period = o.period;
+  loop.period = period;
   loop.linger = o.linger;
   runner_ =
       std::make_unique<controller::LoopRunner>(table_->table(), *session_, *clock_, *stats_, loop);

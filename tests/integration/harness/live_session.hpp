@@ -21,7 +21,7 @@ struct LiveOptions {
   std::string address;                      // modbus-tcp://…
   std::string profile = "modbus-2min.json"; // in tests/data
   double weight_kg = 80;
-  Duration period = milliseconds(1);
+  Duration period{}; // zero: the table's own (ModbusTable::loop_period)
   Duration linger = milliseconds(300);
   // When the table is not the simulator: the calibration to use (tests only).
   std::optional<hal::Calibration> calibration;

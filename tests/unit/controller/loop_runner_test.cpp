@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <optional>
+#include <time.h>
 
 namespace tractus::controller {
 namespace {
@@ -140,6 +141,58 @@ TEST(LoopEnd, AStopRequestDoesNotWaitForTheAcknowledgement) {
   ScriptedOperator op;
   const LoopRun r = run(LoopEnd::AfterAcknowledge, op, true);
   EXPECT_LT(r.t_end.si(), 30.0); // shutdown: Complete plus the linger
+}
+
+// A load cell that takes 2 ms to answer, as a slow device on the wire would.
+class SlowLoadCell final : public hal::LoadCell {
+public:
+  explicit SlowLoadCell(hal::LoadCell &inner) : inner_(inner) {}
+  hal::LoadCellSample read() noexcept override {
+    const timespec wait{0, 2'000'000};
+    nanosleep(&wait, nullptr);
+    return inner_.read();
+  }
+
+private:
+  hal::LoadCell &inner_;
+};
+
+// Ends the loop (a session with no protocol stays Idle) after `cycles` polls.
+class StopAfter final : public OperatorSource {
+public:
+  LoopRunner *runner = nullptr;
+  int cycles = 20;
+  OperatorInput poll(Duration, const CycleOutput &) noexcept override {
+    if (--cycles == 0) runner->request_stop();
+    return {};
+  }
+};
+
+// On the real clock the report says where each cycle's time went: a slow device shows in its
+// own phase (at least its 2 ms every cycle), not in the sleep's wake-up or the step.
+TEST(LoopPhases, TimeSpentInADeviceShowsInThatDevicesPhase) {
+  sim::SimTable sim;
+  SlowLoadCell slow(sim.load_cell());
+  const hal::Table table{slow, sim.drive(), sim.safety(), true};
+  SessionSetup setup; // no protocol: the session stays Idle
+  Session session(setup);
+  SessionStats stats;
+  MonotonicClock clock;
+  LoopOptions o;
+  o.period = milliseconds(5);
+  LoopRunner runner(table, session, clock, stats, o);
+  StopAfter op;
+  op.runner = &runner;
+  runner.set_operator(&op);
+  const LoopReport report = runner.run();
+  const auto &read = report.phases[static_cast<std::size_t>(LoopPhase::LoadCellRead)];
+  EXPECT_EQ(read.histogram.total(), report.cycles);
+  EXPECT_GE(read.histogram.percentile(0.01), milliseconds(2)); // every read took 2 ms or more
+  EXPECT_GE(read.worst, milliseconds(2));
+  const auto &step = report.phases[static_cast<std::size_t>(LoopPhase::Step)];
+  EXPECT_EQ(step.histogram.total(), report.cycles);
+  EXPECT_EQ(report.phases[static_cast<std::size_t>(LoopPhase::Wake)].histogram.total(),
+            report.cycles);
 }
 
 TEST(LatenessHistogram, BinsAreFourPerOctaveAndPercentilesNeverUnderstate) {
