@@ -38,7 +38,11 @@ int run(int argc, char **argv) {
   run_cmd->add_option("--seed", run.seed, "Simulator seed")->capture_default_str();
   run_cmd->add_option("--inject", run.inject,
                       "Simulated event KIND@TIME, e.g. patient-switch@300s (repeatable)");
-  run_cmd->add_option("--screening", run.screening, "Completed screening checklist (JSON)");
+  run_cmd->add_option("--screening", run.screening,
+                      "Completed screening checklist (JSON, docs/screening.md): required on a "
+                      "real table, checked when given on the simulator");
+  run_cmd->add_option("--store", run.store, "Calibration store (a real table's load cell)")
+      ->capture_default_str();
 
   auto *profile_cmd = app.add_subcommand("profile", "List, show and validate protocols");
   profile_cmd->require_subcommand(1);

@@ -2,6 +2,7 @@
 
 #include "controller/journal_text.hpp"
 #include "controller/realtime.hpp"
+#include "controller/session_config.hpp"
 #include "hal/calibration_text.hpp"
 #include "profiles/limits.hpp"
 #include "profiles/quantity_text.hpp"
@@ -23,22 +24,17 @@ int exit_code_for(controller::Outcome o) {
 }
 
 controller::SessionSetup setup_for(const SessionRequest &r, const LiveSessionSpec &spec) {
-  controller::SessionSetup s;
-  s.trajectory = &r.trajectory;
-  if (spec.calibration) s.calibration = *spec.calibration;
-  s.calibration_valid = spec.calibration.has_value();
-  s.screening_confirmed = true; // check_session_request refused every other answer
-  s.period = spec.period;
-  s.force_loop = controller::force_loop_params_for(spec.period);
-  s.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, r.profile.region);
-  s.monitors.full_scale = s.calibration.full_scale;
-  return s;
+  controller::SessionInputs in;
+  in.trajectory = &r.trajectory;
+  in.region = r.profile.region;
+  in.calibration = spec.calibration;
+  in.screening_confirmed = true; // check_session_request refused every other answer
+  in.period = spec.period;
+  return controller::session_setup(in);
 }
 
 controller::LoopOptions loop_options(Duration period) {
-  controller::LoopOptions o;
-  o.period = period;
-  o.sample_every = std::max(1, static_cast<int>(std::lround(0.1 / period.si()))); // 10 Hz
+  controller::LoopOptions o = controller::loop_options_for(period);
   o.end = controller::LoopEnd::AfterAcknowledge;
   // A loaded session waits at most 30 min in Ready (the patient on the table, the press test
   // fresh); then it is dropped and must be loaded again. The supervisor's session time limit

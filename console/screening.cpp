@@ -1,5 +1,8 @@
 #include "console/screening.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace tractus::console {
 
 namespace {
@@ -34,6 +37,33 @@ nlohmann::json items_json(std::span<const ScreeningItem> items) {
   return a;
 }
 
+bool listed(std::string_view key) {
+  for (const auto &i : contraindications())
+    if (i.id == key) return true;
+  for (const auto &i : red_flags())
+    if (i.id == key) return true;
+  return false;
+}
+
+void check_answers(const nlohmann::json &answers, std::span<const ScreeningItem> items,
+                   const char *what, const std::string &where, ScreeningCheck &check) {
+  for (const ScreeningItem &item : items) {
+    const std::string key(item.id);
+    const std::string pointer = where + "/answers/" + key;
+    if (!answers.contains(key)) {
+      check.problems.push_back(pointer +
+                               ": not answered (true or false: " + std::string(item.text) + ")");
+    } else if (!answers[key].is_boolean()) {
+      check.problems.push_back(pointer + ": expected true or false");
+    } else {
+      check.answers[key] = answers[key].get<bool>();
+      if (answers[key].get<bool>())
+        check.screening_yes.push_back(pointer + ": answered yes — " + std::string(item.text) +
+                                      " is a " + what + " (no session: refer the patient)");
+    }
+  }
+}
+
 } // namespace
 
 std::span<const ScreeningItem> contraindications() noexcept { return kContraindications; }
@@ -43,6 +73,77 @@ nlohmann::json screening_checklist_json() {
   return {{"contraindications", items_json(contraindications())},
           {"red_flags", items_json(red_flags())},
           {"rule", "Answer every item with the patient. Any yes: no session; refer the patient."}};
+}
+
+ScreeningCheck check_screening(const nlohmann::json &s, const std::string &where,
+                               std::initializer_list<const char *> extra_members) {
+  ScreeningCheck check;
+  const std::string here = where.empty() ? "/" : where;
+  if (!s.is_object()) {
+    check.problems.push_back(here +
+                             ": expected an object ({\"answers\": {item id: true or false, …}, "
+                             "\"confirmed\": true})");
+    return check;
+  }
+  std::string allowed = "answers, confirmed";
+  for (const char *e : extra_members)
+    allowed += std::string(", ") + e;
+  for (const auto &[key, value] : s.items()) {
+    bool known = key == "answers" || key == "confirmed";
+    for (const char *e : extra_members)
+      known = known || key == e;
+    if (!known)
+      check.problems.push_back(where + "/" + key + ": unknown member (allowed: " + allowed + ")");
+  }
+  if (!s.contains("answers") || !s["answers"].is_object()) {
+    check.problems.push_back(
+        where + "/answers: " + (s.contains("answers") ? "expected an object" : "missing") +
+        " (every item of the checklist: true or false)");
+  } else {
+    const nlohmann::json &a = s["answers"];
+    for (const auto &[key, value] : a.items())
+      if (!listed(key))
+        check.problems.push_back(
+            where + "/answers/" + key +
+            ": unknown item (the ids of GET /api/screening and docs/screening.md)");
+    check_answers(a, contraindications(), "contraindication", where, check);
+    check_answers(a, red_flags(), "red flag", where, check);
+  }
+  if (!s.contains("confirmed") || s["confirmed"] != true)
+    check.problems.push_back(where +
+                             "/confirmed: must be true (the operator confirms the checklist was "
+                             "gone through with the patient)");
+  return check;
+}
+
+ScreeningCheck read_screening_file(const std::filesystem::path &file) {
+  const std::string name = file.string();
+  ScreeningCheck check;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    check.problems.push_back(name + ": cannot be read (no such file, or no permission)");
+    return check;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error &e) {
+    check.problems.push_back(name + ": not JSON (" + e.what() + ")");
+    return check;
+  }
+  check = check_screening(j, "", {"format"});
+  if (j.is_object() && (!j.contains("format") || j["format"] != kScreeningFormat))
+    check.problems.insert(check.problems.begin(),
+                          std::string("/format: ") +
+                              (j.contains("format") ? "unknown format" : "missing") +
+                              " (expected \"" + std::string(kScreeningFormat) + "\")");
+  for (auto &p : check.problems)
+    p = name + ": " + p;
+  for (auto &p : check.screening_yes)
+    p = name + ": " + p;
+  return check;
 }
 
 } // namespace tractus::console

@@ -103,60 +103,18 @@ void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok, Prob
   }
 }
 
-void check_answers(const nlohmann::json &answers, std::span<const ScreeningItem> items,
-                   const char *what, SessionRequestCheck &check, nlohmann::ordered_json &out) {
-  for (const ScreeningItem &item : items) {
-    const std::string key(item.id);
-    const std::string pointer = "/screening/answers/" + key;
-    if (!answers.contains(key)) {
-      check.problems.push_back(pointer +
-                               ": not answered (true or false: " + std::string(item.text) + ")");
-    } else if (!answers[key].is_boolean()) {
-      check.problems.push_back(pointer + ": expected true or false");
-    } else {
-      out[key] = answers[key].get<bool>();
-      if (answers[key].get<bool>())
-        check.screening_yes.push_back(pointer + ": answered yes — " + std::string(item.text) +
-                                      " is a " + what + " (no session: refer the patient)");
-    }
-  }
-}
-
-bool listed(std::string_view key) {
-  for (const auto &i : contraindications())
-    if (i.id == key) return true;
-  for (const auto &i : red_flags())
-    if (i.id == key) return true;
-  return false;
-}
-
-void check_screening(const nlohmann::json &body, SessionRequestCheck &check,
-                     nlohmann::ordered_json &answers_out) {
-  if (!body.contains("screening") || !body["screening"].is_object()) {
-    check.problems.push_back(std::string("/screening: ") +
-                             (body.contains("screening") ? "expected an object" : "missing") +
-                             " ({\"answers\": {item id: true or false, …}, \"confirmed\": true})");
+// The checklist, with the validator `tractus run --screening FILE` uses too (console/screening).
+void check_request_screening(const nlohmann::json &body, SessionRequestCheck &check,
+                             nlohmann::ordered_json &answers_out) {
+  if (!body.contains("screening")) {
+    check.problems.emplace_back("/screening: missing ({\"answers\": {item id: true or false, "
+                                "…}, \"confirmed\": true})");
     return;
   }
-  const nlohmann::json &s = body["screening"];
-  unknown_members(s, "/screening", {"answers", "confirmed"}, check.problems);
-  if (!s.contains("answers") || !s["answers"].is_object()) {
-    check.problems.push_back(std::string("/screening/answers: ") +
-                             (s.contains("answers") ? "expected an object" : "missing") +
-                             " (every item of GET /api/screening: true or false)");
-  } else {
-    const nlohmann::json &a = s["answers"];
-    for (const auto &[key, value] : a.items())
-      if (!listed(key))
-        check.problems.push_back("/screening/answers/" + key +
-                                 ": unknown item (the ids of GET /api/screening)");
-    check_answers(a, contraindications(), "contraindication", check, answers_out);
-    check_answers(a, red_flags(), "red flag", check, answers_out);
-  }
-  if (!s.contains("confirmed") || s["confirmed"] != true)
-    check.problems.push_back(
-        "/screening/confirmed: must be true (the operator confirms the checklist was gone "
-        "through with the patient)");
+  ScreeningCheck s = check_screening(body["screening"], "/screening");
+  check.problems.insert(check.problems.end(), s.problems.begin(), s.problems.end());
+  check.screening_yes = std::move(s.screening_yes);
+  answers_out = std::move(s.answers);
 }
 
 } // namespace
@@ -174,7 +132,7 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
   auto profile = check_profile(body, library_dir, limits, check);
   bool patient_ok = true;
   check_patient(body, r, patient_ok, check.problems);
-  check_screening(body, check, r.answers);
+  check_request_screening(body, check, r.answers);
 
   // The protocol must suit this patient (a %bw force over the hard cap for a heavy patient …).
   if (profile && patient_ok) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -236,6 +237,83 @@ std::optional<Calibration> calibration_in_force(const fs::path &store_dir, std::
   }
   why.clear();
   return current.record->calibration();
+}
+
+std::string local_date(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
+
+namespace {
+
+bool serial_matches(const std::string &record_serial, const std::string &reported) {
+  if (reported.empty() || record_serial == reported) return true;
+  return record_serial.size() > reported.size() &&
+         record_serial.compare(record_serial.size() - reported.size(), reported.size(), reported) ==
+             0 &&
+         record_serial[record_serial.size() - reported.size() - 1] == '-';
+}
+
+} // namespace
+
+TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::int64_t now_unix,
+                                               const std::string &transmitter_serial) {
+  TreatmentCalibration out;
+  const std::string store_arg = " --store " + store_dir.string();
+  const CalibrationStore store(store_dir);
+  const RecordRead current = store.current(now_unix);
+  if (!current) {
+    out.why = current.error;
+    out.way_out = "calibrate the load cell (tractus calibrate run --interactive" + store_arg + ")";
+    return out;
+  }
+  const CalibrationRecord &record = *current.record;
+  if (!serial_matches(record.load_cell_serial, transmitter_serial)) {
+    out.why = store.current_path().string() + ": calibration " + record.id +
+              " was made for load cell " + record.load_cell_serial +
+              ", but the transmitter reports serial " + transmitter_serial;
+    out.way_out = "calibrate this load cell (tractus calibrate run --interactive" + store_arg + ")";
+    return out;
+  }
+  const auto latest = store.latest_verification(record.checksum);
+  const std::string verify = "verify it with the reference weight (tractus calibrate verify "
+                             "--interactive" +
+                             store_arg + ")";
+  if (!latest.error.empty()) {
+    out.why = latest.error;
+    out.way_out = verify;
+    return out;
+  }
+  const std::string today = local_date(now_unix);
+  if (!latest.verification) {
+    out.why = store.verification_log_path().string() + ": calibration " + record.id +
+              " has never been verified; the daily verification is due before the first "
+              "session of the day (" +
+              today + ")";
+    out.way_out = verify;
+    return out;
+  }
+  const Verification &v = *latest.verification;
+  if (!v.passed) {
+    out.why = store.verification_log_path().string() + ": the verification of calibration " +
+              record.id + " on " + local_date(v.time_unix) + " failed (" + verification_text(v) +
+              ")";
+    out.way_out = verify + ", or recalibrate";
+    return out;
+  }
+  if (local_date(v.time_unix) != today) {
+    out.why = store.verification_log_path().string() + ": calibration " + record.id +
+              " was last verified on " + local_date(v.time_unix) +
+              "; the daily verification is due before the first session of the day (" + today + ")";
+    out.way_out = verify;
+    return out;
+  }
+  out.calibration = record.calibration();
+  return out;
 }
 
 } // namespace tractus::hal

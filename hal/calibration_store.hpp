@@ -72,4 +72,23 @@ private:
 std::optional<Calibration> calibration_in_force(const std::filesystem::path &store_dir,
                                                 std::int64_t now_unix, std::string &why);
 
+// What a treatment on a real table may use (`tractus run`, docs/calibration.md "Daily
+// verification"): the record in force, made for this load cell, and verified with a pass on
+// the same local calendar day as now_unix — a record never verified, or last verified on an
+// earlier day, is refused, as established tables demand the daily function test before the
+// first patient (Eltrac 471, REFERENCE.md).
+struct TreatmentCalibration {
+  std::optional<Calibration> calibration;
+  std::string why;     // when refused: what is wrong, naming the file
+  std::string way_out; // when refused: what the technician does about it
+};
+// `transmitter_serial`: the serial the transmitter reports, in decimal ("" when it reports
+// none). The record's serial (from the cell's label) matches it when equal, or when it ends in
+// "-" and that number ("LC-200001" matches 200001).
+TreatmentCalibration calibration_for_treatment(const std::filesystem::path &store_dir,
+                                               std::int64_t now_unix,
+                                               const std::string &transmitter_serial);
+// The local calendar day of a Unix time, "2026-12-05": the day the daily verification counts.
+std::string local_date(std::int64_t unix_seconds);
+
 } // namespace tractus::hal

@@ -33,7 +33,7 @@ void reset_watchdog_fault(hal::Drive &drive) noexcept {
 
 } // namespace
 
-console::LeaseOpen ModbusLease::open(std::shared_ptr<cli::TableConnection> connection,
+console::LeaseOpen ModbusLease::open(std::shared_ptr<TableConnection> connection,
                                      console::LeasePurpose purpose) {
   hal::modbus::ModbusTable &mt = *connection->modbus;
   const std::string where = mt.address().where();
@@ -43,7 +43,7 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<cli::TableConnection> conne
   }
   if (purpose == console::LeasePurpose::Session) {
     // The loop starts right after this and feeds the watchdog from its first cycle.
-    if (const std::string e = mt.drive().configure_watchdog(cli::kWatchdogTimeout); !e.empty())
+    if (const std::string e = mt.drive().configure_watchdog(kWatchdogTimeout); !e.empty())
       return {nullptr, "the drive's communication watchdog at " + where +
                            " cannot be enabled: " + e + "; refusing to run"};
     reset_watchdog_fault(mt.drive());
@@ -51,7 +51,7 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<cli::TableConnection> conne
   return {std::unique_ptr<ModbusLease>(new ModbusLease(std::move(connection))), ""};
 }
 
-ModbusLease::ModbusLease(std::shared_ptr<cli::TableConnection> connection)
+ModbusLease::ModbusLease(std::shared_ptr<TableConnection> connection)
     : connection_(std::move(connection)), deadline_(std::chrono::steady_clock::now()) {}
 
 std::unique_ptr<controller::Clock> ModbusLease::make_clock() {
@@ -62,7 +62,11 @@ std::optional<hal::Calibration> ModbusLease::calibration(const std::filesystem::
                                                          std::int64_t now_unix,
                                                          std::string &why) const {
   if (connection_->factory_calibration) return connection_->factory_calibration; // tractus-sim
-  return hal::calibration_in_force(store_dir, now_unix, why);
+  // A real table: the record in force for its load cell, verified today (as `tractus run`).
+  hal::TreatmentCalibration c =
+      hal::calibration_for_treatment(store_dir, now_unix, connection_->load_cell_serial());
+  if (!c.calibration) why = c.why + "; " + c.way_out;
+  return c.calibration;
 }
 
 Force ModbusLease::capacity() const {

@@ -1,8 +1,8 @@
 // A table on Modbus as a console lease: a view of the daemon's one connection
-// (cli/table_connection.hpp), used by one holder at a time.
+// (bindings/table_connection.hpp), used by one holder at a time.
 #pragma once
 
-#include "cli/table_connection.hpp"
+#include "bindings/table_connection.hpp"
 #include "console/table_binding.hpp"
 
 #include <chrono>
@@ -14,7 +14,7 @@ class ModbusLease final : public console::TableLease {
 public:
   // Re-opens what broke since the last lease (between sessions only, DESIGN §4) and, for a
   // session, enables the drive's watchdog again (a drive that was power-cycled lost it).
-  static console::LeaseOpen open(std::shared_ptr<cli::TableConnection> connection,
+  static console::LeaseOpen open(std::shared_ptr<TableConnection> connection,
                                  console::LeasePurpose purpose);
 
   hal::Table table() noexcept override { return connection_->table(); }
@@ -35,10 +35,10 @@ public:
   [[nodiscard]] std::string description() const override;
 
 private:
-  explicit ModbusLease(std::shared_ptr<cli::TableConnection> connection);
+  explicit ModbusLease(std::shared_ptr<TableConnection> connection);
   bool write_reference_load(Force load);
 
-  std::shared_ptr<cli::TableConnection> connection_;
+  std::shared_ptr<TableConnection> connection_;
   std::chrono::steady_clock::time_point deadline_;
 };
 

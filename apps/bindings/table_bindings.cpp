@@ -2,7 +2,7 @@
 
 #include "bindings/modbus_lease.hpp"
 #include "bindings/sim_lease.hpp"
-#include "cli/table_connection.hpp"
+#include "bindings/table_connection.hpp"
 #include "hal/modbus/modbus_address.hpp"
 
 namespace tractus::bindings {
@@ -26,7 +26,7 @@ console::TableBinding sim_binding(const std::string &address, std::uint64_t seed
     const std::uint64_t s = purpose == console::LeasePurpose::Session ? session_seed : seed;
     auto lease = std::make_unique<SimLease>(address, *preset, s, purpose);
     if (purpose == console::LeasePurpose::Session) {
-      if (const std::string e = lease->configure_watchdog(cli::kWatchdogTimeout); !e.empty())
+      if (const std::string e = lease->configure_watchdog(kWatchdogTimeout); !e.empty())
         return console::LeaseOpen{nullptr, "the drive's communication watchdog cannot be "
                                            "enabled: " +
                                                e + "; refusing to run"};
@@ -38,13 +38,12 @@ console::TableBinding sim_binding(const std::string &address, std::uint64_t seed
 }
 
 console::TableBinding modbus_binding(const std::string &address, std::string &error) {
-  cli::TableOpen opened =
-      cli::open_table_connection(address, cli::kWatchdogTimeout, cli::RealTables::Accept);
+  TableOpen opened = open_table_connection(address);
   if (!opened.connection) {
     error = "--table " + address + ": " + opened.error;
     return {};
   }
-  std::shared_ptr<cli::TableConnection> connection = std::move(opened.connection);
+  std::shared_ptr<TableConnection> connection = std::move(opened.connection);
   console::TableBinding b;
   b.address = address;
   b.simulated = connection->simulated;

@@ -3,7 +3,7 @@
 //
 //   std::string error;
 //   console::TableBinding binding = bindings::make_table_binding("sim", 1, error);
-//   if (!binding.open) fail(error);   // bad address, unreachable table, watchdog refused
+//   if (!binding.open) fail(error);   // bad address, unreachable table
 //   console::TableService service(std::move(binding), options);
 #pragma once
 
@@ -16,8 +16,9 @@ namespace tractus::bindings {
 
 // `address`: "sim" (the average patient), "sim:PRESET" (light, average, heavy, cervical),
 // "modbus-tcp://HOST:PORT[?…]" or "modbus-rtu:///dev/ttyX?baud=…" (docs/register-map.md).
-// A Modbus table is connected here, once, and its drive's communication watchdog enabled; a
-// real table (not tractus-sim) is accepted, its calibration then comes from the store.
+// A Modbus table is connected and identified here, once, and nothing is written to it: the
+// drive's communication watchdog is enabled by each session lease, right before its loop
+// starts. A real table (not tractus-sim) is accepted, its calibration then comes from the store.
 // `seed` seeds the simulated load cell of calibration and diagnostics leases (sessions are
 // seeded by the service, one seed per session). On failure the binding's `open` is empty and
 // `error` says why, naming the address.

@@ -1,12 +1,17 @@
 #include "cli/run_command.hpp"
 #include "cli/scripted_operator.hpp"
 #include "cli/session_text.hpp"
-#include "cli/table_connection.hpp"
 
+#include "bindings/table_connection.hpp"
+
+#include "console/screening.hpp"
+#include "controller/fault_codes.hpp"
 #include "controller/journal.hpp"
 #include "controller/journal_text.hpp"
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
+#include "controller/session_config.hpp"
+#include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
@@ -29,6 +34,11 @@
 namespace tractus::cli {
 
 namespace {
+
+// What a refused start is named on a real table (docs/fault-codes.md): the same codes the
+// supervisor refuses a start with, given before anything is written to the table.
+constexpr controller::FaultCode kCalibrationRefusal = controller::FaultCode::CalibrationInvalid;
+constexpr controller::FaultCode kScreeningRefusal = controller::FaultCode::ScreeningNotConfirmed;
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
@@ -101,21 +111,10 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   const auto sim_address = parse_sim_address(o.table, err);
-  // Any other address is a Modbus table (cli/table_connection.hpp); for now only tractus-sim.
-  std::unique_ptr<TableConnection> modbus;
-  if (!sim_address) {
-    if (!o.inject.empty()) {
-      err << "tractus run: --inject acts on the in-process simulator; on a Modbus table give it "
-             "to tractus-sim (tractus-sim --inject KIND@TIME)\n";
-      return kExitBadInput;
-    }
-    TableOpen opened = open_table_connection(o.table);
-    if (!opened.connection) {
-      err << "tractus run: --table " << o.table << ": " << opened.error << "\n";
-      return kExitBadInput;
-    }
-    modbus = std::move(opened.connection);
-  } else if (sim_address->preset == nullptr) {
+  if (sim_address && sim_address->preset == nullptr) return kExitBadInput;
+  if (!sim_address && !o.inject.empty()) {
+    err << "tractus run: --inject acts on the in-process simulator; on a Modbus table give it "
+           "to tractus-sim (tractus-sim --inject KIND@TIME)\n";
     return kExitBadInput;
   }
   auto schedule = sim::parse_injections(o.inject);
@@ -124,26 +123,81 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
       err << "tractus run: --inject " << e << "\n";
     return kExitBadInput;
   }
+  // The completed checklist, checked like a profile: on the simulator optional, when given
+  // checked; on a real table required (below, once the table says what it is).
+  std::optional<console::ScreeningCheck> screening;
+  if (!o.screening.empty()) {
+    screening = console::read_screening_file(o.screening);
+    if (!screening->passed()) {
+      for (const auto &p : screening->problems)
+        err << p << "\n";
+      for (const auto &p : screening->screening_yes)
+        err << p << "\n";
+      err << "tractus run: start refused: "
+          << (screening->problems.empty() ? "the screening found a contraindication or a red "
+                                            "flag; no session: refer the patient"
+                                          : "the screening file is not a completed checklist "
+                                            "(docs/screening.md)")
+          << "\n";
+      return kExitBadInput;
+    }
+  }
+
+  // ---- the table: identified first; nothing is written to it until the session will run ----
+  std::unique_ptr<bindings::TableConnection> modbus;
+  std::optional<hal::Calibration> store_calibration; // a real table's, from --store
+  if (!sim_address) {
+    bindings::TableOpen opened = bindings::open_table_connection(o.table);
+    if (!opened.connection) {
+      err << "tractus run: --table " << o.table << ": " << opened.error << "\n";
+      return kExitBadInput;
+    }
+    modbus = std::move(opened.connection);
+    if (!modbus->simulated) {
+      if (!screening) {
+        err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
+            << controller::info(kScreeningRefusal).name << ": the table at " << o.table
+            << " is not the simulator; give the completed screening checklist with --screening "
+               "FILE (docs/screening.md)\n";
+        return kExitBadInput;
+      }
+      hal::TreatmentCalibration c = hal::calibration_for_treatment(
+          o.store, static_cast<std::int64_t>(std::time(nullptr)), modbus->load_cell_serial());
+      if (!c.calibration) {
+        err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
+            << controller::info(kCalibrationRefusal).name << ": " << c.why << "\n"
+            << "  the way out: " << c.way_out << "\n";
+        return kExitBadInput;
+      }
+      store_calibration = std::move(c.calibration);
+    }
+  }
 
   // ---- the simulated table: its patient tests the hand switch when asked ----
   auto press_test = sim::parse_injection("patient-switch@500ms");
   schedule.schedule.add(*press_test.injection);
   sim::SimTable sim(sim_address ? *sim_address->preset : sim::kAveragePatient, o.seed,
                     std::move(schedule.schedule));
-  if (const std::string e = sim.drive().configure_watchdog(milliseconds(100)); !e.empty()) {
-    err << "tractus run: the drive's communication watchdog cannot be enabled: " << e << "\n";
+  // Only the table the session runs on gets its watchdog armed, and only now that it will run.
+  const std::string watchdog = modbus ? modbus->arm_watchdog(bindings::kWatchdogTimeout)
+                                      : sim.drive().configure_watchdog(bindings::kWatchdogTimeout);
+  if (!watchdog.empty()) {
+    err << "tractus run: --table " << o.table << ": " << watchdog << "\n";
     return kExitBadInput;
   }
 
-  controller::SessionSetup setup;
-  setup.trajectory = &*trajectory.value;
-  setup.calibration = modbus ? *modbus->factory_calibration : sim.factory_calibration();
-  if (modbus) setup.period = modbus->period;
-  setup.force_loop = controller::force_loop_params_for(setup.period);
-  setup.calibration_valid = true;
-  setup.screening_confirmed = true; // the simulated patient counts as screened (DESIGN §8)
-  setup.hard_cap = profiles::hard_cap(limits, profile.value->region);
-  setup.monitors.full_scale = setup.calibration.full_scale;
+  controller::SessionInputs inputs;
+  inputs.trajectory = &*trajectory.value;
+  inputs.region = profile.value->region;
+  if (store_calibration)
+    inputs.calibration = *store_calibration;
+  else
+    inputs.calibration = modbus ? *modbus->factory_calibration : sim.factory_calibration();
+  // A real table: the checklist above; the simulated patient counts as screened (DESIGN §8).
+  inputs.screening_confirmed = true;
+  if (modbus) inputs.period = modbus->period;
+  inputs.limits = limits;
+  const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 
   const std::string session_id = controller::new_session_id(profile.value->id, std::time(nullptr));
@@ -157,9 +211,15 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
                        {"preset", sim_address->preset->name},
                        {"seed", o.seed},
                        {"injections", o.inject}};
-  header["screening"] = {{"source", "simulator"},
-                         {"confirmed", true},
-                         {"note", "the simulated patient counts as screened"}};
+  if (screening)
+    header["screening"] = {{"source", "file"},
+                           {"file", o.screening},
+                           {"answers", screening->answers},
+                           {"confirmed", true}};
+  else
+    header["screening"] = {{"source", "simulator"},
+                           {"confirmed", true},
+                           {"note", "the simulated patient counts as screened"}};
   header["started_utc"] = hal::utc_timestamp(std::time(nullptr));
 
   std::unique_ptr<controller::Journal> journal;
@@ -180,11 +240,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     clock = std::make_unique<controller::VirtualClock>(advance);
 
   controller::SessionStats stats;
-  controller::LoopOptions loop;
-  if (modbus) {
-    loop.period = modbus->period;
-    loop.sample_every = std::max(1, static_cast<int>(std::lround(0.1 / loop.period.si())));
-  }
+  const controller::LoopOptions loop = controller::loop_options_for(setup.period);
   controller::LoopRunner runner(modbus ? modbus->table() : sim.table(), session, *clock, stats,
                                 loop);
   ScriptedOperator op(seconds(60));

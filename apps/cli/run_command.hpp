@@ -16,8 +16,9 @@ struct RunOptions {
   bool realtime = false;     // wall-clock pacing (always on for a real table)
   std::string journal_dir = "sessions";
   std::uint64_t seed = 1;
-  std::vector<std::string> inject; // KIND@TIME, simulator only
-  std::string screening;           // completed checklist (JSON), required on a real table
+  std::vector<std::string> inject;   // KIND@TIME, simulator only
+  std::string screening;             // completed checklist (JSON), required on a real table
+  std::string store = "calibration"; // the calibration store, on a real table
 };
 
 // Exit codes (DESIGN §8).

@@ -8,6 +8,7 @@
 #include "controller/journal.hpp"
 #include "controller/journal_reader.hpp"
 #include "controller/loop_runner.hpp"
+#include "controller/session_config.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "sim/injection.hpp"
@@ -352,13 +353,12 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
     return report;
   }
 
-  controller::SessionSetup setup;
-  setup.trajectory = &*trajectory.value;
-  setup.calibration = sim.factory_calibration();
-  setup.calibration_valid = true;
-  setup.screening_confirmed = true;
-  setup.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, profile.region);
-  setup.monitors.full_scale = setup.calibration.full_scale;
+  controller::SessionInputs inputs;
+  inputs.trajectory = &*trajectory.value;
+  inputs.region = profile.region;
+  inputs.calibration = sim.factory_calibration();
+  inputs.screening_confirmed = true; // the simulated patient counts as screened
+  const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 
   SessionLimits limits;

@@ -9,6 +9,7 @@
 #include "controller/journal_reader.hpp"
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
+#include "controller/session_config.hpp"
 #include "hal/modbus/modbus_link.hpp"
 #include "hal/modbus/modbus_table.hpp"
 #include "hal/register_map.hpp"
@@ -30,7 +31,7 @@ using controller::State;
 using SteadyClock = std::chrono::steady_clock;
 namespace sc = hal::regmap::sim_control;
 
-// As `tractus run` (apps/cli/table_connection.hpp, kWatchdogTimeout).
+// As `tractus run` (apps/bindings/table_connection.hpp, kWatchdogTimeout).
 constexpr Duration kWatchdog = milliseconds(100);
 // The loop keeps cycling this long after Fault or Complete, so c (3 s) is always observable.
 constexpr Duration kLinger = seconds(5);
@@ -187,15 +188,13 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   std::unique_ptr<hal::modbus::Link> eyes = unit_link(sim.port(), report.error);
   if (!hands || !eyes) return;
 
-  controller::SessionSetup setup;
-  setup.trajectory = &trajectory;
-  setup.calibration = *calibration;
-  setup.period = mt.loop_period();
-  setup.force_loop = controller::force_loop_params_for(setup.period);
-  setup.calibration_valid = true;
-  setup.screening_confirmed = true; // the simulated patient counts as screened
-  setup.hard_cap = profiles::hard_cap(profiles::kDefaultLimits, profile.region);
-  setup.monitors.full_scale = setup.calibration.full_scale;
+  controller::SessionInputs inputs;
+  inputs.trajectory = &trajectory;
+  inputs.region = profile.region;
+  inputs.calibration = *calibration;
+  inputs.screening_confirmed = true; // the simulated patient counts as screened
+  inputs.period = mt.loop_period();
+  const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 
   SessionLimits limits;
@@ -207,9 +206,7 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   SessionChecker checker(limits, rule);
 
   controller::SessionStats stats;
-  controller::LoopOptions loop;
-  loop.period = setup.period;
-  loop.sample_every = 100; // 10 Hz, as tractus run at 1 kHz
+  controller::LoopOptions loop = controller::loop_options_for(setup.period);
   loop.linger = kLinger;
   loop.give_up_after = trajectory.total_duration() + kLoopMargin;
   controller::MonotonicClock clock;

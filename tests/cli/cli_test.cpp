@@ -138,7 +138,46 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"run --profile " TRACTUS_TEST_DATA "/profiles/lumbar-static-200lbf.json"
                  " --weight 80kg",
                  "/max_force"},
-        BadInput{"run --weight 80kg", "--profile is required"}));
+        BadInput{"run --weight 80kg", "--profile is required"},
+        // --screening on the simulator is optional, but a file given is checked like a profile:
+        // every problem named by its file and JSON pointer (docs/screening.md).
+        BadInput{"run --profile lumbar-static --weight 80kg --screening /nonexistent.json",
+                 "/nonexistent.json: cannot be read"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/unknown-key.json",
+                 "unknown-key.json: /answers/headache: unknown item"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/unknown-key.json",
+                 "unknown-key.json: /signed: unknown member (allowed: answers, confirmed, format)"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/missing-answer.json",
+                 "missing-answer.json: /answers/fever: not answered"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/red-flag-yes.json",
+                 "red-flag-yes.json: /answers/saddle-numbness: answered yes — Numbness in the "
+                 "groin, buttocks or inner thighs (saddle area) is a red flag (no session: refer "
+                 "the patient)"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/not-confirmed.json",
+                 "not-confirmed.json: /confirmed: must be true"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/no-format.json",
+                 "no-format.json: /format: missing (expected \"tractus.screening/1\")"},
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/truncated.json",
+                 "truncated.json: not JSON"}));
+
+TEST_F(TractusCli, ACompletedScreeningFileOnTheSimulatorIsRecordedInTheJournal) {
+  const auto r = run("run --profile lumbar-static --weight 80kg --screening " TRACTUS_DOCS
+                     "/examples/screening.json --journal " +
+                     journal_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_EQ(j.header["screening"]["source"], "file");
+  EXPECT_EQ(j.header["screening"]["confirmed"], true);
+  EXPECT_EQ(j.header["screening"]["answers"].size(), 16U);
+  EXPECT_EQ(j.header["screening"]["answers"]["pregnancy"], false);
+}
 
 TEST_F(TractusCli, ProfileValidateExits2OnEveryBadProfile) {
   int files = 0;

@@ -9,10 +9,20 @@ unpowered drive is back-driven by the tension. The transmitter reads 5000 counts
 50 counts per newton (its factory-calibration registers say so).
 
     pymodbus_table.py --port-file FILE [--identify-as-sim] [--broken-watchdog]
+                      [--layout standard|remapped] [--hanger-file FILE]
 
 Listens on 127.0.0.1 on a free port and writes the port to FILE. --identify-as-sim answers with
 tractus-sim's model code; --broken-watchdog ignores writes to the watchdog registers (a drive
 whose watchdog cannot be configured).
+
+--layout remapped serves the addresses, word orders and scales of
+docs/examples/register-map-other-vendors.json instead of tractus's map (transmitter on unit 11
+with its counts low word first, drive on unit 12 with 16-bit speeds, a watchdog in 0.1 s and
+action code 3, no identification and no factory-calibration block); the safety I/O keeps unit 3.
+
+--hanger-file FILE is the device's side channel for the technician's hands: a dead weight in
+newtons, read from FILE (absent or empty: none), hangs on the load cell off the cable, so that
+`tractus calibrate` can be run against this table as against a real one.
 """
 
 import argparse
@@ -33,6 +43,8 @@ OFFSET_COUNTS = 5000
 GAIN_COUNTS_PER_N = 50.0
 BACK_DRIVE_NS_PER_M = 2500.0
 SPEED_LAG_S = 0.020
+TICK_S = 0.005   # the device's own clock ticks with or without requests (its watchdog runs)
+STALL_S = 0.050  # a longer gap between two ticks is this process starved, not time passing
 
 
 def split32(value):
@@ -43,9 +55,12 @@ def split32(value):
 class Table:
     """The physics and the devices' state, advanced in 1 ms steps on every access."""
 
-    def __init__(self, model, broken_watchdog):
+    def __init__(self, model, broken_watchdog, hanger_file=None):
         self.model = model
         self.broken_watchdog = broken_watchdog
+        self.hanger_file = hanger_file
+        self.hanger_n = 0.0
+        self.hanger_read_at = -1.0
         self.start = time.monotonic()
         self.t = 0.0
         self.x = 0.0            # cable drawn in, m
@@ -65,6 +80,12 @@ class Table:
 
     def advance(self):
         now = time.monotonic() - self.start
+        if now - self.t > STALL_S:
+            # This process was not scheduled (a busy test machine): a device's own clock does
+            # not lose that time, so neither does this one — it resumes where it stopped, and
+            # its watchdog judges the controller, not the Python interpreter.
+            self.start += now - self.t - 0.001
+            now = self.t + 0.001
         while self.t + 0.001 <= now:
             self.t += 0.001
             if self.watchdog[0] and self.last_command is not None and self.fault == 0 \
@@ -81,6 +102,27 @@ class Table:
                 self.v = -self.tension() / BACK_DRIVE_NS_PER_M
             self.x += self.v * 0.001
 
+    def hanger(self):
+        """The weight the technician hung (side channel), re-read every 50 ms."""
+        if self.hanger_file and self.t - self.hanger_read_at >= 0.05:
+            self.hanger_read_at = self.t
+            try:
+                with open(self.hanger_file, encoding="ascii") as f:
+                    text = f.read().strip()
+                self.hanger_n = float(text) if text else 0.0
+            except (OSError, ValueError):
+                self.hanger_n = 0.0
+        return self.hanger_n
+
+    def cell_counts(self):
+        """With a weight on the hanger the cell is off the cable: it reads the weight alone."""
+        hung = self.hanger()
+        force = hung if hung > 0.0 else self.tension()
+        return OFFSET_COUNTS + round(GAIN_COUNTS_PER_N * force)
+
+    def watchdog_ms(self):
+        return self.watchdog[0]
+
     def ident(self, unit):
         return [self.model] + split32(200000 + unit) + [0x0100]
 
@@ -90,7 +132,7 @@ class Table:
         for i, v in enumerate(self.ident(unit)):
             regs[100 + i] = v
         if unit == 1:
-            counts = OFFSET_COUNTS + round(GAIN_COUNTS_PER_N * self.tension())
+            counts = self.cell_counts()
             regs.update({0: split32(counts)[0], 1: split32(counts)[1], 2: 1,
                          3: int(self.t * 1000) & 0xFFFF})
             cal = split32(OFFSET_COUNTS) + split32(round(GAIN_COUNTS_PER_N * 1000)) + split32(20000)
@@ -135,6 +177,62 @@ class Table:
         return True
 
 
+def split32_low_first(value):
+    hi, lo = split32(value)
+    return [lo, hi]
+
+
+def s16(value):
+    value = max(-32768, min(32767, round(value)))
+    return value & 0xFFFF
+
+
+class RemappedTable(Table):
+    """The same devices at the addresses of docs/examples/register-map-other-vendors.json."""
+
+    UNITS = {11: "cell", 12: "drive", 3: "safety"}
+
+    def read(self, unit, address):
+        if unit == 3:
+            return super().read(3, address)  # tractus's map: inputs and identification
+        regs = {}
+        if unit == 11:
+            c = split32_low_first(self.cell_counts())
+            # status: bit 15 ADC ok, bit 3 overload, bit 4 excitation fault
+            regs.update({8: c[0], 9: c[1], 10: 0x8000, 11: int(self.t * 1000) & 0xFFFF})
+        elif unit == 12:
+            std = super().read(2, 0)
+            sw = std[13] & 0x7FFF  # no watchdog-armed bit on this drive
+            pos = split32(round(self.x * 1e5))  # 10 µm
+            raw = (self.command[1] << 16) | self.command[2]
+            raw = raw - (1 << 32) if raw >= 1 << 31 else raw
+            regs.update({200: self.command[0], 201: s16(raw / 10), 210: sw,
+                         211: pos[0], 212: pos[1], 213: s16(self.v * 1e4),  # 0.1 mm/s
+                         214: s16(0.075 * self.tension() if self.enabled() else 0),  # 0.1 A
+                         215: self.fault, 216: 0,
+                         300: round(self.watchdog[0] / 100), 301: self.watchdog[1]})
+        return regs
+
+    def write(self, unit, address, values):
+        if unit != 12:
+            return False
+        for i, v in enumerate(values):
+            a = address + i
+            if a == 200:
+                Table.write(self, 2, 10, [v])
+            elif a == 201:
+                raw = v - 0x10000 if v >= 0x8000 else v
+                # 0.1 mm/s here, 0.01 mm/s in the standard map (int32)
+                Table.write(self, 2, 11, split32(raw * 10))
+            elif a == 300:
+                Table.write(self, 2, 30, [v * 100])
+            elif a == 301:
+                Table.write(self, 2, 31, [v])
+            else:
+                return False
+        return True
+
+
 class Unit(IModbusSlaveContext):
     """One unit id's holding registers, backed by the Table."""
 
@@ -158,24 +256,38 @@ class Unit(IModbusSlaveContext):
         self.table.write(self.unit, address, list(values))
 
 
+async def tick(table):
+    """Advances the plant without requests: a killed controller still trips the watchdog."""
+    while True:
+        table.advance()
+        await asyncio.sleep(TICK_S)
+
+
 async def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--identify-as-sim", action="store_true")
     parser.add_argument("--broken-watchdog", action="store_true")
+    parser.add_argument("--layout", choices=("standard", "remapped"), default="standard")
+    parser.add_argument("--hanger-file")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
 
-    table = Table(SIM_MODEL if args.identify_as_sim else OWN_MODEL, args.broken_watchdog)
-    context = ModbusServerContext(slaves={u: Unit(table, u) for u in (1, 2, 3)}, single=False)
+    kind = RemappedTable if args.layout == "remapped" else Table
+    table = kind(SIM_MODEL if args.identify_as_sim else OWN_MODEL, args.broken_watchdog,
+                 args.hanger_file)
+    units = (11, 12, 3) if args.layout == "remapped" else (1, 2, 3)
+    context = ModbusServerContext(slaves={u: Unit(table, u) for u in units}, single=False)
     server = ModbusTcpServer(context, address=("127.0.0.1", 0), allow_reuse_address=True)
     task = asyncio.create_task(server.serve_forever())
+    ticker = asyncio.create_task(tick(table))
     await server.serving
     port = server.server.sockets[0].getsockname()[1]
     with open(args.port_file + ".tmp", "w", encoding="ascii") as f:
         f.write(f"{port}\n")
     os.rename(args.port_file + ".tmp", args.port_file)
     await task
+    ticker.cancel()
 
 
 if __name__ == "__main__":

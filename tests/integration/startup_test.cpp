@@ -3,8 +3,14 @@
 #include "harness/process.hpp"
 #include "harness/tractus_run.hpp"
 
+#include "hal/calibration_store.hpp"
+
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <iostream>
+
+using namespace tractus;
 using namespace tractus::integration;
 
 namespace {
@@ -53,15 +59,235 @@ TEST(TractusRunStartup, AnUnreachableTableNamesTheDeviceAndTheReason) {
       << r.err;
 }
 
-TEST(TractusRunStartup, ATableThatIsNotTheSimulatorNeedsACalibrationRecordAndScreening) {
+// ---- a real table (pymodbus_table.py identifies as another vendor): the start conditions ----
+// of DESIGN §8 — the completed screening and the calibration in force for its load cell,
+// verified today — each missing one refuses the start with exit 2, its code and the way out.
+
+namespace {
+
+std::string screening_file() {
+  return (Tools::source_dir() / "../../docs/examples/screening.json").string();
+}
+
+// The record a technician would have made on this table: its transmitter reads 5000 counts at no
+// load and 50 counts per newton (pymodbus_table.py), and reports serial 200001.
+hal::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
+                                      const std::string &serial = "LC-200001") {
+  std::vector<hal::CalibrationPoint> points;
+  for (int cycle = 1; cycle <= 2; ++cycle)
+    for (const double load :
+         {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 800.0, 600.0, 400.0, 200.0, 0.0}) {
+      hal::CalibrationPoint p;
+      p.cycle = cycle;
+      p.direction = points.empty() || load >= points.back().load.si()
+                        ? hal::LoadDirection::Loading
+                        : hal::LoadDirection::Unloading;
+      p.load = newtons(load);
+      p.counts = 5000.0 + 50.0 * load;
+      p.sigma_counts = 10.0;
+      p.samples = 500;
+      points.push_back(p);
+    }
+  hal::CalibrationRecord record =
+      hal::make_record(serial, "CI", "the table under test", now - 3600, newtons(2000), points);
+  hal::CalibrationStore(store).install(record);
+  return record;
+}
+
+void verify(const std::filesystem::path &store, const hal::CalibrationRecord &record,
+            std::int64_t when) {
+  hal::StableReading r;
+  r.stable = true;
+  r.mean_counts = 5000.0 + 50.0 * 500.0;
+  r.samples = 500;
+  hal::CalibrationStore(store).append_verification(
+      hal::verify_at_load(record, newtons(500), r, "CI", when));
+}
+
+std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+} // namespace
+
+TEST(TractusRunStartup, ARealTableWithoutScreeningIsRefusedWith116) {
   ScratchDir dir;
   PyTable table(dir, {});
   ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
   const RunResult r = tractus_run(dir, table.address);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "is not the simulator (load cell model 0x5059")) << r.err;
-  EXPECT_TRUE(contains(r.err, "calibration record")) << r.err;
-  EXPECT_TRUE(contains(r.err, "--screening")) << r.err;
+  EXPECT_TRUE(contains(r.err, "start refused: 116 screening-not-confirmed")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--screening FILE")) << r.err;
+  EXPECT_FALSE(journal_file(dir)) << "a journal was started";
+}
+
+TEST(TractusRunStartup, ARealTableWithoutACalibrationRecordIsRefusedWith110) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const RunResult r = run_command(
+      tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
+                       {"--screening", screening_file(), "--store", (dir / "cal").string()}),
+      30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(
+      r.err, "start refused: 110 calibration-invalid: " + (dir / "cal" / "current.json").string() +
+                 ": no calibration record"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "the way out: calibrate the load cell")) << r.err;
+}
+
+TEST(TractusRunStartup, ARealTableWithACalibrationNotVerifiedTodayIsRefusedWith110) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const auto store = dir / "cal";
+  const hal::CalibrationRecord record = install_record(store, now_unix() - 3 * 86400);
+  const auto argv = tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
+                                     {"--screening", screening_file(), "--store", store.string()});
+  const RunResult never = run_command(argv, 30s);
+  EXPECT_EQ(never.exit_code, 2);
+  EXPECT_TRUE(contains(never.err, "110 calibration-invalid")) << never.err;
+  EXPECT_TRUE(contains(never.err, "has never been verified")) << never.err;
+  EXPECT_TRUE(contains(never.err, "the way out: verify it with the reference weight")) << never.err;
+
+  verify(store, record, now_unix() - 2 * 86400);
+  const RunResult stale = run_command(argv, 30s);
+  EXPECT_EQ(stale.exit_code, 2);
+  EXPECT_TRUE(
+      contains(stale.err, "was last verified on " + hal::local_date(now_unix() - 2 * 86400)))
+      << stale.err;
+  EXPECT_FALSE(journal_file(dir)) << "a journal was started";
+}
+
+TEST(TractusRunStartup, ARecordOfAnotherLoadCellIsRefusedWith110) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const auto store = dir / "cal";
+  verify(store, install_record(store, now_unix(), "LC-777"), now_unix());
+  const RunResult r =
+      run_command(tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
+                                   {"--screening", screening_file(), "--store", store.string()}),
+                  30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "was made for load cell LC-777, but the transmitter reports serial "
+                              "200001"))
+      << r.err;
+}
+
+TEST(TractusRunStartup, ARealTableWithABadScreeningFileIsRefusedNamingTheItem) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const auto store = dir / "cal";
+  verify(store, install_record(store, now_unix()), now_unix());
+  const RunResult r = run_command(
+      tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
+                       {"--screening", (Tools::data_dir() / "screening/red-flag-yes.json").string(),
+                        "--store", store.string()}),
+      30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "/answers/saddle-numbness: answered yes")) << r.err;
+}
+
+namespace {
+// A one-minute session on the vendor table, with today's verification and the checklist: every
+// start condition is met, so the session starts on the store's record.
+//
+// Known limit (issue 10 part 3, not this test's subject): over TCP the loop runs at 1 kHz, and
+// a Python server answering three transactions per cycle on a busy machine stalls the loop
+// past its 50 ms limit (201) or lets replies fall behind (303, 308–310), as the issue reports
+// for every 30 s+ session on such a table. Until the Modbus cycle rate and the ride-through of
+// late replies land, such an end once the session started is reported, not hidden: the test
+// names it and still checks everything the start conditions decided.
+// What a technician does on the vendor table before the first patient: calibrates with the
+// weights hung through the table's side channel (technician.py), then verifies at 500 N.
+std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,
+                              const std::filesystem::path &store) {
+  const auto technician = [&](std::vector<std::string> command) {
+    std::vector<std::string> argv{Tools::python3(),
+                                  (Tools::source_dir() / "technician.py").string(), "--hanger-file",
+                                  (dir / "hanger").string(), "--"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    return run_command(argv, 240s);
+  };
+  const RunResult cal =
+      technician({Tools::tractus(), "calibrate", "run", "--interactive", "--table", address,
+                  "--serial", "LC-200001", "--technician", "CI", "--store", store.string()});
+  EXPECT_EQ(cal.exit_code, 0) << cal.out << cal.err;
+  EXPECT_TRUE(contains(cal.out, "Installed")) << cal.out;
+  const RunResult ver =
+      technician({Tools::tractus(), "calibrate", "verify", "--interactive", "--load", "500N",
+                  "--technician", "CI", "--table", address, "--store", store.string()});
+  EXPECT_EQ(ver.exit_code, 0) << ver.out << ver.err;
+  EXPECT_TRUE(contains(ver.out, "passed")) << ver.out;
+  const hal::RecordRead current = hal::CalibrationStore(store).current(now_unix());
+  return current ? current.record->id : current.error;
+}
+
+enum class CalibratedBy : bool { MadeByTheTest, ByTheTechnician };
+
+void runs_a_session(const std::vector<std::string> &table_options, const std::string &query,
+                    CalibratedBy how = CalibratedBy::MadeByTheTest) {
+  ScratchDir dir;
+  std::vector<std::string> options = table_options;
+  if (how == CalibratedBy::ByTheTechnician) // the side channel of the technician's hands
+    options.insert(options.end(), {"--hanger-file", (dir / "hanger").string()});
+  PyTable table(dir, options);
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const auto store = dir / "cal";
+  std::string record_id;
+  if (how == CalibratedBy::ByTheTechnician) {
+    record_id = calibrate_by_hand(dir, table.address, store);
+  } else {
+    const hal::CalibrationRecord record = install_record(store, now_unix());
+    verify(store, record, now_unix());
+    record_id = record.id;
+  }
+  const RunResult r =
+      run_command(tractus_run_argv(dir, table.address + query, "modbus-1min.json", "80kg",
+                                   {"--screening", screening_file(), "--store", store.string()}),
+                  180s);
+  const auto journal = journal_file(dir);
+  ASSERT_TRUE(journal) << r.out << r.err;
+  const auto j = controller::read_journal(*journal);
+  EXPECT_EQ(j.header["calibration"]["id"], record_id);
+  EXPECT_EQ(j.header["screening"]["source"], "file");
+  EXPECT_EQ(j.header["screening"]["answers"].size(), 16U);
+  EXPECT_EQ(j.header["table"]["simulated"], false);
+  // The start was accepted (the supervisor's own interlocks included): the session pulled.
+  bool started = false;
+  for (const auto &e : j.events)
+    started = started || (e["event"] == "state" && e["state"] == "pretension");
+  EXPECT_TRUE(started) << r.out << r.err;
+  ASSERT_TRUE(j.summary);
+  // 30 %bw of 80 kg is 235 N; the over-force monitor trips at +4 %: the force stayed under it.
+  EXPECT_LE((*j.summary)["peak_force_n"].get<double>(), 0.30 * 80 * 9.80665 * 1.04);
+  if (r.exit_code != 0) {
+    const int code = (*j.summary)["code"].get<int>();
+    EXPECT_TRUE(code == 201 || code == 303 || (code >= 308 && code <= 310))
+        << "only a loop stall or a late link may end it early (issue 10 part 3)\n"
+        << r.out;
+    std::cerr << "note: the session on the vendor table ended in " << code
+              << " once started (issue 10 part 3)\n";
+  } else {
+    EXPECT_EQ((*j.summary)["outcome"], "completed");
+  }
+}
+} // namespace
+
+TEST(TractusRunStartup, ARealTableWithScreeningAndTodaysVerificationStartsASession) {
+  runs_a_session({}, "?timeout=50ms");
+}
+
+TEST(TractusRunStartup, ATechnicianCalibratesAndVerifiesTheVendorTableThenASessionStarts) {
+  runs_a_session({}, "?timeout=50ms", CalibratedBy::ByTheTechnician);
+}
+
+TEST(TractusRunStartup, AVendorTableOnTheRemappedLayoutStartsASessionThroughItsMapFile) {
+  runs_a_session(
+      {"--layout", "remapped"},
+      "?timeout=50ms&map=" +
+          (Tools::source_dir() / "../../docs/examples/register-map-other-vendors.json").string());
 }
 
 TEST(TractusRunStartup, ADriveWhoseWatchdogCannotBeConfiguredIsRefused) {

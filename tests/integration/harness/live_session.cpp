@@ -1,5 +1,6 @@
 #include "harness/live_session.hpp"
 
+#include "controller/session_config.hpp"
 #include "harness/process.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
@@ -58,20 +59,18 @@ LiveSession::LiveSession(const LiveOptions &o) {
     return;
   }
   trajectory_ = std::make_unique<profiles::Trajectory>(*trajectory.value);
-  controller::SessionSetup setup;
-  setup.trajectory = trajectory_.get();
-  setup.calibration = *calibration;
-  setup.calibration_valid = true;
-  setup.screening_confirmed = true;
-  setup.hard_cap = profiles::hard_cap(limits, profile.value->region);
-  setup.monitors.full_scale = calibration->full_scale;
+  controller::SessionInputs inputs;
+  inputs.trajectory = trajectory_.get();
+  inputs.region = profile.value->region;
+  inputs.calibration = *calibration;
+  inputs.screening_confirmed = true;
   const Duration period = o.period > Duration{} ? o.period : table_->loop_period();
-  setup.period = period;
-  session_ = std::make_unique<controller::Session>(setup);
+  inputs.period = period;
+  inputs.limits = limits;
+  session_ = std::make_unique<controller::Session>(controller::session_setup(inputs));
   clock_ = std::make_unique<controller::MonotonicClock>();
   stats_ = std::make_unique<controller::SessionStats>();
-  controller::LoopOptions loop;
-  loop.period = period;
+  controller::LoopOptions loop = controller::loop_options_for(period);
   loop.linger = o.linger;
   runner_ =
       std::make_unique<controller::LoopRunner>(table_->table(), *session_, *clock_, *stats_, loop);

@@ -99,7 +99,7 @@ TEST(SessionRequest, UnknownChecklistItemsAndNonBooleansAreRefused) {
   body["screening"]["answers"]["fever"] = "no";
   EXPECT_THAT(check(body).problems,
               ElementsAre("/screening/answers/headache: unknown item (the ids of GET "
-                          "/api/screening)",
+                          "/api/screening and docs/screening.md)",
                           "/screening/answers/fever: expected true or false"));
 }
 

@@ -205,5 +205,76 @@ TEST(CalibrationVerification, LoadMustBeWithinTheCalibratedSpan) {
             "span (1000 N)");
 }
 
+// A treatment on a real table (`tractus run`, the console): the record in force for this
+// load cell, verified with a pass on the same local day (docs/calibration.md).
+constexpr std::int64_t kJan2026Noon = kJan2026 + 12 * 3600; // midday: the same local day
+                                                            // ±11 h around it in any zone
+Verification passed_at(const CalibrationRecord &record, std::int64_t when) {
+  return verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4), "A. Tech", when);
+}
+
+TEST(CalibrationForTreatment, ARecordNeverVerifiedIsRefusedWithTheWayOut) {
+  TempDir dir("cal-treat-never");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const TreatmentCalibration c = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
+  EXPECT_FALSE(c.calibration);
+  EXPECT_EQ(c.why, store.verification_log_path().string() +
+                       ": calibration LC-1234-20260101T000000Z has never been verified; the daily "
+                       "verification is due before the first session of the day (2026-01-01)");
+  EXPECT_EQ(c.way_out, "verify it with the reference weight (tractus calibrate verify "
+                       "--interactive --store " +
+                           dir.path().string() + ")");
+}
+
+TEST(CalibrationForTreatment, AVerificationOfAnEarlierDayIsRefusedOneOfTodayIsUsed) {
+  TempDir dir("cal-treat-yesterday");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026 - 2 * 86400);
+  store.install(record);
+  store.append_verification(passed_at(record, kJan2026Noon - 86400));
+  const TreatmentCalibration yesterday =
+      calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
+  EXPECT_FALSE(yesterday.calibration);
+  EXPECT_NE(yesterday.why.find("was last verified on 2025-12-31; the daily verification is due "
+                               "before the first session of the day (2026-01-01)"),
+            std::string::npos)
+      << yesterday.why;
+  store.append_verification(passed_at(record, kJan2026Noon - 60));
+  const TreatmentCalibration today = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
+  ASSERT_TRUE(today.calibration) << today.why;
+  EXPECT_EQ(today.calibration->id, record.id);
+}
+
+TEST(CalibrationForTreatment, AFailedVerificationTodayIsRefused) {
+  TempDir dir("cal-treat-failed");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 503.1),
+                                           "A. Tech", kJan2026Noon - 60));
+  const TreatmentCalibration c = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
+  EXPECT_FALSE(c.calibration);
+  EXPECT_NE(c.why.find("failed (FAILED: 503.1 N measured at 500 N"), std::string::npos) << c.why;
+  EXPECT_NE(c.way_out.find("or recalibrate"), std::string::npos);
+}
+
+TEST(CalibrationForTreatment, ARecordOfAnotherLoadCellIsRefused) {
+  TempDir dir("cal-treat-serial");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  store.append_verification(passed_at(record, kJan2026Noon - 60));
+  EXPECT_TRUE(calibration_for_treatment(dir.path(), kJan2026Noon, "1234").calibration);
+  EXPECT_TRUE(calibration_for_treatment(dir.path(), kJan2026Noon, "").calibration); // unreported
+  const TreatmentCalibration other = calibration_for_treatment(dir.path(), kJan2026Noon, "51234");
+  EXPECT_FALSE(other.calibration);
+  EXPECT_NE(other.why.find("was made for load cell LC-1234, but the transmitter reports serial "
+                           "51234"),
+            std::string::npos)
+      << other.why;
+}
+
 } // namespace
 } // namespace tractus::hal

@@ -1,8 +1,8 @@
-#include "cli/table_connection.hpp"
+#include "bindings/table_connection.hpp"
 
 #include <cstdio>
 
-namespace tractus::cli {
+namespace tractus::bindings {
 
 namespace {
 
@@ -35,8 +35,18 @@ std::string identity_text(const hal::modbus::TableIdentity &id) {
 
 } // namespace
 
-TableOpen open_table_connection(const std::string &address, Duration watchdog_timeout,
-                                RealTables real_tables) {
+std::string TableConnection::load_cell_serial() const {
+  const hal::modbus::DeviceIdentity &cell = modbus->identity().load_cell;
+  return cell.known ? std::to_string(cell.serial) : std::string();
+}
+
+std::string TableConnection::arm_watchdog(Duration timeout) {
+  if (const std::string e = modbus->drive().configure_watchdog(timeout); !e.empty())
+    return "the drive's communication watchdog cannot be enabled: " + e + "; refusing to run";
+  return "";
+}
+
+TableOpen open_table_connection(const std::string &address, Duration watchdog_timeout) {
   TableOpen result;
   hal::modbus::OpenResult opened = hal::modbus::ModbusTable::open(address);
   if (!opened.table) {
@@ -49,24 +59,11 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
   const hal::modbus::TableIdentity &id = mt.identity();
 
   const bool simulated = id.is_simulator();
-  if (!simulated && real_tables == RealTables::Refuse) {
-    result.error = "the table at " + mt.address().where() + " is not the simulator (" +
-                   identity_text(id) +
-                   "): a real table needs a calibration record in force and --screening FILE "
-                   "(the completed checklist), which this build does not take yet; refusing to "
-                   "run";
-    return result;
-  }
   c->simulated = simulated;
   if (simulated) c->factory_calibration = mt.simulator_calibration();
   if (simulated && !c->factory_calibration) {
     result.error = "the simulator at " + mt.address().where() +
                    " reports no usable factory calibration (transmitter gain not positive)";
-    return result;
-  }
-  if (const std::string e = mt.drive().configure_watchdog(watchdog_timeout); !e.empty()) {
-    result.error =
-        "the drive's communication watchdog cannot be enabled: " + e + "; refusing to run";
     return result;
   }
   c->period = mt.loop_period();
@@ -88,4 +85,4 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
   return result;
 }
 
-} // namespace tractus::cli
+} // namespace tractus::bindings
