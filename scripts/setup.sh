@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev
   # the table console: PIN hashing, and the browser its end-to-end test drives
   libsodium-dev chromium
+  # HTTPS for a console served beyond loopback; the openssl tool makes the TLS test's certificate
+  libssl-dev openssl
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.
