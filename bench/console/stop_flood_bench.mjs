@@ -161,8 +161,19 @@ async function pull() {
     profile: 'lumbar-intermittent', patient: { id: 'BENCH-1', weight: '150 kg' }, screening: { answers, confirmed: true },
   });
   await waitFor('the press test', async () => (await frame()).press_test, 10_000);
-  await api('POST', '/api/session/start');
-  await waitFor('100 N', async () => (await frame()).force_N > 100, 30_000);
+  // A start the supervisor refuses (a frame read just before the press test ended) is a
+  // start-refused event, not an error: start again until the session leaves Ready.
+  await waitFor('the start', async () => {
+    await api('POST', '/api/session/start');
+    await sleep(500);
+    return (await frame()).state !== 'ready';
+  }, 10_000);
+  let last;
+  try {
+    await waitFor('100 N', async () => { last = await frame(); return last.force_N > 100; }, 30_000);
+  } catch (e) {
+    throw new Error(`${e.message}; last frame ${JSON.stringify(last)}`);
+  }
 }
 
 async function endSession() {
