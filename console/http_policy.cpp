@@ -50,6 +50,16 @@ std::string own_authority(const ServerAddress &server) {
   return (v6 ? "[" + server.address + "]" : server.address) + ":" + std::to_string(server.port);
 }
 
+bool is_allowed(std::string_view origin, const ServerAddress &server) {
+  return std::find(server.allowed_origins.begin(), server.allowed_origins.end(), origin) !=
+         server.allowed_origins.end();
+}
+
+// "http://table.local:8080" → "table.local:8080"
+std::string_view authority_of(std::string_view origin) {
+  return origin.substr(origin.find("://") + 3);
+}
+
 bool is_json_media_type(std::string_view content_type) {
   const auto semicolon = content_type.find(';');
   std::string media = lower(content_type.substr(0, semicolon));
@@ -66,10 +76,45 @@ int hex_value(char c) {
 
 } // namespace
 
+std::string_view scheme(const ServerAddress &server) { return server.tls ? "https://" : "http://"; }
+
+std::optional<std::string> normalize_origin(std::string_view text, bool tls, std::string &error) {
+  const std::string wanted = tls ? "https://" : "http://";
+  error = "--allow-origin " + std::string(text) + ": expected " + wanted +
+          "HOST[:PORT], the address bar's origin without a path (e.g. " + wanted +
+          "tractus.clinic.example:8080)";
+  std::string origin = lower(text);
+  if (origin.ends_with('/')) origin.pop_back();
+  const auto sep = origin.find("://");
+  if (sep == std::string::npos) return std::nullopt;
+  const std::string given = origin.substr(0, sep + 3);
+  if (given != "http://" && given != "https://") return std::nullopt;
+  if (given != wanted) {
+    error = "--allow-origin " + std::string(text) + ": this console serves " + wanted +
+            (tls ? " (--tls-cert)" : " (no --tls-cert)") + ", so its page's origin is " + wanted +
+            "…";
+    return std::nullopt;
+  }
+  std::string authority = origin.substr(sep + 3);
+  const bool host_chars =
+      !authority.empty() && std::all_of(authority.begin(), authority.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+               c == '[' || c == ']';
+      });
+  if (!host_chars || !port_is_digits(authority) || host_of(authority).empty()) return std::nullopt;
+  const std::string default_port = tls ? ":443" : ":80";
+  if (authority.ends_with(default_port)) // "[::1]:80" too
+    authority.resize(authority.size() - default_port.size());
+  error.clear();
+  return wanted + authority;
+}
+
 std::string request_authority(const HttpRequest &request, const ServerAddress &server) {
   const auto host = request[http::field::host];
   const std::string_view authority(host.data(), host.size());
   if (is_literal_authority(authority)) return lower(authority);
+  for (const auto &origin : server.allowed_origins)
+    if (lower(authority) == authority_of(origin)) return lower(authority);
   return own_authority(server);
 }
 
@@ -82,17 +127,20 @@ std::optional<ApiResult> check_origin(const HttpRequest &request, const ServerAd
                      "a WebSocket connection needs this console's Origin header");
   }
   const std::string origin = lower(std::string_view(it->value().data(), it->value().size()));
+  if (is_allowed(origin, server)) return std::nullopt;
+  const std::string own_scheme(scheme(server));
   const auto host = request[http::field::host];
   const std::string_view authority(host.data(), host.size());
-  if (is_literal_authority(authority) && origin == "http://" + lower(authority))
+  if (is_literal_authority(authority) && origin == own_scheme + lower(authority))
     return std::nullopt;
   if (server.address != "0.0.0.0" && server.address != "::" &&
-      origin == "http://" + lower(own_authority(server)))
+      origin == own_scheme + lower(own_authority(server)))
     return std::nullopt;
   return api_error(403, "forbidden-origin",
                    "requests from " + origin +
-                       " are refused: only this console's own page (opened at "
-                       "http://ADDRESS:PORT/ by IP address or localhost) may use the API");
+                       " are refused: only this console's own page (opened at " + own_scheme +
+                       "ADDRESS:PORT/ by IP address or localhost, or at an origin given to "
+                       "tractus serve --allow-origin) may use the API");
 }
 
 std::optional<ApiResult> parse_json_body(const HttpRequest &request, nlohmann::json &body) {
@@ -163,12 +211,14 @@ std::string query_parameter(std::string_view query, std::string_view name) {
   return {};
 }
 
-void add_security_headers(HttpResponse &response, std::string_view authority) {
+void add_security_headers(HttpResponse &response, std::string_view authority,
+                          const ServerAddress &server) {
   // 'self' covers the page's own files and API; ws://authority is the telemetry socket, listed
   // because older browsers do not count ws: as 'self'. No inline scripts, no plug-ins, no
   // framing (a framed console could be click-jacked into a start).
   response.set("Content-Security-Policy",
-               "default-src 'self'; connect-src 'self' ws://" + std::string(authority) +
+               "default-src 'self'; connect-src 'self' " +
+                   std::string(server.tls ? "wss://" : "ws://") + std::string(authority) +
                    "; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                    "form-action 'self'; frame-ancestors 'none'");
   response.set("X-Content-Type-Options", "nosniff");
@@ -177,12 +227,12 @@ void add_security_headers(HttpResponse &response, std::string_view authority) {
 }
 
 HttpResponse json_response(const ApiResult &result, const HttpRequest &request,
-                           std::string_view authority) {
+                           std::string_view authority, const ServerAddress &server) {
   HttpResponse response{static_cast<http::status>(result.status), request.version()};
   response.set(http::field::server, "tractus/" TRACTUS_VERSION);
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
-  add_security_headers(response, authority);
+  add_security_headers(response, authority, server);
   if (result.status == 429) {
     const auto &error = result.body.value("error", nlohmann::json::object());
     if (error.contains("retry_after_s"))

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tractus::console {
 
@@ -25,18 +26,31 @@ inline constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 // The largest request body the API takes (a session with its screening is about 1 KiB).
 inline constexpr std::uint64_t kBodyLimit = 16 * 1024;
 
-// Where this server listens, as bound.
+// Where this server listens, as bound, and how its page may be reached.
 struct ServerAddress {
   std::string address; // "127.0.0.1", "::1", "0.0.0.0"
   std::uint16_t port = 0;
+  bool tls = false; // https:// and wss://
+  // Origins the operator named with --allow-origin, normalised by normalize_origin().
+  std::vector<std::string> allowed_origins;
 };
 
+// "http://" or "https://".
+std::string_view scheme(const ServerAddress &server);
+
+// An --allow-origin value as browsers send it in Origin: "SCHEME://HOST[:PORT]", lower case,
+// the scheme's default port dropped. nullopt and `error` (naming the value and what is
+// allowed) when it is not such an origin, or its scheme is not the one this server serves.
+std::optional<std::string> normalize_origin(std::string_view text, bool tls, std::string &error);
+
 // The host[:port] the request addressed (its Host header), when that names an IP address or
-// localhost; otherwise (no Host, or a DNS name) this server's own address and port.
+// localhost or an allowed origin's host; otherwise (no Host, or another DNS name) this
+// server's own address and port.
 std::string request_authority(const HttpRequest &request, const ServerAddress &server);
 
-// A request with an Origin header is accepted only from this console's own origin:
-// "http://" + its Host header when that names an IP address or localhost (a DNS name is
+// A request with an Origin header is accepted only from this console's own origin: an origin
+// the operator allowed (--allow-origin, for a console opened by the table's DNS name), or
+// SCHEME + its Host header when that names an IP address or localhost (any other DNS name is
 // refused: it is how a DNS-rebinding page would pass for this origin), or the address the
 // server is bound to. A WebSocket upgrade must carry an Origin. The refusal, or nullopt.
 std::optional<ApiResult> check_origin(const HttpRequest &request, const ServerAddress &server,
@@ -58,10 +72,11 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 // The headers every response carries: Content-Security-Policy (scripts, styles and
 // connections to this origin only), nosniff, no framing, no referrer.
-void add_security_headers(HttpResponse &response, std::string_view authority);
+void add_security_headers(HttpResponse &response, std::string_view authority,
+                          const ServerAddress &server);
 
 // A JSON response from an ApiResult: Cache-Control no-store, Retry-After for a lock.
 HttpResponse json_response(const ApiResult &result, const HttpRequest &request,
-                           std::string_view authority);
+                           std::string_view authority, const ServerAddress &server);
 
 } // namespace tractus::console

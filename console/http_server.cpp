@@ -9,10 +9,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -27,14 +33,19 @@ constexpr std::chrono::milliseconds kTelemetryPeriod{10};
 constexpr std::size_t kFramesPerDrain = 32;
 // WebSocket tokens are re-checked this often: a logout or expiry closes the socket within 1 s.
 constexpr int kTokenCheckTicks = 100;
-// Beyond this many open connections, new ones are closed at once: a flood of idle connections
-// cannot exhaust the process's file descriptors. A table has one or two browsers.
-constexpr std::size_t kMaxConnections = 64;
+// When every open connection is protected (connection_budget.hpp), the newcomer waits this
+// long before the budget is looked at again; kFreshGrace is the most it can wait for one.
+constexpr std::chrono::milliseconds kHoldRetry{2};
+// A client that connects and says nothing is not handed to the server (TCP_DEFER_ACCEPT) until
+// it sends or about this long has passed: silent sockets cost neither a descriptor nor a place
+// in the budget. Every HTTP and TLS client speaks first.
+constexpr int kDeferAcceptSeconds = 5;
 } // namespace
 
 struct HttpServer::Impl {
   Impl(TableService &service_, Auth &auth_, const HttpServerOptions &options)
-      : service(service_), auth(auth_) {
+      : service(service_), auth(auth_), tls(options.tls) {
+    standings.reserve(kMaxConnections);
     boost::system::error_code ec;
     const auto ip = asio::ip::make_address(options.address, ec);
     if (ec)
@@ -47,7 +58,10 @@ struct HttpServer::Impl {
     if (!ec) acceptor.bind(wanted, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-    address = ServerAddress{options.address, acceptor.local_endpoint().port()};
+    const int defer = kDeferAcceptSeconds;
+    ::setsockopt(acceptor.native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof defer);
+    address = ServerAddress{options.address, acceptor.local_endpoint().port(),
+                            options.tls != nullptr, options.allowed_origins};
     context.address = address;
     context.request_timeout = options.request_timeout;
   }
@@ -55,19 +69,68 @@ struct HttpServer::Impl {
   void accept_next() {
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
       if (ec) {
-        if (acceptor.is_open()) accept_next(); // e.g. out of descriptors: keep serving
+        if (!acceptor.is_open()) return;
+        // E.g. out of descriptors (another part of the process): try again shortly rather
+        // than spin on a connection that stays in the queue.
+        hold_timer.expires_after(kHoldRetry);
+        hold_timer.async_wait([this](boost::system::error_code e) {
+          if (!e && !stopping) accept_next();
+        });
         return;
       }
-      std::erase_if(sessions, [](const auto &s) { return s.expired(); });
-      if (sessions.size() + telemetry.size() >= kMaxConnections) {
-        socket.close(ec);
-      } else {
-        const auto session = std::make_shared<HttpSession>(std::move(socket), context);
-        sessions.push_back(session);
-        session->start();
-      }
-      accept_next();
+      admit(std::move(socket));
     });
+  }
+
+  // Starts the newcomer once the budget has room for it. Until then it is held (one socket at
+  // most) and no other is accepted: the kernel's queue keeps the rest in their order.
+  void admit(tcp::socket socket) {
+    if (!make_room()) {
+      held.emplace(std::move(socket));
+      hold_timer.expires_after(kHoldRetry);
+      hold_timer.async_wait([this](boost::system::error_code ec) {
+        if (ec || stopping) return;
+        tcp::socket next = std::move(*held);
+        held.reset();
+        admit(std::move(next));
+      });
+      return;
+    }
+    std::shared_ptr<Connection> session;
+    if (tls)
+      session =
+          std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls), context);
+    else
+      session = std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), context);
+    sessions.push_back(session);
+    peak_open = std::max<std::size_t>(peak_open, sessions.size() + telemetry.size());
+    session->start();
+    accept_next();
+  }
+
+  // True when one more connection fits, after closing the one the budget picks if need be.
+  bool make_room() {
+    std::erase_if(sessions, [](const auto &weak) {
+      const auto s = weak.lock();
+      return !s || s->upgraded(); // gone, or counted by the hub now
+    });
+    if (sessions.size() + telemetry.size() < kMaxConnections) return true;
+    standings.clear();
+    for (const auto &weak : sessions)
+      standings.push_back(weak.lock()->standing());
+    if (const auto victim = pick_eviction(standings, std::chrono::steady_clock::now())) {
+      if (const auto session = sessions[*victim].lock()) session->abort();
+      sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(*victim));
+      ++evictions;
+      return true;
+    }
+    // Every HTTP connection is protected: the oldest telemetry socket is the last resort (its
+    // page opens another), so that nothing but fresh or busy connections can keep one out.
+    if (telemetry.evict_oldest()) {
+      ++evictions;
+      return true;
+    }
+    return false;
   }
 
   void pump_telemetry() {
@@ -93,6 +156,8 @@ struct HttpServer::Impl {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     timer.cancel();
+    hold_timer.cancel();
+    if (held) held->close(ignored);
     for (const auto &weak : sessions)
       if (const auto session = weak.lock()) session->abort();
     sessions.clear();
@@ -107,10 +172,16 @@ struct HttpServer::Impl {
   asio::thread_pool login{1};
   tcp::acceptor acceptor{io};
   asio::steady_timer timer{io};
+  asio::steady_timer hold_timer{io};
+  std::shared_ptr<asio::ssl::context> tls;
   TelemetryHub telemetry;
   ServerAddress address;
   ServerContext context{io, worker, login, service, auth, telemetry, {}, {}};
-  std::vector<std::weak_ptr<HttpSession>> sessions;
+  std::vector<std::weak_ptr<Connection>> sessions;
+  std::vector<ConnectionStanding> standings; // make_room()'s scratch, reserved once
+  std::optional<tcp::socket> held;
+  std::atomic<std::uint64_t> evictions{0};
+  std::atomic<std::size_t> peak_open{0};
   std::array<TelemetryFrame, kFramesPerDrain> frames{};
   unsigned ticks = 0;
   bool stopping = false;
@@ -133,8 +204,13 @@ std::uint16_t HttpServer::port() const { return impl_->address.port; }
 std::string HttpServer::url() const {
   const auto &a = impl_->address;
   const bool v6 = a.address.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port) + "/";
+  return std::string(scheme(a)) + (v6 ? "[" + a.address + "]" : a.address) + ":" +
+         std::to_string(a.port) + "/";
 }
+
+std::uint64_t HttpServer::evictions() const { return impl_->evictions; }
+
+std::size_t HttpServer::peak_connections() const { return impl_->peak_open; }
 
 void HttpServer::run() {
   impl_->accept_next();

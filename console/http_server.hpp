@@ -10,13 +10,20 @@
 // - one login thread runs the PIN checks (Argon2id, ~0.1 s each), so a login neither stalls
 //   the I/O thread nor waits behind a calibration step.
 // A slow client never slows the others: each WebSocket client has a bounded queue that drops
-// its oldest frames, and every connection has a deadline for each read.
+// its oldest frames, and every connection has a deadline for each read. A flood of connections
+// never keeps a new one out (connection_budget.hpp): a STOP always gets through.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace tractus::console {
 
@@ -30,6 +37,10 @@ struct HttpServerOptions {
   // idle keep-alive connection is closed after it, so slow or silent clients (slowloris)
   // cannot hold the server. Also the limit for a client to read an answer.
   std::chrono::seconds request_timeout{30};
+  // HTTPS and WSS with this context (load_tls_context), plain HTTP when null.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // Further origins the page may be opened at (a DNS name), as normalize_origin() gives them.
+  std::vector<std::string> allowed_origins;
 };
 
 class HttpServer {
@@ -43,8 +54,13 @@ public:
 
   // The port bound (the one chosen when options.port was 0).
   [[nodiscard]] std::uint16_t port() const;
-  // "http://127.0.0.1:8080/": the page's address, for the user.
+  // "http://127.0.0.1:8080/" (https:// with TLS): the page's address, for the user.
   [[nodiscard]] std::string url() const;
+
+  // Thread-safe figures of the connection budget: connections closed to make room for a
+  // newcomer, and the most open at once (HTTP and WebSocket; at most kMaxConnections).
+  [[nodiscard]] std::uint64_t evictions() const;
+  [[nodiscard]] std::size_t peak_connections() const;
 
   // Serves until stop(). Call once.
   void run();

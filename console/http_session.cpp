@@ -1,12 +1,17 @@
 #include "console/http_session.hpp"
 
+#include "console/auth.hpp"
 #include "console/http_telemetry.hpp"
 #include "console/static_files.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+
+#include <algorithm>
+#include <type_traits>
 
 namespace tractus::console {
 namespace asio = boost::asio;
@@ -16,35 +21,83 @@ namespace http = boost::beast::http;
 namespace {
 // Room for the largest request the limits allow, and some slack for the next one's start.
 constexpr std::size_t kBufferLimit = kHeaderLimit + kBodyLimit + 8 * 1024;
+constexpr std::size_t kFirstRead = 4 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
+// A connection that shows no token and sends nothing (after it opened, or after an answer) is
+// closed after this, not after the full request timeout: idle sockets cost descriptors, and a
+// browser opens a new connection when it needs one.
+constexpr std::chrono::seconds kUntrustedIdle{5};
+
+template <class Stream> constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 } // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, ServerContext &server)
-    : stream_(std::move(socket)), buffer_(kBufferLimit), server_(server) {}
-
-void HttpSession::start() { read_request(); }
-
-void HttpSession::abort() {
-  if (upgraded_) return; // the stream belongs to a TelemetryClient now
-  beast::error_code ignored;
-  stream_.socket().close(ignored);
+void Connection::enter(ConnectionPhase phase) {
+  standing_.phase = phase;
+  standing_.since = std::chrono::steady_clock::now();
 }
 
-void HttpSession::read_request() {
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream stream, ServerContext &server)
+    : stream_(std::move(stream)), buffer_(kBufferLimit), server_(server) {
+  enter(ConnectionPhase::Waiting);
+}
+
+template <class Stream> void HttpSession<Stream>::start() {
+  if constexpr (kIsTls<Stream>) {
+    enter(ConnectionPhase::Reading);
+    tcp().expires_after(std::min<std::chrono::seconds>(kUntrustedIdle, server_.request_timeout));
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->abort(); // not TLS, or not in time
+                              self->read_request();
+                            });
+  } else {
+    read_request();
+  }
+}
+
+template <class Stream> void HttpSession<Stream>::abort() {
+  if (upgraded_) return; // the stream belongs to a TelemetryClient now
+  beast::error_code ignored;
+  tcp().socket().close(ignored);
+}
+
+template <class Stream> void HttpSession<Stream>::read_request() {
+  if (buffer_.size() > 0) return read_rest(); // the next request's start came with the last one
+  enter(ConnectionPhase::Waiting);
+  tcp().expires_after(
+      standing_.trusted ? server_.request_timeout
+                        : std::min<std::chrono::seconds>(kUntrustedIdle, server_.request_timeout));
+  // The first bytes alone, so the budget knows this connection has begun a request and the
+  // request's own deadline starts with them.
+  stream_.async_read_some(buffer_.prepare(kFirstRead), [self = this->shared_from_this()](
+                                                           beast::error_code ec, std::size_t n) {
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+      if constexpr (!kIsTls<Stream>) // the client closed its side: close ours
+        self->tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      return;
+    }
+    if (ec) return self->abort(); // idle too long, reset, or closed for a newcomer
+    self->buffer_.commit(n);
+    self->read_rest();
+  });
+}
+
+template <class Stream> void HttpSession<Stream>::read_rest() {
+  if (standing_.phase != ConnectionPhase::Reading) enter(ConnectionPhase::Reading);
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
   parser_->body_limit(kBodyLimit);
-  stream_.expires_after(server_.request_timeout);
+  tcp().expires_after(server_.request_timeout);
   http::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
-void HttpSession::on_read(beast::error_code ec) {
-  if (ec == http::error::end_of_stream) { // the client closed its side: close ours
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    return;
-  }
+template <class Stream> void HttpSession<Stream>::on_read(beast::error_code ec) {
+  standing_.first_request = false;
+  enter(ConnectionPhase::Busy);
+  if (ec == http::error::end_of_stream) return abort(); // closed before a whole request
   if (ec) {
     // A request we will not read to its end: answer if it is the request's fault (limits,
     // syntax), then close, since what follows on the connection cannot be trusted.
@@ -66,7 +119,7 @@ void HttpSession::on_read(beast::error_code ec) {
   handle(parser_->release());
 }
 
-void HttpSession::handle(HttpRequest request) {
+template <class Stream> void HttpSession<Stream>::handle(HttpRequest request) {
   const std::string authority = request_authority(request, server_.address);
   if (beast::websocket::is_upgrade(request)) return handle_websocket(std::move(request), authority);
   const auto path = target_path(std::string_view(request.target().data(), request.target().size()));
@@ -74,7 +127,8 @@ void HttpSession::handle(HttpRequest request) {
   handle_static(request, authority);
 }
 
-void HttpSession::handle_api(HttpRequest request, const std::string &authority) {
+template <class Stream>
+void HttpSession<Stream>::handle_api(HttpRequest request, const std::string &authority) {
   if (auto refused = check_origin(request, server_.address, false))
     return reply(*refused, request, authority);
   const std::string_view target(request.target().data(), request.target().size());
@@ -90,6 +144,10 @@ void HttpSession::handle_api(HttpRequest request, const std::string &authority) 
   }
   const Route &route = *match.route;
   ApiArgs args{match.params, std::string(target_query(target)), nullptr, bearer_token(request)};
+  // A live token earns the connection a place ahead of anonymous ones in the budget (a stop
+  // needs none, but the page sends its token with every call).
+  if (!standing_.trusted && !args.token.empty() && server_.auth.peek(args.token).ok())
+    standing_.trusted = true;
   if (auto refused = parse_json_body(request, args.body))
     return reply(*refused, request, authority);
   if (route.needs_body && args.body.is_null())
@@ -107,11 +165,12 @@ void HttpSession::handle_api(HttpRequest request, const std::string &authority) 
   }
 }
 
-void HttpSession::call_elsewhere(asio::thread_pool &pool, const Route &route, ApiArgs args,
-                                 HttpRequest request, std::string authority) {
+template <class Stream>
+void HttpSession<Stream>::call_elsewhere(asio::thread_pool &pool, const Route &route, ApiArgs args,
+                                         HttpRequest request, std::string authority) {
   // The connection waits (no read is pending) while the call runs; its answer comes back to
   // the I/O thread, the only thread that touches the connection.
-  asio::post(pool, [self = shared_from_this(), &route, args = std::move(args),
+  asio::post(pool, [self = this->shared_from_this(), &route, args = std::move(args),
                     request = std::move(request), authority = std::move(authority)]() mutable {
     ApiResult result = run_handler(route, self->server_.service, self->server_.auth, args);
     asio::post(self->server_.io,
@@ -120,7 +179,8 @@ void HttpSession::call_elsewhere(asio::thread_pool &pool, const Route &route, Ap
   });
 }
 
-void HttpSession::handle_websocket(HttpRequest request, const std::string &authority) {
+template <class Stream>
+void HttpSession<Stream>::handle_websocket(HttpRequest request, const std::string &authority) {
   const std::string_view target(request.target().data(), request.target().size());
   if (target_path(target) != kTelemetryPath)
     return reply(
@@ -133,12 +193,13 @@ void HttpSession::handle_websocket(HttpRequest request, const std::string &autho
   if (auto refused = check_access(server_.auth, Access::Operator, token))
     return reply(*refused, request, authority);
   upgraded_ = true;
-  const auto client =
-      std::make_shared<TelemetryClient>(std::move(stream_), server_.telemetry, std::move(token));
+  const auto client = std::make_shared<TelemetryClient<Stream>>(
+      std::move(stream_), server_.telemetry, std::move(token));
   client->accept(request);
 }
 
-void HttpSession::handle_static(const HttpRequest &request, const std::string &authority) {
+template <class Stream>
+void HttpSession<Stream>::handle_static(const HttpRequest &request, const std::string &authority) {
   if (request.method() != http::verb::get && request.method() != http::verb::head)
     return reply(api_error(405, "method-not-allowed", "the page's files are GET only"), request,
                  authority, "GET, HEAD");
@@ -154,7 +215,7 @@ void HttpSession::handle_static(const HttpRequest &request, const std::string &a
   response.set(http::field::content_type, std::string(file->content_type));
   // Revalidate every time: after an update the table must never run an old page.
   response.set(http::field::cache_control, "no-cache");
-  add_security_headers(response, authority);
+  add_security_headers(response, authority, server_.address);
   response.keep_alive(request.keep_alive());
   if (request.method() == http::verb::head) {
     response.content_length(file->body.size());
@@ -165,37 +226,50 @@ void HttpSession::handle_static(const HttpRequest &request, const std::string &a
   send(std::move(response));
 }
 
-void HttpSession::reply(const ApiResult &result, const HttpRequest &request,
-                        const std::string &authority, const std::string &allow) {
-  HttpResponse response = json_response(result, request, authority);
+template <class Stream>
+void HttpSession<Stream>::reply(const ApiResult &result, const HttpRequest &request,
+                                const std::string &authority, const std::string &allow) {
+  HttpResponse response = json_response(result, request, authority, server_.address);
   if (!allow.empty()) response.set(http::field::allow, allow);
   send(std::move(response));
 }
 
-void HttpSession::send(HttpResponse response) {
+template <class Stream> void HttpSession<Stream>::send(HttpResponse response) {
   response_ = std::make_shared<HttpResponse>(std::move(response));
-  stream_.expires_after(server_.request_timeout); // and a client that does not read its answer
+  tcp().expires_after(server_.request_timeout); // and a client that does not read its answer
   http::async_write(stream_, *response_,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       if (ec) return self->abort();
-                      if (!self->response_->keep_alive()) {
-                        self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-                        self->stream_.expires_after(kLingerTime); // once: a bound in all
-                        return self->linger();
-                      }
+                      if (!self->response_->keep_alive()) return self->close_after_answer();
                       self->response_.reset();
                       self->read_request();
                     });
 }
 
-void HttpSession::linger() {
+template <class Stream> void HttpSession<Stream>::close_after_answer() {
+  enter(ConnectionPhase::Closing);
+  tcp().expires_after(kLingerTime); // once: a bound in all
+  if constexpr (kIsTls<Stream>) {
+    // close_notify, then the peer's; whatever else it sends ends the wait with an error.
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->abort(); });
+  } else {
+    beast::error_code ignored;
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    linger();
+  }
+}
+
+template <class Stream> void HttpSession<Stream>::linger() {
   // Closing a socket with unread input makes the kernel send a reset, which can reach the
   // client before it has read our answer (a 413 sent while its body was still arriving). So
   // read and discard until the client closes, for kLingerTime at most.
-  stream_.async_read_some(asio::buffer(discard_),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            if (!ec) self->linger();
-                          });
+  tcp().async_read_some(asio::buffer(discard_),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (!ec) self->linger();
+                        });
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 } // namespace tractus::console

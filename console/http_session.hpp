@@ -1,10 +1,12 @@
-// One HTTP connection to the console: reads requests within the limits and deadlines, checks
-// them (docs/console.md, "Errors"), answers the page's files and the API, and hands a telemetry
-// upgrade over to a TelemetryClient. Runs on the I/O thread; API calls that may block go to the
-// worker (or login) thread and their answer comes back here.
+// One HTTP connection to the console, plain or TLS: reads requests within the limits and
+// deadlines, checks them (docs/console.md, "Errors"), answers the page's files and the API, and
+// hands a telemetry upgrade over to a TelemetryClient. Runs on the I/O thread; API calls that
+// may block go to the worker (or login) thread and their answer comes back here. It tells the
+// server where it stands (ConnectionStanding) so the connection budget can pick whom to close.
 #pragma once
 
 #include "console/api_routes.hpp"
+#include "console/connection_budget.hpp"
 #include "console/http_policy.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +15,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
 #include <chrono>
@@ -22,6 +25,9 @@
 namespace tractus::console {
 
 class TelemetryHub;
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // What every connection shares: owned by HttpServer, which outlives its connections.
 struct ServerContext {
@@ -35,15 +41,33 @@ struct ServerContext {
   std::chrono::seconds request_timeout; // HttpServerOptions::request_timeout
 };
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// What the server sees of a connection, whatever its stream.
+class Connection {
 public:
-  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext &server);
-  void start();
-  // Closes the connection (the server is stopping); pending operations end with an error.
-  void abort();
+  virtual ~Connection() = default;
+  virtual void start() = 0;
+  // Closes the connection at once (evicted, or the server is stopping); pending operations end
+  // with an error. Nothing once upgraded: the stream belongs to a TelemetryClient then.
+  virtual void abort() = 0;
+  [[nodiscard]] const ConnectionStanding &standing() const { return standing_; }
+  [[nodiscard]] bool upgraded() const { return upgraded_; }
+
+protected:
+  void enter(ConnectionPhase phase);
+  ConnectionStanding standing_;
+  bool upgraded_ = false;
+};
+
+template <class Stream>
+class HttpSession : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
+public:
+  HttpSession(Stream stream, ServerContext &server);
+  void start() override;
+  void abort() override;
 
 private:
   void read_request();
+  void read_rest();
   void on_read(boost::beast::error_code ec);
   void handle(HttpRequest request);
   void handle_api(HttpRequest request, const std::string &authority);
@@ -54,15 +78,19 @@ private:
   void reply(const ApiResult &result, const HttpRequest &request, const std::string &authority,
              const std::string &allow = {});
   void send(HttpResponse response);
+  void close_after_answer();
   void linger();
+  boost::beast::tcp_stream &tcp() { return boost::beast::get_lowest_layer(stream_); }
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   ServerContext &server_;
   std::shared_ptr<HttpResponse> response_; // alive until its write completes
   std::array<char, 1024> discard_{};       // what a refused client still sends, unread
-  bool upgraded_ = false;
 };
+
+extern template class HttpSession<PlainStream>;
+extern template class HttpSession<TlsStream>;
 
 } // namespace tractus::console

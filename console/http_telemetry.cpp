@@ -1,8 +1,10 @@
 #include "console/http_telemetry.hpp"
 
 #include "console/auth.hpp"
+#include "console/http_session.hpp"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <algorithm>
 
@@ -10,10 +12,11 @@ namespace tractus::console {
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-TelemetryClient::TelemetryClient(beast::tcp_stream stream, TelemetryHub &hub, std::string token)
+template <class Stream>
+TelemetryClient<Stream>::TelemetryClient(Stream stream, TelemetryHub &hub, std::string token)
     : ws_(std::move(stream)), hub_(hub), token_(std::move(token)) {}
 
-void TelemetryClient::accept(const HttpRequest &request) {
+template <class Stream> void TelemetryClient<Stream>::accept(const HttpRequest &request) {
   // The WebSocket's own timeouts (handshake, idle with keep-alive pings) replace the HTTP
   // read deadline from here on.
   beast::get_lowest_layer(ws_).expires_never();
@@ -24,48 +27,49 @@ void TelemetryClient::accept(const HttpRequest &request) {
   // The page sends nothing but control frames; a big message is not ours.
   ws_.read_message_max(1024);
   ws_.text(true);
-  ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
+  ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) {
     if (ec) return;
     self->hub_.add(self);
     self->read_next();
   });
 }
 
-void TelemetryClient::read_next() {
-  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) return self->finish(); // closed by the page, timed out, or too big
-    self->read_buffer_.clear();    // nothing the page says is needed
-    self->read_next();
-  });
+template <class Stream> void TelemetryClient<Stream>::read_next() {
+  ws_.async_read(read_buffer_,
+                 [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                   if (ec) return self->finish(); // closed by the page, timed out, or too big
+                   self->read_buffer_.clear();    // nothing the page says is needed
+                   self->read_next();
+                 });
 }
 
-void TelemetryClient::send(const TelemetryText &frame) {
+template <class Stream> void TelemetryClient<Stream>::send(const TelemetryText &frame) {
   if (closing_ || finished_) return;
   if (queue_.size() >= kClientQueueFrames) queue_.pop_front();
   queue_.push_back(frame);
   if (!writing_) write_next();
 }
 
-void TelemetryClient::write_next() {
+template <class Stream> void TelemetryClient<Stream>::write_next() {
   if (closing_) {
     queue_.clear();
     ws_.async_close(close_for_token_ ? websocket::close_code::policy_error
                                      : websocket::close_code::going_away,
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+                    [self = this->shared_from_this()](beast::error_code) { self->finish(); });
     return;
   }
   if (queue_.empty()) return;
   writing_ = std::move(queue_.front());
   queue_.pop_front();
   ws_.async_write(boost::asio::buffer(*writing_),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                  [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                     self->writing_.reset();
                     if (ec) return self->finish();
                     self->write_next();
                   });
 }
 
-void TelemetryClient::close(bool token_ended) {
+template <class Stream> void TelemetryClient<Stream>::close(bool token_ended) {
   if (closing_ || finished_) return;
   closing_ = true;
   close_for_token_ = token_ended;
@@ -73,23 +77,27 @@ void TelemetryClient::close(bool token_ended) {
   if (!writing_) write_next();
 }
 
-void TelemetryClient::abort() {
+template <class Stream> void TelemetryClient<Stream>::abort() {
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   finish();
 }
 
-void TelemetryClient::finish() {
+template <class Stream> void TelemetryClient<Stream>::finish() {
   if (finished_) return;
   finished_ = true;
   hub_.remove(this);
 }
 
-void TelemetryHub::add(std::shared_ptr<TelemetryClient> client) {
+template class TelemetryClient<PlainStream>;
+template class TelemetryClient<TlsStream>;
+
+void TelemetryHub::add(std::shared_ptr<TelemetrySink> client) {
+  if (clients_.size() >= kMaxTelemetryClients) evict_oldest();
   clients_.push_back(std::move(client));
 }
 
-void TelemetryHub::remove(const TelemetryClient *client) {
+void TelemetryHub::remove(const TelemetrySink *client) {
   std::erase_if(clients_, [client](const auto &c) { return c.get() == client; });
 }
 
@@ -103,6 +111,13 @@ void TelemetryHub::close_ended_tokens(const Auth &auth) {
   const auto clients = clients_;
   for (const auto &client : clients)
     if (!auth.peek(client->token()).ok()) client->close(true);
+}
+
+bool TelemetryHub::evict_oldest() {
+  if (clients_.empty()) return false;
+  const auto oldest = clients_.front(); // abort() removes it from clients_
+  oldest->abort();
+  return true;
 }
 
 void TelemetryHub::abort_all() {

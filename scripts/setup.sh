@@ -19,6 +19,8 @@ packages=(
   # cyclictest, the platform's latency beside the loop's (bench/modbus_under_load.sh);
   # taskset (util-linux) pins the bench's busy loop
   rt-tests util-linux
+  # HTTPS for a console served beyond loopback; the openssl tool makes the TLS test's certificate
+  libssl-dev openssl
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.

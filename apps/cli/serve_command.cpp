@@ -3,7 +3,9 @@
 #include "bindings/table_bindings.hpp"
 #include "cli/run_command.hpp"
 #include "console/auth.hpp"
+#include "console/http_policy.hpp"
 #include "console/http_server.hpp"
+#include "console/http_tls.hpp"
 #include "console/table_service.hpp"
 
 #include <CLI/CLI.hpp>
@@ -77,6 +79,16 @@ std::string roles_text(const std::vector<console::Role> &roles, const std::strin
   return s;
 }
 
+// 127.0.0.0/8 and ::1 (also as ::ffff:127.x): what only this machine can reach.
+bool is_loopback(const std::string &host) {
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(host, ec);
+  if (ec) return false;
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped())
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, ip.to_v6()).is_loopback();
+  return ip.is_loopback();
+}
+
 } // namespace
 
 std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error) {
@@ -108,6 +120,34 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   if (!listen) {
     err << kMe << error << "\n";
     return kExitBadInput;
+  }
+  std::vector<std::string> origins;
+  for (const auto &text : o.allow_origins) {
+    auto origin = console::normalize_origin(text, !o.tls_cert.empty(), error);
+    if (!origin) {
+      err << kMe << error << "\n";
+      return kExitBadInput;
+    }
+    origins.push_back(std::move(*origin));
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    err << kMe << (o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
+        << " (the certificate and its private key, both PEM files)\n";
+    return kExitBadInput;
+  }
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (!o.tls_cert.empty()) {
+    try {
+      tls = console::load_tls_context(o.tls_cert, o.tls_key);
+    } catch (const console::TlsFileError &e) {
+      err << kMe << e.what() << "\n";
+      return kExitBadInput;
+    }
+  } else if (!is_loopback(listen->host)) {
+    err << kMe << "WARNING: listening on " << o.listen
+        << " without TLS: the PINs, tokens and patient ids sent to this console cross the "
+           "network in clear, readable by anyone on it. Give --tls-cert FILE --tls-key FILE "
+           "(docs/console.md, \"TLS\"), or listen on 127.0.0.1.\n";
   }
   const std::string data_dir = o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir;
   std::unique_ptr<console::Auth> auth;
@@ -142,8 +182,12 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
 
   std::unique_ptr<console::HttpServer> server;
   try {
-    server = std::make_unique<console::HttpServer>(
-        *service, *auth, console::HttpServerOptions{listen->host, listen->port});
+    console::HttpServerOptions server_options;
+    server_options.address = listen->host;
+    server_options.port = listen->port;
+    server_options.tls = tls;
+    server_options.allowed_origins = origins;
+    server = std::make_unique<console::HttpServer>(*service, *auth, server_options);
   } catch (const std::runtime_error &e) {
     err << kMe << "--listen " << o.listen << ": " << e.what() << "\n";
     return kExitBadInput;
@@ -182,6 +226,14 @@ ServeCommandLine::ServeCommandLine(CLI::App &app) {
   serve_->add_option("--store", options_.store, "Calibration store folder")->capture_default_str();
   serve_->add_option("--seed", options_.seed, "Seed of the first simulated session")
       ->capture_default_str();
+  serve_->add_option("--tls-cert", options_.tls_cert,
+                     "PEM certificate (chain): serve HTTPS and WSS (with --tls-key)");
+  serve_->add_option("--tls-key", options_.tls_key, "PEM private key of --tls-cert (unencrypted)");
+  serve_
+      ->add_option("--allow-origin", options_.allow_origins,
+                   "Also accept the page opened at ORIGIN, e.g. http://tractus.local:8080 "
+                   "(repeatable)")
+      ->take_all();
 }
 
 bool ServeCommandLine::invoked() const { return serve_->parsed(); }

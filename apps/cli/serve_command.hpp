@@ -2,13 +2,15 @@
 //
 //   tractus serve [--listen 127.0.0.1:8080] [--table sim|sim:PRESET|modbus-tcp://…|modbus-rtu://…]
 //                 [--data DIR] [--journal DIR] [--store DIR] [--seed N]
+//                 [--tls-cert FILE --tls-key FILE] [--allow-origin ORIGIN]...
 //
 // Wiring only: the table binding (apps/bindings), the console's TableService, its PINs (Auth)
 // and its HTTP server. SIGINT or SIGTERM stops the server, stops a running session with a
 // controlled release and waits for its loop, then exits 0.
 //
 // Exit codes (DESIGN §8): 0 stopped by a signal; 2 bad input, nothing started (listen address,
-// table address or table unreachable, no PINs set, a corrupted PIN file, address in use);
+// table address or table unreachable, no PINs set, a corrupted PIN file, address in use, a
+// certificate or key that cannot be used, an origin that is not one);
 // 1 internal error.
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -27,10 +30,13 @@ namespace tractus::cli {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080"; // HOST:PORT, IPv6 as [::1]:8080; bound to loopback
   std::string table = "sim";
-  std::string data_dir;                 // default console::kDefaultDataDir (PINs)
-  std::string journal_dir = "sessions"; // as `tractus run --journal`
-  std::string store = "calibration";    // as `tractus calibrate --store`
-  std::uint64_t seed = 1;               // the first simulated session's seed
+  std::string data_dir;                   // default console::kDefaultDataDir (PINs)
+  std::string journal_dir = "sessions";   // as `tractus run --journal`
+  std::string store = "calibration";      // as `tractus calibrate --store`
+  std::uint64_t seed = 1;                 // the first simulated session's seed
+  std::string tls_cert;                   // PEM certificate chain: HTTPS and WSS (with tls_key)
+  std::string tls_key;                    // its PEM private key, unencrypted
+  std::vector<std::string> allow_origins; // "http://tractus.clinic.example:8080", …
 };
 
 struct ListenAddress {

@@ -18,7 +18,17 @@ const console::PinHashes &test_pins() {
 } // namespace
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds request_timeout)
+    : ConsoleUnderTest(name, [request_timeout] {
+        console::HttpServerOptions options;
+        options.request_timeout = request_timeout;
+        return options;
+      }()) {}
+
+ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
+                                   console::HttpServerOptions server_options)
     : dir_("console-" + name) {
+  server_options.address = "127.0.0.1";
+  server_options.port = 0;
   console::save_pins(console::pins_file(dir_.path()), test_pins());
   auth_ = std::make_unique<console::Auth>(dir_.path(), [this] { return clock_.now(); });
 
@@ -30,8 +40,7 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds
   options.calibration_store = dir_.path() / "calibration";
   service_ = std::make_unique<console::TableService>(std::move(binding), options);
 
-  server_ = std::make_unique<console::HttpServer>(
-      *service_, *auth_, console::HttpServerOptions{"127.0.0.1", 0, request_timeout});
+  server_ = std::make_unique<console::HttpServer>(*service_, *auth_, std::move(server_options));
   thread_ = std::thread([this] { server_->run(); });
 }
 

@@ -38,6 +38,9 @@ class ConsoleUnderTest {
 public:
   explicit ConsoleUnderTest(const std::string &name,
                             std::chrono::seconds request_timeout = std::chrono::seconds(30));
+  // With server options of the test's own (TLS, allowed origins); address and port are
+  // always 127.0.0.1 and a free port.
+  ConsoleUnderTest(const std::string &name, console::HttpServerOptions options);
   ~ConsoleUnderTest();
   ConsoleUnderTest(const ConsoleUnderTest &) = delete;
   ConsoleUnderTest &operator=(const ConsoleUnderTest &) = delete;
@@ -45,6 +48,7 @@ public:
   [[nodiscard]] std::uint16_t port() const { return server_->port(); }
   [[nodiscard]] HttpTestClient client() const { return HttpTestClient(port()); }
   [[nodiscard]] const std::filesystem::path &data_dir() const { return dir_.path(); }
+  [[nodiscard]] const console::HttpServer &server() const { return *server_; }
   void advance_clock(std::chrono::seconds by) { clock_.advance(by); }
 
 private:
