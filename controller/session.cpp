@@ -34,7 +34,7 @@ MonitorLimits scaled_to_period(MonitorLimits m, Duration period) {
 
 Session::Session(const SessionSetup &setup)
     : setup_(setup), monitors_(scaled_to_period(setup.monitors, setup.period)),
-      force_loop_(setup.force_loop) {
+      force_loop_(setup.force_loop), slip_pay_out_(setup.slip) {
   if (setup_.trajectory != nullptr)
     monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
   state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
@@ -136,6 +136,10 @@ Speed Session::control(Force target, ForceRate rate_limit, Force measured,
   return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_);
 }
 
+bool Session::stalled() const noexcept {
+  return dt_ > max(setup_.timings.stall_after, setup_.period * 8.0);
+}
+
 // The monitors' verdict plus the two the session itself can judge: a stalled loop and a session
 // running past its planned time.
 FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
@@ -145,7 +149,7 @@ FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept 
   // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted.
   // At 100 Hz (RTU) three 10 ms response timeouts fit in one cycle: 8 periods, still under
   // the watchdog.
-  if (dt_ > max(t.stall_after, setup_.period * 8.0)) return FaultCode::LoopOverrun;
+  if (stalled()) return FaultCode::LoopOverrun;
   if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};
@@ -178,6 +182,9 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   if (is_active(state_)) {
     if (const FaultCode f = supervisor_check(r, measured); f != FaultCode::None) {
       latch_fault(out, f);
+      if (f == FaultCode::ForceImplausible &&
+          monitors_.implausibility() == Implausibility::SuddenDrop)
+        slip_pay_out_.begin(now_, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
     } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
       const bool pressed = r.safety.io == hal::IoStatus::Ok &&
                            hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
@@ -329,7 +336,17 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   } else {
     drive_answered_at_ = now_;
   }
-  if (state_ == State::Fault) enable = false;
+  if (state_ == State::Fault) {
+    // A latched fault disables the drive, except during a slip's bounded pay-out, which any
+    // other fault (E-stop first) or a stalled loop ends at once.
+    const FaultCode present = monitors_.check(r, measured);
+    const bool other_fault =
+        (present != FaultCode::None && present != FaultCode::ForceImplausible) || stalled();
+    const SlipCommand c = slip_pay_out_.step(
+        now_, measured, other_fault, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
+    enable = c.enable;
+    speed = c.cable_speed;
+  }
   if (!enable) speed = Speed{};
 
   if (state_ == State::Complete && reminder_ && now_ >= next_reminder_) {
