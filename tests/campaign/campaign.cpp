@@ -625,7 +625,7 @@ CampaignResult run_campaign(const CampaignOptions &options) {
       if (v.peak_after_end > v.force_at_injection) ++rc.above_before;
       const Force limit = force_limit(v.force_base);
       if (v.peak_after_end > limit) ++rc.above_limit;
-      if (v.peak_after_end > rc.worst_peak) {
+      if (rc.slips == 1 || v.peak_after_end > rc.worst_peak) {
         rc.worst_peak = v.peak_after_end;
         rc.worst_peak_session = s.plan.index;
         rc.worst_peak_before = v.force_at_injection;
