@@ -56,6 +56,8 @@ public:
   [[nodiscard]] bool cause_present(FaultCode code, const Readings &r,
                                    Force measured) const noexcept;
 
+  // This cycle's verdict on force against travel (a sudden drop is a slip or a broken cable).
+  [[nodiscard]] Implausibility implausibility() const noexcept { return plausibility_.verdict(); }
   [[nodiscard]] const MonitorLimits &limits() const noexcept { return limits_; }
   void set_over_force(Force f) noexcept { limits_.over_force = f; }
 

@@ -23,7 +23,8 @@ const char *to_string(EventKind k) {
 }
 
 Session::Session(const SessionSetup &setup)
-    : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop) {
+    : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop),
+      slip_pay_out_(setup.slip) {
   if (setup_.trajectory != nullptr)
     monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
   state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
@@ -125,6 +126,10 @@ Speed Session::control(Force target, ForceRate rate_limit, Force measured,
   return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_);
 }
 
+bool Session::stalled() const noexcept {
+  return dt_ > setup_.timings.stall_after;
+}
+
 // The monitors' verdict plus the two the session itself can judge: a stalled loop and a session
 // running past its planned time.
 FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
@@ -132,7 +137,7 @@ FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept 
   const auto &t = setup_.timings;
   // A cycle this late means the loop stalled: nothing measured in between was seen, and the
   // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted.
-  if (dt_ > t.stall_after) return FaultCode::LoopOverrun;
+  if (stalled()) return FaultCode::LoopOverrun;
   if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};
@@ -165,6 +170,9 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   if (is_active(state_)) {
     if (const FaultCode f = supervisor_check(r, measured); f != FaultCode::None) {
       latch_fault(out, f);
+      if (f == FaultCode::ForceImplausible &&
+          monitors_.implausibility() == Implausibility::SuddenDrop)
+        slip_pay_out_.begin(now_, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
     } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
       const bool pressed = r.safety.io == hal::IoStatus::Ok &&
                            hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
@@ -316,7 +324,17 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   } else {
     drive_answered_at_ = now_;
   }
-  if (state_ == State::Fault) enable = false;
+  if (state_ == State::Fault) {
+    // A latched fault disables the drive, except during a slip's bounded pay-out, which any
+    // other fault (E-stop first) or a stalled loop ends at once.
+    const FaultCode present = monitors_.check(r, measured);
+    const bool other_fault =
+        (present != FaultCode::None && present != FaultCode::ForceImplausible) || stalled();
+    const SlipCommand c = slip_pay_out_.step(
+        now_, measured, other_fault, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
+    enable = c.enable;
+    speed = c.cable_speed;
+  }
   if (!enable) speed = Speed{};
 
   if (state_ == State::Complete && reminder_ && now_ >= next_reminder_) {

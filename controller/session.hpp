@@ -10,6 +10,7 @@
 #include "controller/monitors.hpp"
 #include "controller/rate_limiter.hpp"
 #include "controller/readings.hpp"
+#include "controller/slip_pay_out.hpp"
 #include "controller/state.hpp"
 #include "hal/calibration.hpp"
 #include "profiles/trajectory.hpp"
@@ -50,6 +51,7 @@ struct SessionSetup {
   MonitorLimits monitors;        // over_force is derived from the trajectory, see below
   ForceLoopParams force_loop;
   SupervisorTimings timings;
+  SlipPayOutParams slip; // the answer to a sudden loss of force (305), see slip_pay_out.hpp
   Duration period = milliseconds(1); // the loop's nominal period (dt of the first cycle)
 };
 
@@ -113,12 +115,14 @@ private:
   void track_press_test(CycleOutput &out, const Readings &r) noexcept;
   bool refuse_start(CycleOutput &out, const Readings &r) noexcept;
   FaultCode supervisor_check(const Readings &r, Force measured) noexcept;
+  [[nodiscard]] bool stalled() const noexcept; // this cycle came too late (201)
   Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r) noexcept;
 
   SessionSetup setup_;
   Monitors monitors_;
   ForceLoop force_loop_;
   RateLimiter setpoint_;
+  SlipPayOut slip_pay_out_;
 
   State state_ = State::Idle;
   Outcome outcome_ = Outcome::None;

@@ -261,6 +261,7 @@ SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
   p.index = index;
   p.campaign_seed = options.seed;
   p.seed = session_seed(options.seed, index);
+  p.slip_response = options.slip_response;
 
   const CampaignProfile &cp = profiles[pick(profiles.size())];
   p.profile = cp.profile.id;
@@ -358,7 +359,8 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
   inputs.region = profile.region;
   inputs.calibration = sim.factory_calibration();
   inputs.screening_confirmed = true; // the simulated patient counts as screened
-  const controller::SessionSetup setup = controller::session_setup(inputs);
+  controller::SessionSetup setup = controller::session_setup(inputs);
+  setup.slip.response = plan.slip_response;
   controller::Session session(setup);
 
   SessionLimits limits;
@@ -367,6 +369,9 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
   limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
   limits.min_cord_tension = setup.timings.min_cord_tension;
   limits.period = sim::to_micros(setup.period);
+  limits.slip_pay_out = setup.slip.response == controller::SlipResponse::TorqueOff
+                            ? 0
+                            : sim::to_micros(setup.slip.max_time);
   SessionChecker checker(limits, rule);
 
   controller::SessionStats stats;
@@ -444,6 +449,7 @@ CampaignResult run_campaign(const CampaignOptions &options) {
   result.table = options.table;
   result.treatment = options.treatment;
   result.seed = options.seed;
+  result.slip_response = options.slip_response;
   // Real-time sessions run one after the other: two 1 kHz loops and two simulators sharing the
   // machine would measure the machine, not the controller.
   result.jobs = modbus ? 1 : std::max(1, options.jobs);
@@ -611,6 +617,27 @@ CampaignResult run_campaign(const CampaignOptions &options) {
     if (!row.worst_excess || v.worst_excess > *row.worst_excess) {
       row.worst_excess = v.worst_excess;
       row.worst_excess_percent = 100.0 * (v.worst_excess / v.force_base);
+    }
+    if (s.plan.kind == "harness-slip" && v.latency &&
+        v.answer == controller::FaultCode::ForceImplausible) {
+      RecoilFigures &rc = result.recoil;
+      ++rc.slips;
+      if (v.peak_after_end > v.force_at_injection) ++rc.above_before;
+      const Force limit = force_limit(v.force_base);
+      if (v.peak_after_end > limit) ++rc.above_limit;
+      if (rc.slips == 1 || v.peak_after_end > rc.worst_peak) {
+        rc.worst_peak = v.peak_after_end;
+        rc.worst_peak_session = s.plan.index;
+        rc.worst_peak_before = v.force_at_injection;
+        rc.worst_peak_limit = limit;
+      }
+      if (v.force_at_injection > newtons(1)) {
+        const double ratio = v.peak_after_end / v.force_at_injection;
+        if (ratio > rc.worst_ratio) {
+          rc.worst_ratio = ratio;
+          rc.worst_ratio_session = s.plan.index;
+        }
+      }
     }
     if (v.plant_excess) {
       ++result.plant_excess;

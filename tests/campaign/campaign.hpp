@@ -16,6 +16,8 @@
 
 #include "invariants.hpp"
 
+#include "controller/slip_pay_out.hpp"
+
 #include "profiles/profile.hpp"
 #include "profiles/trajectory.hpp"
 #include "sim/patient_preset.hpp"
@@ -60,6 +62,9 @@ struct CampaignOptions {
   Duration treatment = seconds(20);
   // Modbus: the tractus-sim binary.
   std::filesystem::path tractus_sim;
+  // The controller's answer to a sudden loss of force (305): its default, or another one to
+  // compare the recoil after a harness slip (hazard H3).
+  controller::SlipResponse slip_response = controller::SlipPayOutParams{}.response;
 };
 
 // When, in the session, the planned event is placed.
@@ -82,6 +87,7 @@ struct SessionPlan {
   Duration at;
   Duration pause_at;  // Paused: protocol time of the operator's pause
   Duration pause_for; // Paused: how long the operator keeps it paused
+  controller::SlipResponse slip_response = controller::SlipPayOutParams{}.response;
 };
 
 // How a real-time session over Modbus ran (all zero in-process).
@@ -130,8 +136,24 @@ struct KindRow {
   std::array<std::uint64_t, kInvariantCount> violations{};
 };
 
+// The recoil after a harness slip answered by 305 (hazard H3): the highest true force from the
+// fault on, whether the drive held torque or not, against the force just before the slip.
+struct RecoilFigures {
+  std::uint64_t slips = 0;              // harness slips answered by 305
+  std::uint64_t above_before = 0;       // the recoil went above the force before the slip
+  std::uint64_t above_limit = 0;        // … above a's limit (min(highest setpoint, caps) + 5 %)
+  Force worst_peak;                     // the highest recoil peak,
+  std::uint64_t worst_peak_session = 0; // in this session,
+  Force worst_peak_before;              // with this force before the slip,
+  Force worst_peak_limit;               // and a's limit there
+  double worst_ratio = 0;               // the highest peak / force before the slip,
+  std::uint64_t worst_ratio_session = 0;
+};
+
 struct CampaignResult {
   TableKind table = TableKind::InProcess;
+  controller::SlipResponse slip_response = controller::SlipPayOutParams{}.response;
+  RecoilFigures recoil;
   Duration treatment; // Modbus: where the short protocols are cut
   std::uint64_t sessions = 0;
   std::uint64_t seed = 0;

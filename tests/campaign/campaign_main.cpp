@@ -52,6 +52,12 @@ int main(int argc, char **argv) {
                  "modbus-tcp: cut the protocols' short forms after this much treatment")
       ->check(CLI::Range(5.0, 120.0));
   app.add_option("--tractus-sim", o.tractus_sim, "modbus-tcp: the tractus-sim binary");
+  std::string slip_response = controller::to_string(o.slip_response);
+  app.add_option("--slip-response", slip_response,
+                 "the controller's answer to a sudden loss of force (305): pay-out (the default: "
+                 "cable out at the speed limit for at most 300 ms, then disabled), torque-off, "
+                 "hold-zero; to compare the recoil after a harness slip")
+      ->check(CLI::IsMember({"pay-out", "torque-off", "hold-zero"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -62,6 +68,9 @@ int main(int argc, char **argv) {
   o.session_length = minutes(minutes_per_session);
   o.table = table == "modbus-tcp" ? campaign::TableKind::ModbusTcp : campaign::TableKind::InProcess;
   o.treatment = seconds(treatment_seconds);
+  for (auto r : {controller::SlipResponse::PayOut, controller::SlipResponse::TorqueOff,
+                 controller::SlipResponse::HoldZero})
+    if (slip_response == controller::to_string(r)) o.slip_response = r;
 
   if (isatty(STDERR_FILENO) != 0)
     o.progress = [](std::uint64_t done, std::uint64_t total) {

@@ -74,9 +74,11 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
     out << line;
   } else {
     std::snprintf(line, sizeof line,
-                  "tractus safety fault campaign: %llu sessions, seed %llu, %d jobs\n",
+                  "tractus safety fault campaign: %llu sessions, seed %llu, %d jobs, slip "
+                  "response %s\n",
                   static_cast<unsigned long long>(r.sessions),
-                  static_cast<unsigned long long>(r.seed), r.jobs);
+                  static_cast<unsigned long long>(r.seed), r.jobs,
+                  controller::to_string(r.slip_response));
     out << line;
     out << (r.session_length.si() > 0 ? "protocols shortened to:"
                                       : "protocols at stock durations:");
@@ -164,6 +166,21 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
                 "counted in a): %llu sessions, worst %.1f N\n",
                 static_cast<unsigned long long>(r.plant_excess), r.plant_excess_worst.si());
   out << line;
+  if (r.recoil.slips > 0) {
+    const RecoilFigures &rc = r.recoil;
+    std::snprintf(line, sizeof line,
+                  "recoil after a harness slip (true force from 305 on, powered or not): %llu "
+                  "slips, above the force before the slip %llu, above a's limit %llu; worst "
+                  "%.1f N (#%llu, %.1f N before the slip, a's limit %.1f N); worst ratio to the "
+                  "force before %.2f (#%llu)\n",
+                  static_cast<unsigned long long>(rc.slips),
+                  static_cast<unsigned long long>(rc.above_before),
+                  static_cast<unsigned long long>(rc.above_limit), rc.worst_peak.si(),
+                  static_cast<unsigned long long>(rc.worst_peak_session), rc.worst_peak_before.si(),
+                  rc.worst_peak_limit.si(), rc.worst_ratio,
+                  static_cast<unsigned long long>(rc.worst_ratio_session));
+    out << line;
+  }
   out << "pending monitors (reported, not counted in b): " << r.pending_misses;
   for (const KindRow &row : r.rows)
     if (row.pending > 0) out << "  " << row.kind << " " << row.pending;
@@ -246,6 +263,8 @@ std::string format_report(const CampaignResult &r, std::size_t max_listed) {
         out << " --minutes " << r.session_length.si() / 60.0;
       for (const std::string &k : r.kinds)
         out << " --kind " << k;
+      if (r.slip_response != controller::SlipPayOutParams{}.response)
+        out << " --slip-response " << controller::to_string(r.slip_response);
       out << " --keep-journals --journal-dir DIR\n";
       if (!s.journal.empty()) out << "    journal: " << s.journal.string() << "\n";
     }

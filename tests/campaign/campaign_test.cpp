@@ -332,6 +332,55 @@ TEST(Checker, HarnessSlipNeedsNoAnswerBeforeTheHarnessIsTaut) {
   EXPECT_TRUE(taut.verdict().has(Invariant::Disable));
 }
 
+const Event kSlipFault{EventKind::FaultLatched, State::Fault, FaultCode::ForceImplausible,
+                       "force-implausible"};
+
+// A slip answered by 305 at 3 ms, then `pay_out_ms` of torque at `speed`, then disabled.
+SessionVerdict slip_with_pay_out(int pay_out_ms, Speed speed) {
+  SessionLimits limits = limits_300n();
+  limits.slip_pay_out = 300'000;
+  SessionChecker c(limits, find_kind_rule("harness-slip"));
+  Trace t(c);
+  t.run(100, State::Treating, newtons(300));
+  c.injected(t.now());
+  t.run(3, State::Treating, newtons(0));
+  t.event(State::Fault, newtons(0), kSlipFault, true);
+  t.run(pay_out_ms, State::Fault, newtons(0), true, speed);
+  t.run(3000, State::Fault, newtons(0), false);
+  c.end_of_trace();
+  return c.verdict();
+}
+
+TEST(Checker, AllowsASlipsPayOutFor300MillisecondsAndNoLonger) {
+  const SessionVerdict ok = slip_with_pay_out(299, metres_per_second(-0.1));
+  EXPECT_TRUE(ok.violations.empty()) << ok.violations.front().what;
+  EXPECT_EQ(ok.detection, Detection::Detected);
+  EXPECT_TRUE(slip_with_pay_out(400, metres_per_second(-0.1)).has(Invariant::Disable));
+}
+
+TEST(Checker, ReportsARecatchAfterASlipsPayOutApartFromA) {
+  SessionLimits limits = limits_300n();
+  limits.slip_pay_out = 300'000;
+  SessionChecker c(limits, find_kind_rule("harness-slip"));
+  Trace t(c);
+  t.run(100, State::Treating, newtons(300));
+  c.injected(t.now());
+  t.run(3, State::Treating, newtons(0));
+  t.event(State::Fault, newtons(0), kSlipFault, true);
+  t.run(120, State::Fault, newtons(0), true, metres_per_second(-0.1));
+  // The strap catches the recoiling patient: 30 N ends the pay-out, the peak comes unpowered.
+  t.run(1, State::Fault, newtons(40), false).run(10, State::Fault, newtons(400), false);
+  t.run(3000, State::Fault, newtons(0), false);
+  c.end_of_trace();
+  EXPECT_FALSE(c.verdict().has(Invariant::Force));
+  EXPECT_TRUE(c.verdict().plant_excess.has_value());
+  EXPECT_EQ(c.verdict().plant_excess_worst, newtons(400));
+}
+
+TEST(Checker, FlagsAPayOutThatReelsIn) {
+  EXPECT_TRUE(slip_with_pay_out(100, metres_per_second(0.01)).has(Invariant::Disable));
+}
+
 TEST(Checker, ARunawayMustBeStoppedBeforeTheForcePassesTheOverForceTrip) {
   // Trip at 312 N (+3 N noise margin): a fault one cycle after the crossing is in time, two
   // cycles after is late, however long after the injection either is.

@@ -186,10 +186,9 @@ const KindRule *find_kind_rule(std::string_view kind) noexcept {
 
 Force force_base(const SessionLimits &l) { return min(l.peak_setpoint, l.ceiling); }
 
-Force force_limit(const SessionLimits &l) {
-  const Force base = force_base(l);
-  return base + max(base * 0.05, newtons(10));
-}
+Force force_limit(const SessionLimits &l) { return force_limit(force_base(l)); }
+
+Force force_limit(Force base) { return base + max(base * 0.05, newtons(10)); }
 
 std::string format_micros(Micros us) {
   char buf[32];
@@ -282,19 +281,34 @@ void SessionChecker::observe(const Observation &o) {
   if (o.state == State::Fault) fault_seen_ = true;
   if (o.state == State::Complete) complete_seen_ = true;
 
-  // b: from the cycle a fault is latched on, the drive is commanded disabled.
-  if (o.state == State::Fault && (o.command.enable || o.command.cable_speed.si() != 0.0)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "in Fault at %s the command is enable=%s speed=%.4f m/s (must be disabled, 0)",
-                  format_micros(o.t).c_str(), o.command.enable ? "true" : "false",
-                  o.command.cable_speed.si());
-    flag(Invariant::Disable, o.t, buf);
+  // b: from the cycle a fault is latched on, the drive is commanded disabled; after a sudden
+  // loss of force (305) it may pay the cable out for a bounded time first, never reel it in.
+  if (o.state == State::Fault && !fault_latched_at_) {
+    fault_latched_at_ = o.t;
+    for (const controller::Event &e : o.events)
+      if (e.kind == controller::EventKind::FaultLatched) fault_code_ = e.code;
+  }
+  const bool paying_out =
+      o.state == State::Fault && fault_code_ == controller::FaultCode::ForceImplausible &&
+      o.t - *fault_latched_at_ <= limits_.slip_pay_out && o.command.cable_speed.si() <= 0.0;
+  if (o.state == State::Fault) {
+    if (!paying_out && (o.command.enable || o.command.cable_speed.si() != 0.0)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "in Fault at %s (%s after it latched) the command is enable=%s speed=%.4f "
+                    "m/s (must be disabled, 0)",
+                    format_micros(o.t).c_str(), format_micros(o.t - *fault_latched_at_).c_str(),
+                    o.command.enable ? "true" : "false", o.command.cable_speed.si());
+      flag(Invariant::Disable, o.t, buf);
+    }
   }
 
   // a: the true force, every cycle.
   v_.peak_true = max(v_.peak_true, o.true_force);
-  if (o.torque) last_torque_at_ = o.t;
+  // A slip's pay-out holds torque only to move the cable away from the recoiling patient: like
+  // the unpowered train it adds no energy, so a re-catch during or after it is the patient's
+  // own and reported apart, as after a torque-off (the recoil figures of the report).
+  if (o.torque && !paying_out) last_torque_at_ = o.t;
   const bool powered = last_torque_at_ && o.t - *last_torque_at_ <= limits_.unpowered_after;
   if (powered) v_.worst_excess = max(v_.worst_excess, o.true_force - force_base(limits_));
   if (o.true_force > force_limit(limits_)) {
@@ -434,7 +448,7 @@ void SessionChecker::end_of_trace() {
     char buf[256];
     std::snprintf(buf, sizeof buf,
                   "true force %.1f N at %s above the limit %.1f N with the drive without torque "
-                  "since %s (first above at %s)",
+                  "(or only paying out after a slip) since %s (first above at %s)",
                   v_.plant_excess_worst.si(), format_micros(plant_over_worst_at_).c_str(),
                   force_limit(limits_).si(),
                   last_torque_at_ ? format_micros(*last_torque_at_).c_str() : "the start",

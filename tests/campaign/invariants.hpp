@@ -8,9 +8,12 @@
 //   a  force       the true force never exceeds min(highest setpoint, caps) + 5 % (at least
 //                  + 10 N), at any time, faults included, while the drive holds torque or
 //                  lost it less than 50 ms before (an unpowered, back-driven drive train adds
-//                  no energy: an excess later is the patient's own, reported apart as "plant");
+//                  no energy: an excess later is the patient's own, reported apart as "plant";
+//                  so is one during or after a slip's pay-out, which only moves the cable out);
 //   b  disable     while a fault is latched the drive is commanded disabled (enable false, speed
-//                  0) from the cycle of detection on, and every injected fault is answered (the
+//                  0) from the cycle of detection on — after a 305 (sudden loss of force) it may
+//                  pay the cable out (speed <= 0, never in) for at most `slip_pay_out`, then
+//                  disabled — and every injected fault is answered (the
 //                  fault latched or the stop begun) within the bound of its kind (kind_rules());
 //   c  release     after a fault or a stop the true force is below 15 N within 3 s (a stop holds
 //                  the 15 N minimum cord tension, so it counts at 15 N + the load cell's noise);
@@ -107,10 +110,14 @@ struct SessionLimits {
   // An excess this long after the drive last held torque is the plant's (a spasm, a recoil):
   // the rotor's own inertia is spent in 5 × m_r/b = 5 × 8 ms (docs/simulator.md).
   Micros unpowered_after = 50'000;
+  // b: after a 305 (a sudden loss of force) the controller may keep torque this long to pay the
+  // cable out (never in: speed <= 0), then must disable; 0 for a torque-off answer.
+  Micros slip_pay_out = 0;
 };
 // a: min(peak, ceiling) + max(5 %, 10 N).
 Force force_base(const SessionLimits &l);
 Force force_limit(const SessionLimits &l);
+Force force_limit(Force base); // base + max(5 %, 10 N)
 
 // One control cycle, as the campaign's observer sees it.
 struct Observation {
@@ -226,6 +233,8 @@ private:
   std::optional<Micros> plant_over_at_; // the same, drive unpowered for > unpowered_after
   Micros plant_over_worst_at_ = 0;
   std::optional<Micros> last_torque_at_;
+  std::optional<Micros> fault_latched_at_; // the first cycle in Fault
+  controller::FaultCode fault_code_ = controller::FaultCode::None;
   std::array<bool, kInvariantCount> flagged_{};
   Micros last_t_ = 0;
 };

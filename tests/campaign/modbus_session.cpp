@@ -203,6 +203,9 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
   limits.min_cord_tension = setup.timings.min_cord_tension;
   limits.period = sim::to_micros(setup.period);
+  limits.slip_pay_out = setup.slip.response == controller::SlipResponse::TorqueOff
+                            ? 0
+                            : sim::to_micros(setup.slip.max_time);
   SessionChecker checker(limits, rule);
 
   controller::SessionStats stats;

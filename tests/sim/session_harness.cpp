@@ -90,6 +90,11 @@ SessionRun run_session(const SessionSpec &spec) {
     if (stopping && !run.stop_at) run.stop_at = now;
     if (run.stop_at && !run.below_15n_at && sim.true_force() <= newtons(15)) run.below_15n_at = now;
     if (run.stop_at && !run.drive_disabled_at && !sim.drive_enabled()) run.drive_disabled_at = now;
+    if (run.stop_at) {
+      run.peak_after_stop = max(run.peak_after_stop, sim.true_force());
+      if (sim.drive_enabled()) run.drive_last_enabled_at = now;
+      if (sim.true_force() > newtons(15)) run.last_above_15n_at = now;
+    }
     if (spec.observer) spec.observer(out);
   });
   run.report = runner.run();

@@ -29,6 +29,13 @@ struct SessionRun {
   std::optional<Duration> stop_at;
   std::optional<Duration> below_15n_at;
   std::optional<Duration> drive_disabled_at;
+  // The highest true force from the stop on, with the drive powered or not (a harness slip's
+  // recoil caught again by the strap).
+  Force peak_after_stop{};
+  // The last time the drive held torque after the stop, and the last time the true force was
+  // above 15 N after it (a recoil can tension the cord again after it first fell below 15 N).
+  std::optional<Duration> drive_last_enabled_at;
+  std::optional<Duration> last_above_15n_at;
 };
 
 struct SessionSpec {

@@ -98,6 +98,7 @@ struct BenchSetup {
   bool screening_confirmed = true;
   bool configure_watchdog = true;
   SupervisorTimings timings{};
+  SlipPayOutParams slip{};
 };
 
 struct LoggedEvent {
@@ -220,6 +221,7 @@ private:
     setup.screening_confirmed = bench.screening_confirmed;
     setup.hard_cap = newtons(890);
     setup.timings = bench.timings;
+    setup.slip = bench.slip;
     return setup;
   }
 
