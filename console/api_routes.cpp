@@ -1,6 +1,7 @@
 #include "console/api_routes.hpp"
 
 #include "console/http_policy.hpp"
+#include "console/request_fields.hpp"
 #include "console/table_service.hpp"
 
 #include <algorithm>
@@ -16,26 +17,10 @@ namespace {
 ApiResult info(TableService &s, Auth &, const ApiArgs &) { return api_ok(s.info()); }
 
 ApiResult login(TableService &, Auth &auth, const ApiArgs &a) {
-  if (!a.body.is_object())
-    return api_error(422, "invalid", "the body must be {\"role\": …, \"pin\": \"…\"}");
-  std::vector<std::string> problems;
-  for (const auto &[key, value] : a.body.items())
-    if (key != "role" && key != "pin")
-      problems.push_back("/" + key + ": unknown key (allowed: role, pin)");
-  const auto role_it = a.body.find("role");
-  std::optional<Role> role;
-  if (role_it != a.body.end() && role_it->is_string())
-    role = parse_role(role_it->get<std::string>());
-  if (!role) problems.emplace_back("/role: must be \"operator\" or \"technician\"");
-  const auto pin_it = a.body.find("pin");
-  // A string, not a number: a number would lose the PIN's leading zeros.
-  if (pin_it == a.body.end() || !pin_it->is_string())
-    problems.emplace_back("/pin: must be a string of 4 to 12 digits");
-  if (!problems.empty())
-    return api_error(422, "invalid", "the login request is not valid", problems);
-
-  const LoginResult r = auth.login(*role, pin_it->get<std::string>());
-  const std::string role_name = to_string(*role);
+  // The body passed login_request_problems (run_handler): role and PIN have their form.
+  const Role role = parse_role(a.body["role"].get<std::string>()).value_or(Role::Operator);
+  const LoginResult r = auth.login(role, a.body["pin"].get<std::string>());
+  const std::string role_name = to_string(role);
   switch (r.outcome) {
   case LoginResult::Outcome::Ok:
     return api_ok(
@@ -54,6 +39,9 @@ ApiResult login(TableService &, Auth &auth, const ApiArgs &a) {
     e.body["error"]["retry_after_s"] = r.retry_after.count();
     return e;
   }
+  case LoginResult::Outcome::BadFormat:
+    return api_error(422, "invalid", "the login request is not valid",
+                     {"/pin: " + std::string(pin_problem(a.body["pin"].get<std::string>()))});
   case LoginResult::Outcome::NoPin: break;
   }
   return api_error(401, "wrong-pin",
@@ -67,7 +55,18 @@ ApiResult logout(TableService &, Auth &auth, const ApiArgs &a) {
 
 ApiResult profiles(TableService &s, Auth &, const ApiArgs &) { return s.profiles(); }
 ApiResult preview(TableService &s, Auth &, const ApiArgs &a) {
-  return s.preview(a.params.at(0), query_parameter(a.query, "weight"));
+  const std::string weight = query_parameter(a.query, "weight");
+  const std::string allowed = "1 to " + std::to_string(bounds::kMaxQueryValueChars) +
+                              " printable ASCII characters: the body weight, e.g. 80kg or 176lb";
+  if (weight.size() > bounds::kMaxQueryValueChars)
+    return api_error(
+        422, "invalid", "the preview's weight is not valid",
+        {"?weight: " + std::to_string(weight.size()) + " characters, too long (" + allowed + ")"});
+  // Printable ASCII: the answer quotes the weight, and must stay valid UTF-8 to be sent.
+  if (!std::all_of(weight.begin(), weight.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+    return api_error(422, "invalid", "the preview's weight is not valid",
+                     {"?weight: has a character that is not allowed (" + allowed + ")"});
+  return s.preview(a.params.at(0), weight);
 }
 ApiResult screening(TableService &s, Auth &, const ApiArgs &) {
   return api_ok(s.screening_checklist());
@@ -110,41 +109,48 @@ using T = RunsOn;
 constexpr bool kBody = true, kNoBody = false;
 
 const std::array<Route, 26> kRoutes{{
-    {V::get, "/api/info", A::Public, T::Worker, kNoBody, info},
-    {V::post, "/api/login", A::Public, T::LoginThread, kBody, login},
-    {V::post, "/api/logout", A::Operator, T::IoThread, kNoBody, logout},
-    {V::get, "/api/profiles", A::Operator, T::Worker, kNoBody, profiles},
-    {V::get, "/api/profiles/{}/preview", A::Operator, T::Worker, kNoBody, preview},
-    {V::get, "/api/screening", A::Operator, T::Worker, kNoBody, screening},
-    {V::post, "/api/session", A::Operator, T::Worker, kBody, load_session},
-    {V::delete_, "/api/session", A::Operator, T::Worker, kNoBody, unload_session},
+    {V::get, "/api/info", A::Public, T::Worker, kNoBody, info, nullptr},
+    {V::post, "/api/login", A::Public, T::LoginThread, kBody, login, login_request_problems},
+    {V::post, "/api/logout", A::Operator, T::IoThread, kNoBody, logout, nullptr},
+    {V::get, "/api/profiles", A::Operator, T::Worker, kNoBody, profiles, nullptr},
+    {V::get, "/api/profiles/{}/preview", A::Operator, T::Worker, kNoBody, preview, nullptr},
+    {V::get, "/api/screening", A::Operator, T::Worker, kNoBody, screening, nullptr},
+    {V::post, "/api/session", A::Operator, T::Worker, kBody, load_session, nullptr},
+    {V::delete_, "/api/session", A::Operator, T::Worker, kNoBody, unload_session, nullptr},
     {V::post, "/api/session/start", A::Operator, T::IoThread, kNoBody,
-     command<OperatorCommand::Start>},
+     command<OperatorCommand::Start>, nullptr},
     {V::post, "/api/session/pause", A::Operator, T::IoThread, kNoBody,
-     command<OperatorCommand::Pause>},
+     command<OperatorCommand::Pause>, nullptr},
     {V::post, "/api/session/resume", A::Operator, T::IoThread, kNoBody,
-     command<OperatorCommand::Resume>},
+     command<OperatorCommand::Resume>, nullptr},
     {V::post, "/api/session/acknowledge", A::Operator, T::IoThread, kNoBody,
-     command<OperatorCommand::Acknowledge>},
+     command<OperatorCommand::Acknowledge>, nullptr},
     // No token: a console whose login expired must still be able to stop a pull.
-    {V::post, "/api/session/stop", A::Public, T::IoThread, kNoBody, command<OperatorCommand::Stop>},
-    {V::get, "/api/state", A::Operator, T::Worker, kNoBody, state},
-    {V::get, "/api/sessions", A::Operator, T::Worker, kNoBody, sessions},
-    {V::get, "/api/sessions/{}", A::Operator, T::Worker, kNoBody, session},
-    {V::get, "/api/tech/diagnostics", A::Technician, T::Worker, kNoBody, diagnostics},
-    {V::get, "/api/tech/faults", A::Technician, T::Worker, kNoBody, faults},
-    {V::get, "/api/tech/calibration", A::Technician, T::Worker, kNoBody, calibration},
-    {V::post, "/api/tech/calibration/begin", A::Technician, T::Worker, kBody, cal_begin},
-    {V::post, "/api/tech/calibration/reading", A::Technician, T::Worker, kBody, cal_reading},
-    {V::post, "/api/tech/calibration/finish", A::Technician, T::Worker, kNoBody, cal_finish},
-    {V::post, "/api/tech/calibration/install", A::Technician, T::Worker, kNoBody, cal_install},
-    {V::post, "/api/tech/calibration/cancel", A::Technician, T::Worker, kNoBody, cal_cancel},
-    {V::post, "/api/tech/verification", A::Technician, T::Worker, kBody, verification},
-    {V::get, kTelemetryPath, A::Operator, T::IoThread, kNoBody, telemetry_http},
+    {V::post, "/api/session/stop", A::Public, T::IoThread, kNoBody, command<OperatorCommand::Stop>,
+     nullptr},
+    {V::get, "/api/state", A::Operator, T::Worker, kNoBody, state, nullptr},
+    {V::get, "/api/sessions", A::Operator, T::Worker, kNoBody, sessions, nullptr},
+    {V::get, "/api/sessions/{}", A::Operator, T::Worker, kNoBody, session, nullptr},
+    {V::get, "/api/tech/diagnostics", A::Technician, T::Worker, kNoBody, diagnostics, nullptr},
+    {V::get, "/api/tech/faults", A::Technician, T::Worker, kNoBody, faults, nullptr},
+    {V::get, "/api/tech/calibration", A::Technician, T::Worker, kNoBody, calibration, nullptr},
+    {V::post, "/api/tech/calibration/begin", A::Technician, T::Worker, kBody, cal_begin,
+     calibration_begin_problems},
+    {V::post, "/api/tech/calibration/reading", A::Technician, T::Worker, kBody, cal_reading,
+     calibration_reading_problems},
+    {V::post, "/api/tech/calibration/finish", A::Technician, T::Worker, kNoBody, cal_finish,
+     nullptr},
+    {V::post, "/api/tech/calibration/install", A::Technician, T::Worker, kNoBody, cal_install,
+     nullptr},
+    {V::post, "/api/tech/calibration/cancel", A::Technician, T::Worker, kNoBody, cal_cancel,
+     nullptr},
+    {V::post, "/api/tech/verification", A::Technician, T::Worker, kBody, verification,
+     verification_problems},
+    {V::get, kTelemetryPath, A::Operator, T::IoThread, kNoBody, telemetry_http, nullptr},
 }};
 
 bool is_plain_name(std::string_view s) {
-  if (s.empty() || s.front() == '.') return false;
+  if (s.empty() || s.size() > bounds::kMaxPathParamChars || s.front() == '.') return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '-' || c == '_';
@@ -209,8 +215,19 @@ std::optional<ApiResult> check_access(Auth &auth, Access access, const std::stri
   return std::nullopt;
 }
 
+std::span<const Route> all_routes() { return kRoutes; }
+
+std::optional<ApiResult> check_request_body(const Route &route, const nlohmann::json &body) {
+  if (!route.check_body) return std::nullopt;
+  std::vector<std::string> problems = route.check_body(body);
+  if (problems.empty()) return std::nullopt;
+  const std::string first = problems.front();
+  return api_error(422, "invalid", "the request is not valid: " + first, std::move(problems));
+}
+
 ApiResult run_handler(const Route &route, TableService &service, Auth &auth, const ApiArgs &args) {
   try {
+    if (auto refused = check_request_body(route, args.body)) return *refused;
     return route.handler(service, auth, args);
   } catch (const std::exception &e) {
     std::cerr << "tractus serve: internal error answering " << route.pattern << ": " << e.what()

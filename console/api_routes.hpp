@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,8 @@ struct ApiArgs {
 };
 
 using ApiHandler = ApiResult (*)(TableService &, Auth &, const ApiArgs &);
+// The problems of a request body's fields (console/request_fields.hpp); empty when it is valid.
+using BodyCheck = std::vector<std::string> (*)(const nlohmann::json &body);
 
 struct Route {
   boost::beast::http::verb method;
@@ -47,6 +50,7 @@ struct Route {
   RunsOn runs_on;
   bool needs_body;
   ApiHandler handler;
+  BodyCheck check_body; // null for a route that takes no body
 };
 
 struct RouteMatch {
@@ -58,15 +62,25 @@ struct RouteMatch {
 
 inline constexpr std::string_view kTelemetryPath = "/api/telemetry";
 
-// Looks up `path` (no query). A {…} segment must be a plain name (letters, digits, '.', '-',
-// '_', not starting with '.'), so an id can never name a path outside the service's folders.
+// Looks up `path` (no query). A {…} segment must be a plain name (1 to 64 letters, digits, '.',
+// '-', '_', not starting with '.'), so an id can never name a path outside the service's
+// folders.
 RouteMatch match_route(boost::beast::http::verb method, std::string_view path);
 
 // The refusal for `access` with this token (401 login-required / token-expired, 403
 // technician-only), or nullopt. Counts as use of the token.
 std::optional<ApiResult> check_access(Auth &auth, Access access, const std::string &token);
 
-// Runs a handler, turning an exception into 500 {"error":{"code":"internal",…}}.
+// Every route, in the order of docs/console.md's API table (the fuzz target walks them).
+std::span<const Route> all_routes();
+
+// The route's field check on `body` (docs/console.md, "Request fields"): 422 invalid with a
+// problem per field, "/json/pointer: what is wrong (what is allowed)", or nullopt. Costs what
+// the body's size costs and nothing more, so it answers at once whatever a value asks for.
+std::optional<ApiResult> check_request_body(const Route &route, const nlohmann::json &body);
+
+// Checks the body (check_request_body), then runs the handler, turning an exception into
+// 500 {"error":{"code":"internal",…}}.
 ApiResult run_handler(const Route &route, TableService &service, Auth &auth, const ApiArgs &args);
 
 } // namespace tractus::console

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iostream>
 
 namespace tractus::console {
 namespace {
@@ -43,11 +44,59 @@ std::chrono::seconds ceil_seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::ceil<std::chrono::seconds>(d);
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 } // namespace
 
 Auth::Auth(const std::filesystem::path &data_dir, Clock clock, AuthPolicy policy)
-    : pins_(load_pins(pins_file(data_dir))), clock_(std::move(clock)), policy_(policy) {
+    : pins_(load_pins(pins_file(data_dir))), lockout_file_(lockout_file(data_dir)),
+      clock_(std::move(clock)), policy_(policy) {
   init_sodium(); // randombytes_buf needs it
+  const TimePoint at = now();
+  const std::int64_t now_unix = unix_now();
+  LockoutState kept;
+  try {
+    kept = load_lockout(lockout_file_);
+  } catch (const PinFileError &e) {
+    std::cerr << "tractus: " << e.what() << "; both roles are locked for "
+              << policy_.lockout.count() << " s (fail closed)\n";
+    for (const Role role : {Role::Operator, Role::Technician})
+      kept.of(role).locked_until_unix = now_unix + policy_.lockout.count();
+  }
+  for (const Role role : {Role::Operator, Role::Technician}) {
+    const LockoutRecord &r = kept.of(role);
+    Lockout &lockout = lockouts_[index_of(role)];
+    lockout.wrong_in_a_row = std::clamp(r.wrong_in_a_row, 0, policy_.max_wrong_pins - 1);
+    // At most one lockout period from now, whatever the wall clock did meanwhile.
+    const std::int64_t left =
+        std::clamp<std::int64_t>(r.locked_until_unix - now_unix, 0, policy_.lockout.count());
+    if (left > 0) lockout.locked_until = at + std::chrono::seconds(left);
+  }
+}
+
+LockoutState Auth::lockout_state_locked(TimePoint at) const {
+  LockoutState state;
+  const std::int64_t now_unix = unix_now();
+  for (const Role role : {Role::Operator, Role::Technician}) {
+    const Lockout &lockout = lockouts_[index_of(role)];
+    state.of(role).wrong_in_a_row = lockout.wrong_in_a_row;
+    if (lockout.locked_until > at)
+      state.of(role).locked_until_unix = now_unix + ceil_seconds(lockout.locked_until - at).count();
+  }
+  return state;
+}
+
+void Auth::save_lockouts(const LockoutState &state) const {
+  try {
+    save_lockout(lockout_file_, state);
+  } catch (const PinFileError &e) {
+    // The lock still holds in memory; only a restart would forget it.
+    std::cerr << "tractus: the PIN lockout could not be kept: " << e.what() << "\n";
+  }
 }
 
 std::vector<Role> Auth::roles_without_pin() const {
@@ -60,8 +109,12 @@ std::vector<Role> Auth::roles_without_pin() const {
 TimePoint Auth::now() const { return clock_ ? clock_() : std::chrono::steady_clock::now(); }
 
 LoginResult Auth::login(Role role, std::string_view pin) {
-  const std::lock_guard login_lock(login_mutex_);
   LoginResult result;
+  if (!pin_problem(pin).empty()) {
+    result.outcome = LoginResult::Outcome::BadFormat;
+    return result;
+  }
+  const std::lock_guard login_lock(login_mutex_);
   {
     const std::lock_guard lock(mutex_);
     const TimePoint at = now();
@@ -77,29 +130,34 @@ LoginResult Auth::login(Role role, std::string_view pin) {
     result.outcome = LoginResult::Outcome::NoPin;
     return result;
   }
-  // A malformed PIN counts as a wrong one; it is never hashed, which only saves time.
-  const bool right = pin_problem(pin).empty() && verify_pin(*hash, pin);
+  const bool right = verify_pin(*hash, pin);
 
-  const std::lock_guard lock(mutex_);
-  const TimePoint at = now();
-  Lockout &lockout = lockouts_[index_of(role)];
-  if (right) {
-    lockout.wrong_in_a_row = 0;
-    result.outcome = LoginResult::Outcome::Ok;
-    result.token = issue_token_locked(role, at);
-    result.expires_in =
-        role == Role::Technician ? policy_.technician_idle : policy_.operator_lifetime;
-    return result;
+  LockoutState kept;
+  {
+    const std::lock_guard lock(mutex_);
+    const TimePoint at = now();
+    Lockout &lockout = lockouts_[index_of(role)];
+    const int wrong_before = lockout.wrong_in_a_row;
+    if (right) {
+      lockout.wrong_in_a_row = 0;
+      result.outcome = LoginResult::Outcome::Ok;
+      result.token = issue_token_locked(role, at);
+      result.expires_in =
+          role == Role::Technician ? policy_.technician_idle : policy_.operator_lifetime;
+      if (wrong_before == 0) return result; // nothing changed: no write
+    } else if (++lockout.wrong_in_a_row >= policy_.max_wrong_pins) {
+      lockout.wrong_in_a_row = 0;
+      lockout.locked_until = at + policy_.lockout;
+      result.outcome = LoginResult::Outcome::Locked;
+      result.retry_after = policy_.lockout;
+    } else {
+      result.outcome = LoginResult::Outcome::WrongPin;
+      result.attempts_left = policy_.max_wrong_pins - lockout.wrong_in_a_row;
+    }
+    kept = lockout_state_locked(at);
   }
-  if (++lockout.wrong_in_a_row >= policy_.max_wrong_pins) {
-    lockout.wrong_in_a_row = 0;
-    lockout.locked_until = at + policy_.lockout;
-    result.outcome = LoginResult::Outcome::Locked;
-    result.retry_after = policy_.lockout;
-    return result;
-  }
-  result.outcome = LoginResult::Outcome::WrongPin;
-  result.attempts_left = policy_.max_wrong_pins - lockout.wrong_in_a_row;
+  // Outside mutex_ (token checks never wait for the disk); login_mutex_ keeps writes in order.
+  save_lockouts(kept);
   return result;
 }
 

@@ -3,6 +3,10 @@
 //
 // - 5 wrong PINs in a row for a role lock that role for 5 minutes; a correct PIN resets the
 //   count. The lock holds even for the correct PIN, so guessing cannot continue behind it.
+//   A PIN that is not 4 to 12 ASCII digits is refused as malformed and costs no attempt.
+// - The count and the lock are kept in DATA/console/lockout.json (atomically, 0600) on every
+//   change, so a restart neither forgets a lock nor resets the count. A lockout file that cannot
+//   be read locks both roles for one lockout period (fail closed) and says so on stderr.
 // - A token is 32 random bytes (randombytes_buf) as 64 hex digits. The table keeps only a
 //   BLAKE2b hash of each token and looks tokens up by that hash, so neither the time a lookup
 //   takes nor a memory dump of the table gives a live token away.
@@ -38,7 +42,9 @@ struct AuthPolicy {
 };
 
 struct LoginResult {
-  enum class Outcome { Ok, WrongPin, Locked, NoPin };
+  // BadFormat: not 4 to 12 ASCII digits; refused before the lock and the PIN are looked at,
+  // so it costs no attempt (a typo of form is not a guess).
+  enum class Outcome { Ok, WrongPin, Locked, NoPin, BadFormat };
   Outcome outcome = Outcome::WrongPin;
   std::string token;                  // Ok
   std::chrono::seconds expires_in{};  // Ok: lifetime (operator) or idle limit (technician)
@@ -57,9 +63,9 @@ class Auth {
 public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-  // Loads DATA/console/pins.json (a missing file is no PINs at all). Throws PinFileError when
-  // the file is unreadable or corrupted. `clock` defaults to std::chrono::steady_clock (tests
-  // pass their own to expire tokens and locks without waiting).
+  // Loads DATA/console/pins.json (a missing file is no PINs at all) and the lockout file. Throws
+  // PinFileError when the file is unreadable or corrupted. `clock` defaults to
+  // std::chrono::steady_clock (tests pass their own to expire tokens and locks without waiting).
   explicit Auth(const std::filesystem::path &data_dir, Clock clock = {}, AuthPolicy policy = {});
 
   // The roles that have no PIN yet. `tractus serve` refuses to start unless this is empty and
@@ -90,8 +96,12 @@ private:
                                         std::chrono::steady_clock::time_point at) const;
   std::string issue_token_locked(Role role, std::chrono::steady_clock::time_point at);
   void forget_old_locked(std::chrono::steady_clock::time_point at);
+  // The lockouts as the file keeps them (wall-clock seconds). Caller holds mutex_.
+  [[nodiscard]] LockoutState lockout_state_locked(std::chrono::steady_clock::time_point at) const;
+  void save_lockouts(const LockoutState &state) const; // reports a failure on stderr
 
   PinHashes pins_;
+  std::filesystem::path lockout_file_;
   Clock clock_;
   AuthPolicy policy_;
   std::mutex login_mutex_; // one Argon2id verification at a time: bounds memory, keeps counts exact

@@ -20,6 +20,7 @@ namespace tractus::console {
 namespace {
 
 constexpr const char *kFormat = "tractus.pins/1";
+constexpr const char *kLockoutFormat = "tractus.lockout/1";
 constexpr const char *kArgon2idPrefix = "$argon2id$";
 constexpr std::size_t kMinDigits = 4;
 constexpr std::size_t kMaxDigits = 12;
@@ -46,6 +47,72 @@ void fsync_folder(const std::filesystem::path &folder) {
   const int rc = ::fsync(fd);
   ::close(fd);
   if (rc != 0) throw PinFileError(system_error(folder, "cannot sync the folder"));
+}
+
+// Writes `text` to `file` atomically: a temporary file in the same folder (mode 0600), fsync,
+// rename over the old one, fsync of the folder, so a power cut leaves the old text or the new
+// one, never a torn file. Creates the folder (0700). Throws PinFileError.
+void write_file_atomically(const std::filesystem::path &file, const std::string &text) {
+  const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  std::error_code ec;
+  if (std::filesystem::create_directories(folder, ec))
+    // Only this user needs the folder; the file itself is 0600 as well.
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+  if (ec) throw PinFileError(folder.string() + ": cannot create the folder: " + ec.message());
+
+  const auto temp = folder / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw PinFileError(system_error(temp, "cannot be created"));
+  // fchmod: O_CREAT's mode is filtered by the umask and an old temp file keeps its own mode.
+  const bool written =
+      ::fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
+  const std::string write_error = written ? "" : system_error(temp, "cannot be written");
+  ::close(fd);
+  if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
+    const std::string message = written ? system_error(file, "cannot be replaced") : write_error;
+    ::unlink(temp.c_str());
+    throw PinFileError(message);
+  }
+  fsync_folder(folder);
+}
+
+[[noreturn]] void throw_corrupted(const std::filesystem::path &file,
+                                  const std::vector<std::string> &problems,
+                                  const std::string &fix) {
+  std::string message = file.string() + ": corrupted:";
+  for (const auto &p : problems)
+    message += " " + p + ";";
+  message.back() = '.';
+  throw PinFileError(message + fix);
+}
+
+// The JSON object in `file`, or nullopt when there is no file. Throws PinFileError when it
+// cannot be read, is not JSON, gives a key twice or is not an object.
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path &file,
+                                             const std::string &fix = "") {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (ec) throw PinFileError(file.string() + ": cannot be checked: " + ec.message());
+    return std::nullopt;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw PinFileError(system_error(file, "cannot be read"));
+  nlohmann::json doc;
+  if (const auto refused = parse_console_json(text.str(), doc)) {
+    const auto &error = refused->body["error"];
+    std::string why = error["message"].get<std::string>();
+    if (error["code"] == "bad-json") why = "not JSON: " + why.substr(why.find(": ") + 2);
+    if (error["code"] == "duplicate-key") {
+      why = "a key is given twice:";
+      for (const auto &p : error["problems"])
+        why += " " + p.get<std::string>().substr(0, p.get<std::string>().find(':'));
+    }
+    throw PinFileError(file.string() + ": corrupted, " + why + fix);
+  }
+  if (!doc.is_object()) throw PinFileError(file.string() + ": corrupted: not a JSON object" + fix);
+  return doc;
 }
 
 } // namespace
@@ -100,26 +167,11 @@ std::filesystem::path pins_file(const std::filesystem::path &data_dir) {
 }
 
 PinHashes load_pins(const std::filesystem::path &file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    if (ec) throw PinFileError(file.string() + ": cannot be checked: " + ec.message());
-    return {};
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) throw PinFileError(system_error(file, "cannot be read"));
-
   const std::string fix = " (delete the file and set both PINs again: `tractus pin set "
                           "operator` and `tractus pin set technician`)";
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error &e) {
-    throw PinFileError(file.string() + ": corrupted, not JSON: " + parse_error_text(e) + fix);
-  }
-  if (!doc.is_object()) throw PinFileError(file.string() + ": corrupted: not a JSON object" + fix);
-
+  const std::optional<nlohmann::json> read = read_json_file(file, fix);
+  if (!read) return {};
+  const nlohmann::json &doc = *read;
   std::vector<std::string> problems;
   if (doc.value("format", nlohmann::json()) != kFormat)
     problems.push_back("/format: must be \"" + std::string(kFormat) + "\"");
@@ -138,43 +190,62 @@ PinHashes load_pins(const std::filesystem::path &file) {
     }
     pins.of(role) = it->get<std::string>();
   }
-  if (!problems.empty()) {
-    std::string message = file.string() + ": corrupted:";
-    for (const auto &p : problems)
-      message += " " + p + ";";
-    message.back() = '.';
-    throw PinFileError(message + fix);
-  }
+  if (!problems.empty()) throw_corrupted(file, problems, fix);
   return pins;
 }
 
 void save_pins(const std::filesystem::path &file, const PinHashes &pins) {
-  const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
-  std::error_code ec;
-  if (std::filesystem::create_directories(folder, ec))
-    // Only this user needs the folder; the file itself is 0600 as well.
-    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-  if (ec) throw PinFileError(folder.string() + ": cannot create the folder: " + ec.message());
-
   nlohmann::json doc = {{"format", kFormat}};
   for (const Role role : {Role::Operator, Role::Technician})
     if (pins.of(role)) doc[to_string(role)] = *pins.of(role);
-  const std::string text = doc.dump(2) + "\n";
+  write_file_atomically(file, doc.dump(2) + "\n");
+}
 
-  const auto temp = folder / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw PinFileError(system_error(temp, "cannot be created"));
-  // fchmod: O_CREAT's mode is filtered by the umask and an old temp file keeps its own mode.
-  const bool written =
-      ::fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
-  const std::string write_error = written ? "" : system_error(temp, "cannot be written");
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
-    const std::string message = written ? system_error(file, "cannot be replaced") : write_error;
-    ::unlink(temp.c_str());
-    throw PinFileError(message);
+const LockoutRecord &LockoutState::of(Role role) const {
+  return role == Role::Technician ? technician_role : operator_role;
+}
+LockoutRecord &LockoutState::of(Role role) {
+  return role == Role::Technician ? technician_role : operator_role;
+}
+
+std::filesystem::path lockout_file(const std::filesystem::path &data_dir) {
+  return data_dir / "console" / "lockout.json";
+}
+
+LockoutState load_lockout(const std::filesystem::path &file) {
+  const std::optional<nlohmann::json> doc = read_json_file(file);
+  if (!doc) return {};
+  std::vector<std::string> problems;
+  if (doc->value("format", nlohmann::json()) != kLockoutFormat)
+    problems.push_back("/format: must be \"" + std::string(kLockoutFormat) + "\"");
+  for (const auto &[key, value] : doc->items())
+    if (key != "format" && !parse_role(key))
+      problems.push_back("/" + key + ": unknown key (allowed: format, operator, technician)");
+  LockoutState state;
+  for (const Role role : {Role::Operator, Role::Technician}) {
+    const auto it = doc->find(to_string(role));
+    if (it == doc->end()) continue;
+    const std::string where = "/" + std::string(to_string(role));
+    const auto count = it->is_object() ? it->find("wrong_in_a_row") : it->end();
+    const auto until = it->is_object() ? it->find("locked_until_unix") : it->end();
+    if (!it->is_object() || it->size() != 2 || count == it->end() || until == it->end() ||
+        !count->is_number_integer() || !until->is_number_integer() || *count < 0 || *count > 1000) {
+      problems.push_back(where + ": expected {\"wrong_in_a_row\": 0 to 1000, "
+                                 "\"locked_until_unix\": seconds}");
+      continue;
+    }
+    state.of(role) = {count->get<int>(), until->get<std::int64_t>()};
   }
-  fsync_folder(folder);
+  if (!problems.empty()) throw_corrupted(file, problems, "");
+  return state;
+}
+
+void save_lockout(const std::filesystem::path &file, const LockoutState &state) {
+  nlohmann::json doc = {{"format", kLockoutFormat}};
+  for (const Role role : {Role::Operator, Role::Technician})
+    doc[to_string(role)] = {{"wrong_in_a_row", state.of(role).wrong_in_a_row},
+                            {"locked_until_unix", state.of(role).locked_until_unix}};
+  write_file_atomically(file, doc.dump(2) + "\n");
 }
 
 void set_pin(const std::filesystem::path &data_dir, Role role, std::string_view pin) {

@@ -9,6 +9,7 @@
 // never written in clear. A role whose key is absent has no PIN yet.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -60,6 +61,34 @@ PinHashes load_pins(const std::filesystem::path &file);
 // over the old one, fsync of the folder, so a power cut leaves the old PINs or the new ones,
 // never a torn file. Creates the folder. Throws PinFileError.
 void save_pins(const std::filesystem::path &file, const PinHashes &pins);
+
+// The lockout of repeated wrong PINs, kept across restarts (DATA/console/lockout.json, 0600):
+//
+//   {"format": "tractus.lockout/1",
+//    "operator": {"wrong_in_a_row": 2, "locked_until_unix": 0},
+//    "technician": {"wrong_in_a_row": 0, "locked_until_unix": 1764930000}}
+//
+// Wall-clock seconds, since a restart loses the monotonic clock; Auth caps what it reads at one
+// lockout period, so a clock set back cannot lock a role for longer.
+struct LockoutRecord {
+  int wrong_in_a_row = 0;
+  std::int64_t locked_until_unix = 0;
+  bool operator==(const LockoutRecord &) const = default;
+};
+struct LockoutState {
+  LockoutRecord operator_role;
+  LockoutRecord technician_role;
+  [[nodiscard]] const LockoutRecord &of(Role role) const;
+  LockoutRecord &of(Role role);
+};
+
+// DATA/console/lockout.json
+std::filesystem::path lockout_file(const std::filesystem::path &data_dir);
+// Nothing locked when the file does not exist. Throws PinFileError when it cannot be read or
+// is not a tractus.lockout/1 document.
+LockoutState load_lockout(const std::filesystem::path &file);
+// Atomically, as save_pins. Throws PinFileError.
+void save_lockout(const std::filesystem::path &file, const LockoutState &state);
 
 // Validates `pin`, hashes it and stores it for `role`, keeping the other role's PIN. Throws
 // std::invalid_argument (bad PIN: what() says why) or PinFileError.

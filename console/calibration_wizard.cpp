@@ -1,5 +1,6 @@
 #include "console/calibration_wizard.hpp"
 
+#include "console/request_fields.hpp"
 #include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
 
@@ -25,33 +26,6 @@ std::vector<std::string> lines(const std::string &text) {
 
 nlohmann::json record_body(hal::CalibrationRecord &record) {
   return nlohmann::json::parse(hal::record_json(record));
-}
-
-// A finite number member, or a problem naming it.
-std::optional<double> number_member(const nlohmann::json &j, const char *key, bool required,
-                                    std::vector<std::string> &problems) {
-  if (!j.contains(key)) {
-    if (required) problems.push_back(std::string("/") + key + ": missing (a number)");
-    return std::nullopt;
-  }
-  if (!j[key].is_number() || !std::isfinite(j[key].get<double>())) {
-    problems.push_back(std::string("/") + key + ": expected a number");
-    return std::nullopt;
-  }
-  return j[key].get<double>();
-}
-
-void unknown_members(const nlohmann::json &j, std::initializer_list<const char *> allowed,
-                     std::vector<std::string> &problems) {
-  for (const auto &[key, value] : j.items()) {
-    bool known = false;
-    std::string list;
-    for (const char *a : allowed) {
-      known = known || key == a;
-      list += (list.empty() ? "" : ", ") + std::string(a);
-    }
-    if (!known) problems.push_back("/" + key + ": unknown member (allowed: " + list + ")");
-  }
 }
 
 hal::StableReading read_stable(TableLease &lease, double counts_per_newton) {
@@ -120,47 +94,30 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
                                    const std::function<LeaseOpen()> &open) {
   if (active())
     return api_error(409, "busy", "a calibration is under way: finish, install or cancel it");
-  if (!request.is_object())
-    return invalid("the request is not an object", {"/: expected an object"});
-  std::vector<std::string> problems;
-  unknown_members(request,
-                  {"technician", "serial", "loads_N", "cycles", "min_span_N", "valid_months"},
-                  problems);
-  const auto text = [&](const char *key) {
-    return request.contains(key) && request[key].is_string() ? request[key].get<std::string>()
-                                                             : std::string();
-  };
-  const std::string technician = text("technician"), serial = text("serial");
+  // Every field within its bounds (console/request_fields.hpp) before anything is planned:
+  // the plan's size follows from loads_N and cycles, so both are bounded first.
+  std::vector<std::string> problems = calibration_begin_problems(request);
+  if (!problems.empty())
+    return invalid("the calibration cannot begin; " + std::string(kUnchanged), problems);
+  const std::string technician = request["technician"].get<std::string>();
+  const std::string serial = request["serial"].get<std::string>();
+  // hal's own rules for what the record keeps (a serial not starting with '.', …).
   if (auto p = hal::technician_problem(technician); !p.empty())
     problems.push_back("/technician: " + p);
   if (auto p = hal::serial_problem(serial); !p.empty()) problems.push_back("/serial: " + p);
-  hal::CalibrationPlan plan;
-  if (!request.contains("loads_N")) {
-    for (const double l : {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0}) // as tractus calibrate
-      plan.loads.push_back(newtons(l));
-  } else if (!request["loads_N"].is_array()) {
-    problems.push_back("/loads_N: expected an array of loads in N, ascending from 0");
-  } else {
-    for (std::size_t i = 0; i < request["loads_N"].size(); ++i) {
-      const auto &l = request["loads_N"][i];
-      if (l.is_number() && std::isfinite(l.get<double>()))
-        plan.loads.push_back(newtons(l.get<double>()));
-      else
-        problems.push_back("/loads_N/" + std::to_string(i) + ": expected a number (N)");
-    }
-  }
-  if (request.contains("cycles") && !request["cycles"].is_number_integer())
-    problems.push_back("/cycles: expected a whole number (2 or more)");
-  plan.cycles = request.value("cycles", 2);
-  if (const auto span = number_member(request, "min_span_N", false, problems))
-    plan.min_span = newtons(*span);
-  const int months = request.contains("valid_months") && request["valid_months"].is_number_integer()
-                         ? request["valid_months"].get<int>()
-                         : (request.contains("valid_months") ? 0 : hal::kDefaultValidMonths);
-  if (months < 1 || months > 12)
-    problems.push_back("/valid_months: must be 1 to 12 (a calibration is good for a year at most)");
   if (!problems.empty())
     return invalid("the calibration cannot begin; " + std::string(kUnchanged), problems);
+  hal::CalibrationPlan plan;
+  if (request.contains("loads_N")) {
+    for (const auto &l : request["loads_N"])
+      plan.loads.push_back(newtons(l.get<double>()));
+  } else {
+    for (const double l : {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0}) // as tractus calibrate
+      plan.loads.push_back(newtons(l));
+  }
+  plan.cycles = request.value("cycles", plan.cycles);
+  if (request.contains("min_span_N")) plan.min_span = newtons(request["min_span_N"].get<double>());
+  const int months = request.value("valid_months", hal::kDefaultValidMonths);
 
   LeaseOpen opened = open();
   if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
@@ -193,15 +150,9 @@ ApiResult CalibrationWizard::reading(const nlohmann::json &request) {
   if (!procedure_) return api_error(409, "no-calibration", "no calibration under way: begin one");
   if (procedure_->done())
     return api_error(409, "all-readings-taken", "every reading is taken: finish the calibration");
-  std::vector<std::string> problems;
-  double load = 0.0;
-  if (!request.is_object()) {
-    problems.push_back("/: expected an object {\"load_N\": …}");
-  } else {
-    unknown_members(request, {"load_N"}, problems);
-    load = number_member(request, "load_N", true, problems).value_or(0.0);
-  }
+  std::vector<std::string> problems = calibration_reading_problems(request);
   if (!problems.empty()) return invalid("the reading was not taken", problems);
+  const double load = request["load_N"].get<double>();
 
   const std::string where = "step " + std::to_string(procedure_->step_number()) + "/" +
                             std::to_string(procedure_->step_count());

@@ -2,6 +2,7 @@
 // (apps/cli/calibrate_command.cpp) does it.
 #include "console/calibration_wizard.hpp"
 
+#include "console/request_fields.hpp"
 #include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
 #include "hal/calibration_verification.hpp"
@@ -13,26 +14,11 @@ namespace tractus::console {
 
 ApiResult CalibrationWizard::verify(const nlohmann::json &request, TableLease &lease) {
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  std::vector<std::string> problems;
-  if (!request.is_object()) {
-    problems.push_back("/: expected an object {\"load_N\": …, \"technician\": …}");
-  } else {
-    for (const auto &[key, value] : request.items())
-      if (key != "load_N" && key != "technician")
-        problems.push_back("/" + key + ": unknown member (allowed: load_N, technician)");
-    if (!request.contains("load_N") || !request["load_N"].is_number() ||
-        !std::isfinite(request["load_N"].get<double>()))
-      problems.push_back("/load_N: expected a number (the reference load in N, e.g. 500)");
-  }
-  const std::string technician =
-      request.is_object() && request.contains("technician") && request["technician"].is_string()
-          ? request["technician"].get<std::string>()
-          : "unnamed";
-  if (auto p = hal::technician_problem(technician); !p.empty())
-    problems.push_back("/technician: " + p);
+  const std::vector<std::string> problems = verification_problems(request);
   if (!problems.empty())
     return api_error(422, "invalid", "the verification was not taken; nothing was logged",
                      problems);
+  const std::string technician = request.value("technician", std::string("unnamed"));
 
   hal::CalibrationStore store(store_dir_);
   const hal::RecordRead current = store.current(now);

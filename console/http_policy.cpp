@@ -150,12 +150,7 @@ std::optional<ApiResult> parse_json_body(const HttpRequest &request, nlohmann::j
   if (!is_json_media_type(std::string_view(type.data(), type.size())))
     return api_error(415, "json-only",
                      "request bodies must be JSON, sent with Content-Type: application/json");
-  try {
-    body = nlohmann::json::parse(request.body());
-  } catch (const nlohmann::json::parse_error &e) {
-    return api_error(400, "bad-json", "the body is not JSON: " + parse_error_text(e));
-  }
-  return std::nullopt;
+  return parse_console_json(request.body(), body); // duplicate keys refused too (H7)
 }
 
 std::string bearer_token(const HttpRequest &request) {

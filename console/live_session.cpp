@@ -15,6 +15,9 @@ namespace tractus::console {
 
 namespace {
 
+// A session unloaded before its first start.
+constexpr const char *kNotStarted = "not started";
+
 // The exit code `tractus run` gives the same ending (DESIGN §8), so journals compare: 0
 // completed, 3 stopped or faulted, 2 nothing started (unloaded in Ready).
 int exit_code_for(controller::Outcome o) {
@@ -113,7 +116,10 @@ void LiveSession::run() noexcept {
     summary["scheduling"] = scheduling_;
     const char *ended_by = "the operator's acknowledgement at the console";
     if (stop_requested_) ended_by = "the console shutting down (end not acknowledged)";
-    if (report_.last.outcome == controller::Outcome::None) ended_by = "unloaded before a start";
+    if (report_.last.outcome == controller::Outcome::None) {
+      ended_by = "unloaded before a start";
+      summary["outcome"] = kNotStarted; // not the controller's "running": it never ran
+    }
     summary["ended_by"] = ended_by;
     journal_->finish(summary);
   } catch (const std::exception &e) {
@@ -146,7 +152,9 @@ nlohmann::json LiveSession::description() const {
 
 nlohmann::json LiveSession::outcome() const {
   nlohmann::json o = {{"id", spec_.session_id},
-                      {"outcome", controller::to_string(report_.last.outcome)},
+                      {"outcome", report_.last.outcome == controller::Outcome::None
+                                      ? kNotStarted
+                                      : controller::to_string(report_.last.outcome)},
                       {"journal", journal_->path().string()}};
   if (report_.last.fault != controller::FaultCode::None)
     o["code"] = controller::number(report_.last.fault);

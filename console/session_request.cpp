@@ -2,36 +2,23 @@
 
 #include "controller/journal_text.hpp"
 
+#include "console/request_fields.hpp"
 #include "console/screening.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace tractus::console {
 
 namespace {
 
-using Problems = std::vector<std::string>;
-
-// Members of `object` not in `allowed`, each as "/where/key: unknown member (allowed: …)".
-void unknown_members(const nlohmann::json &object, const std::string &where,
-                     std::initializer_list<const char *> allowed, Problems &problems) {
-  std::string list;
-  for (const char *a : allowed)
-    list += (list.empty() ? "" : ", ") + std::string(a);
-  for (const auto &[key, value] : object.items()) {
-    bool known = false;
-    for (const char *a : allowed)
-      known = known || key == a;
-    if (!known) problems.push_back(where + "/" + key + ": unknown member (allowed: " + list + ")");
-  }
-}
-
 // The member `key` of `object` as a string, or a problem naming it.
 std::optional<std::string> string_member(const nlohmann::json &object, const std::string &where,
-                                         const char *key, const char *allowed, Problems &problems) {
+                                         const char *key, const char *allowed,
+                                         std::vector<std::string> &problems) {
   const std::string pointer = where + "/" + key;
   if (!object.contains(key)) {
     problems.push_back(pointer + ": missing (" + allowed + ")");
@@ -64,7 +51,8 @@ std::optional<profiles::Profile> check_profile(const nlohmann::json &body,
   return std::nullopt;
 }
 
-void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok, Problems &problems) {
+void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok,
+                   std::vector<std::string> &problems) {
   if (!body.contains("patient") || !body["patient"].is_object()) {
     problems.push_back(std::string("/patient: ") +
                        (body.contains("patient") ? "expected an object" : "missing") +
@@ -73,7 +61,6 @@ void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok, Prob
     return;
   }
   const nlohmann::json &p = body["patient"];
-  unknown_members(p, "/patient", {"id", "weight"}, problems);
   const auto allowed_id = "a pseudonymous id: 1 to 32 letters, digits, '-' or '_', starting "
                           "with a letter or digit; never a name";
   if (const auto id = string_member(p, "/patient", "id", allowed_id, problems)) {
@@ -117,17 +104,41 @@ void check_request_screening(const nlohmann::json &body, SessionRequestCheck &ch
   answers_out = std::move(s.answers);
 }
 
+// "/patient/id: …" → "/patient/id"
+std::string_view pointer_of(std::string_view problem) {
+  return problem.substr(0, problem.find(": "));
+}
+
+// The bounds' problems, then each other problem whose field (or a field above it) the bounds
+// did not already fault; at most bounds::kMaxListedProblems listed.
+std::vector<std::string> merged(const std::vector<std::string> &bounded,
+                                std::vector<std::string> others) {
+  std::vector<std::string> all = bounded;
+  for (auto &problem : others) {
+    const std::string_view pointer = pointer_of(problem);
+    const bool faulted = std::any_of(bounded.begin(), bounded.end(), [&](const std::string &b) {
+      const std::string_view above = pointer_of(b);
+      return pointer.starts_with(above) &&
+             (pointer.size() == above.size() || pointer[above.size()] == '/');
+    });
+    if (!faulted) all.push_back(std::move(problem));
+  }
+  return capped(std::move(all));
+}
+
 } // namespace
 
 SessionRequestCheck check_session_request(const nlohmann::json &body,
                                           const std::filesystem::path &library_dir,
                                           const profiles::Limits &limits) {
   SessionRequestCheck check;
+  // Shape and bounds first (console/request_fields.hpp); the checks below then report what
+  // else is wrong, each field once: where the bounds found a problem, theirs is the one kept.
+  const std::vector<std::string> bounded = session_request_problems(body);
   if (!body.is_object()) {
-    check.problems.push_back("/: expected an object ({\"profile\", \"patient\", \"screening\"})");
+    check.problems = bounded;
     return check;
   }
-  unknown_members(body, "", {"profile", "patient", "screening"}, check.problems);
   SessionRequest r;
   auto profile = check_profile(body, library_dir, limits, check);
   bool patient_ok = true;
@@ -147,6 +158,7 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
             (p.file == "patient" ? "" : p.pointer + ": ") + p.message);
     }
   }
+  check.problems = merged(bounded, std::move(check.problems));
   if (check.problems.empty() && check.screening_yes.empty()) {
     r.profile = std::move(*profile);
     check.request = std::move(r);

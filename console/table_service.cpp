@@ -40,7 +40,9 @@ constexpr auto kIdleFrameEvery = std::chrono::milliseconds(200); // 5 Hz
 struct TableService::Impl {
   Impl(TableBinding b, ServiceOptions o)
       : binding(std::move(b)), options(std::move(o)), journals(options.journal_dir),
-        wizard(options.calibration_store, binding.simulated), next_seed(options.seed) {}
+        wizard(options.calibration_store, binding.simulated), next_seed(options.seed),
+        // A session cut short by a crash before this start is the last one: said at once.
+        last_session(journals.newest_outcome()) {}
 
   // Ends a session whose loop has ended: keeps how it ended and its timing. Caller holds mutex.
   void reap() {
@@ -70,9 +72,9 @@ struct TableService::Impl {
   std::mutex mutex;
   CalibrationWizard wizard;
   std::unique_ptr<LiveSession> live;
+  std::uint64_t next_seed;
   nlohmann::json last_session; // how the previous session ended
   std::optional<LoopTiming> last_timing;
-  std::uint64_t next_seed;
 
   // drain_telemetry's consumer thread only.
   std::chrono::steady_clock::time_point next_idle_frame{};
@@ -207,9 +209,18 @@ nlohmann::json TableService::state() const {
           {"table", {{"address", m.binding.address}, {"simulated", m.binding.simulated}}}};
 }
 
-ApiResult TableService::sessions() const { return impl_->journals.list(); }
-ApiResult TableService::session(const std::string &id) const { return impl_->journals.one(id); }
-ApiResult TableService::fault_history() const { return impl_->journals.faults(); }
+// The loaded session's journal has no summary yet: in progress, not interrupted.
+std::string TableService::live_id() const {
+  const std::lock_guard lock(impl_->mutex);
+  impl_->reap();
+  return impl_->live ? impl_->live->id() : std::string();
+}
+
+ApiResult TableService::sessions() const { return impl_->journals.list(live_id()); }
+ApiResult TableService::session(const std::string &id) const {
+  return impl_->journals.one(id, live_id());
+}
+ApiResult TableService::fault_history() const { return impl_->journals.faults(live_id()); }
 
 ApiResult TableService::diagnostics() const {
   Impl &m = *impl_;

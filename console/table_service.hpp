@@ -77,6 +77,7 @@ public:
   std::size_t drain_telemetry(TelemetryFrame *out, std::size_t max) noexcept;
 
 private:
+  [[nodiscard]] std::string live_id() const; // the loaded session's id, or ""
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,5 +1,6 @@
 #include "profiles/profile_parser.hpp"
 
+#include "profiles/json_keys.hpp"
 #include "profiles/profile_checks.hpp"
 
 #include <nlohmann/json.hpp>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace tractus::profiles {
@@ -17,64 +17,6 @@ using Json = nlohmann::ordered_json; // keeps document order, so unknown keys li
 
 // Profiles are a few hundred bytes; anything near this is not a profile.
 constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
-
-std::string pointer_token(std::string_view key) { // RFC 6901: "~" -> "~0", "/" -> "~1"
-  std::string token;
-  for (const char c : key) {
-    if (c == '~')
-      token += "~0";
-    else if (c == '/')
-      token += "~1";
-    else
-      token += c;
-  }
-  return token;
-}
-
-// nlohmann keeps the last of duplicate keys without a word; this parser callback notices them
-// while the document is read, with the pointer of the repeated key.
-class DuplicateKeyFinder {
-public:
-  bool on_event(Json::parse_event_t event, const Json &parsed) {
-    switch (event) {
-    case Json::parse_event_t::object_start: frames_.push_back(Frame{true, {}, {}, 0}); break;
-    case Json::parse_event_t::array_start: frames_.push_back(Frame{false, {}, {}, 0}); break;
-    case Json::parse_event_t::key: {
-      Frame &frame = frames_.back();
-      frame.key = parsed.get<std::string>();
-      if (!frame.keys.insert(frame.key).second) duplicates_.push_back(current_pointer());
-      break;
-    }
-    case Json::parse_event_t::object_end:
-    case Json::parse_event_t::array_end:
-      frames_.pop_back();
-      value_done();
-      break;
-    case Json::parse_event_t::value: value_done(); break;
-    }
-    return true; // keep everything; duplicates are reported, not dropped
-  }
-  [[nodiscard]] const std::vector<std::string> &duplicates() const { return duplicates_; }
-
-private:
-  struct Frame {
-    bool is_object;
-    std::set<std::string> keys;
-    std::string key;
-    std::size_t index;
-  };
-  [[nodiscard]] std::string current_pointer() const {
-    std::string pointer;
-    for (const Frame &frame : frames_)
-      pointer += "/" + (frame.is_object ? pointer_token(frame.key) : std::to_string(frame.index));
-    return pointer;
-  }
-  void value_done() {
-    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
-  }
-  std::vector<Frame> frames_;
-  std::vector<std::string> duplicates_;
-};
 
 // nlohmann says "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error
 // while parsing object key - unexpected '}'; expected string literal; last read: '...'". Keep
@@ -127,7 +69,7 @@ public:
 
   void read_root(const Json &root) {
     for (const auto &[key, value] : root.items()) {
-      const std::string pointer = "/" + pointer_token(key);
+      const std::string pointer = "/" + json_pointer_token(key);
       const auto keys = profile_keys();
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         problems_.add(pointer, "unknown key (known keys: " + known_keys(keys) + ")");
@@ -226,7 +168,7 @@ private:
       return problems_.add("/oscillation", kind_of(value) + ", must be an object (" +
                                                allowed("/oscillation") + ")");
     for (const auto &[key, member] : value.items()) {
-      const std::string pointer = "/oscillation/" + pointer_token(key);
+      const std::string pointer = "/oscillation/" + json_pointer_token(key);
       const auto keys = oscillation_keys();
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         problems_.add(pointer, "unknown key (known keys: " + known_keys(keys) + ")");
@@ -257,13 +199,10 @@ Result<Profile> parse_profile(std::string_view json_text, std::string_view file,
                               const Limits &limits) {
   if (auto problems = limit_problems(limits); !problems.empty()) return {std::nullopt, problems};
   ProblemList problems{std::string(file)};
-  DuplicateKeyFinder duplicates;
+  std::vector<std::string> duplicates;
   Json root;
   try {
-    root = Json::parse(json_text.begin(), json_text.end(),
-                       [&](int /*depth*/, Json::parse_event_t event, Json &parsed) {
-                         return duplicates.on_event(event, parsed);
-                       });
+    root = parse_noting_duplicates<Json>(json_text, duplicates);
   } catch (const Json::parse_error &error) {
     problems.add("/", syntax_error_message(error.what()));
     return {std::nullopt, problems.sorted()};
@@ -277,7 +216,7 @@ Result<Profile> parse_profile(std::string_view json_text, std::string_view file,
                  kind_of(root) + ", must be an object (a JSON object with the profile's fields)");
     return {std::nullopt, problems.sorted()};
   }
-  for (const std::string &pointer : duplicates.duplicates())
+  for (const std::string &pointer : duplicates)
     problems.add(pointer, "duplicate key (each key at most once)");
   ProfileDraft draft;
   DraftReader(draft, problems, limits).read_root(root);

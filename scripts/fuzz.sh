@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 seconds=${1:-20}
 cmake --preset fuzz >/dev/null
-targets=(profile_parser modbus_decode register_map)
+targets=(profile_parser modbus_decode register_map api_router)
 cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzz}" >/dev/null
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -84,6 +84,83 @@ TEST_F(AuthTest, APinIsFourToTwelveDigits) {
   EXPECT_FALSE(std::filesystem::exists(pins_file(dir_.path())));
 }
 
+TEST_F(AuthTest, AMalformedPinIsRefusedAsMalformedAndCostsNoAttempt) {
+  set_both();
+  Auth auth = make_auth();
+  for (const std::string &pin : {std::string(10'000, '7'), std::string("١٢٣٤"), std::string("12"),
+                                std::string("2468 "), std::string()})
+    for (int i = 0; i < 10; ++i)
+      ASSERT_EQ(auth.login(Role::Operator, pin).outcome, LoginResult::Outcome::BadFormat);
+  // Fifty malformed PINs later, the count of wrong ones has not moved.
+  EXPECT_EQ(auth.login(Role::Operator, "9999").attempts_left, 4);
+}
+
+TEST_F(AuthTest, ADuplicateKeyInThePinsFileIsReportedNamingIt) {
+  write_pins(R"({"format": "tractus.pins/1", "format": "tractus.pins/1"})");
+  try {
+    make_auth();
+    FAIL() << "a duplicate key was accepted";
+  } catch (const PinFileError &e) {
+    EXPECT_NE(std::string(e.what()).find("a key is given twice: /format"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(AuthTest, ALockSurvivesARestartWithItsTimeLeft) {
+  set_both();
+  {
+    Auth auth = make_auth();
+    for (int i = 0; i < 5; ++i)
+      (void)auth.login(Role::Technician, "0000");
+    ASSERT_EQ(auth.login(Role::Technician, "13579135").outcome, LoginResult::Outcome::Locked);
+  }
+  const auto file = lockout_file(dir_.path());
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  Auth restarted = make_auth();
+  const auto locked = restarted.login(Role::Technician, "13579135");
+  ASSERT_EQ(locked.outcome, LoginResult::Outcome::Locked) << "a restart forgot the lock";
+  EXPECT_GE(locked.retry_after, 298s);
+  EXPECT_LE(locked.retry_after, 300s);
+  EXPECT_EQ(restarted.login(Role::Operator, "2468").outcome, LoginResult::Outcome::Ok);
+  advance(301s);
+  EXPECT_EQ(restarted.login(Role::Technician, "13579135").outcome, LoginResult::Outcome::Ok);
+}
+
+TEST_F(AuthTest, TheCountOfWrongPinsSurvivesARestart) {
+  set_both();
+  {
+    Auth auth = make_auth();
+    for (int i = 0; i < 4; ++i)
+      (void)auth.login(Role::Operator, "0000");
+  }
+  Auth restarted = make_auth();
+  EXPECT_EQ(restarted.login(Role::Operator, "0000").outcome, LoginResult::Outcome::Locked)
+      << "4 wrong PINs before the restart and 1 after make 5";
+}
+
+TEST_F(AuthTest, AnUnreadableLockoutFileLocksBothRolesForOnePeriod) {
+  set_both();
+  std::ofstream(lockout_file(dir_.path())) << "{\"format\": \"tractus.lockout/1\", ";
+  Auth auth = make_auth();
+  EXPECT_EQ(auth.login(Role::Operator, "2468").outcome, LoginResult::Outcome::Locked);
+  EXPECT_EQ(auth.login(Role::Technician, "13579135").outcome, LoginResult::Outcome::Locked);
+  advance(300s);
+  EXPECT_EQ(auth.login(Role::Operator, "2468").outcome, LoginResult::Outcome::Ok);
+}
+
+TEST_F(AuthTest, ALockInTheFileFarInTheFutureHoldsAtMostOnePeriod) {
+  set_both();
+  LockoutState state;
+  state.of(Role::Operator).locked_until_unix = 4'000'000'000; // the year 2096
+  save_lockout(lockout_file(dir_.path()), state);
+  Auth auth = make_auth();
+  EXPECT_EQ(auth.login(Role::Operator, "2468").retry_after, 300s);
+  advance(300s);
+  EXPECT_EQ(auth.login(Role::Operator, "2468").outcome, LoginResult::Outcome::Ok);
+}
+
 TEST_F(AuthTest, NoPinsFileMeansNeitherRoleHasAPin) {
   const Auth auth = make_auth();
   EXPECT_EQ(auth.roles_without_pin(), (std::vector<Role>{Role::Operator, Role::Technician}));

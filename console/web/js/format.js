@@ -2,6 +2,7 @@
 // diagnostics): pick the first field present, format times, render key/value tables.
 
 import { h } from './dom.js';
+import { formatForce } from './units.js';
 
 // pick(obj, 'a.b', 'c'): the first of these paths that has a value.
 export function pick(obj, ...paths) {
@@ -59,4 +60,17 @@ export function kvDeep(obj) {
     const cell = v && typeof v === 'object' && !Array.isArray(v) ? kvTable(v, { human: true }) : value(v);
     return h('tr', {}, h('th', { scope: 'row' }, humanKey(k)), h('td', {}, cell));
   })));
+}
+
+// How a session ended, in a few words: an interrupted one (crash mid-session) with what its
+// journal last recorded, an unreadable one with why.
+export function outcomeText(r) {
+  if (r.outcome === 'interrupted') {
+    const l = r.last || {};
+    return ['interrupted', l.state, typeof l.force_N === 'number' ? `last ${formatForce(l.force_N)}` : null]
+      .filter(Boolean).join(' — ');
+  }
+  if (r.outcome === 'unreadable') return `unreadable: ${r.unreadable || 'no reason given'}`;
+  if (r.outcome === 'in-progress') return 'in progress';
+  return r.outcome ? `${r.outcome}${r.code ? ` (${r.code})` : ''}` : 'not finished';
 }

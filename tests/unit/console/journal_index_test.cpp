@@ -98,6 +98,100 @@ TEST_F(JournalIndexTest, FaultHistoryNamesSessionTimeCodeAndMeaning) {
   EXPECT_FALSE(f["meaning"].get<std::string>().empty());
 }
 
+// A session cut short mid-pull: header, samples up to 212.4 N in treating, no summary (the
+// process died before writing it). Its file last written `age` ago.
+std::filesystem::path write_interrupted(const std::filesystem::path &dir, const std::string &id,
+                                        std::chrono::seconds age) {
+  {
+    controller::Journal j(dir, id,
+                          {{"started_utc", id.substr(0, 16)}, {"patient", {{"id", "P-2"}}}});
+    for (int i = 1; i <= 30; ++i) {
+      controller::JournalRecord s;
+      s.t = i * 0.1;
+      s.setpoint = 7.0 * i;
+      s.measured = i == 30 ? 212.4 : 7.0 * i;
+      s.state = controller::State::Treating;
+      j.push_waiting(s);
+    }
+  } // destroyed without finish(): what a crash leaves
+  const auto file = dir / (id + ".jsonl");
+  std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() - age);
+  return file;
+}
+
+TEST_F(JournalIndexTest, AJournalWithoutASummaryIsListedAsInterruptedWithItsLastForceAndState) {
+  write_journal(dir.path(), "20250101T080000Z-x-aaaa", false);
+  write_interrupted(dir.path(), "20250102T080000Z-x-bbbb", std::chrono::minutes(1));
+  const nlohmann::json s = index.list().body["sessions"][0];
+  EXPECT_EQ(s["id"], "20250102T080000Z-x-bbbb");
+  EXPECT_EQ(s["outcome"], "interrupted");
+  EXPECT_EQ(s["complete"], false);
+  EXPECT_EQ(s["last"]["state"], "treating");
+  EXPECT_NEAR(s["last"]["force_N"].get<double>(), 212.4, 0.05);
+  EXPECT_NEAR(s["last"]["t_s"].get<double>(), 3.0, 1e-9);
+  ASSERT_FALSE(s["problems"].empty()) << s;
+  EXPECT_THAT(s["problems"].back().get<std::string>(), HasSubstr("212.4 N"));
+  const auto one = index.one("20250102T080000Z-x-bbbb").body;
+  EXPECT_EQ(one["outcome"], "interrupted");
+  EXPECT_EQ(one["last"]["state"], "treating");
+}
+
+TEST_F(JournalIndexTest, AnInterruptedSessionIsInTheFaultHistory) {
+  write_journal(dir.path(), "20250101T080000Z-x-aaaa", true);
+  write_interrupted(dir.path(), "20250102T080000Z-x-bbbb", std::chrono::minutes(1));
+  const auto faults = index.faults().body["faults"];
+  ASSERT_EQ(faults.size(), 2U) << faults;
+  EXPECT_EQ(faults[0]["session"], "20250102T080000Z-x-bbbb");
+  EXPECT_EQ(faults[0]["name"], "interrupted");
+  EXPECT_TRUE(faults[0]["code"].is_null());
+  EXPECT_NEAR(faults[0]["t_s"].get<double>(), 3.0, 1e-9);
+  EXPECT_THAT(faults[0]["meaning"].get<std::string>(), HasSubstr("treating, 212.4 N"));
+  EXPECT_EQ(faults[1]["code"], 301);
+}
+
+TEST_F(JournalIndexTest, TheLastSessionOnStartIsTheInterruptedOneHoweverRecent) {
+  write_journal(dir.path(), "20250101T080000Z-x-aaaa", false);
+  write_interrupted(dir.path(), "20250102T080000Z-x-bbbb", std::chrono::seconds(0));
+  const auto last = index.newest_outcome();
+  EXPECT_EQ(last["id"], "20250102T080000Z-x-bbbb");
+  EXPECT_EQ(last["outcome"], "interrupted");
+  EXPECT_NEAR(last["last"]["force_N"].get<double>(), 212.4, 0.05);
+}
+
+TEST_F(JournalIndexTest, AJournalStillBeingWrittenIsInProgressNotInterrupted) {
+  write_interrupted(dir.path(), "20250102T080000Z-x-bbbb", std::chrono::seconds(0));
+  write_interrupted(dir.path(), "20250101T080000Z-x-aaaa", std::chrono::minutes(5));
+  EXPECT_EQ(index.list().body["sessions"][0]["outcome"], "in-progress");
+  // The loaded session's journal, however long unwritten.
+  EXPECT_EQ(index.list("20250101T080000Z-x-aaaa").body["sessions"][1]["outcome"], "in-progress");
+  EXPECT_TRUE(index.faults("20250101T080000Z-x-aaaa").body["faults"].empty());
+}
+
+TEST_F(JournalIndexTest, AnEmptyOrUnreadableJournalIsListedAsUnreadableWithTheReason) {
+  std::ofstream(dir.path() / "20250101T080000Z-x-aaaa.jsonl").flush(); // 0 bytes
+  write_journal(dir.path(), "20250102T080000Z-x-bbbb", false);
+  const auto locked = dir.path() / "20250102T080000Z-x-bbbb.jsonl";
+  std::filesystem::permissions(locked, std::filesystem::perms::none);
+  const bool root = std::ifstream(locked).good(); // root reads it anyway
+  const auto sessions = index.list().body["sessions"];
+  ASSERT_EQ(sessions.size(), 2U) << "none left out";
+  EXPECT_EQ(sessions[1]["outcome"], "unreadable");
+  EXPECT_THAT(sessions[1]["unreadable"].get<std::string>(), HasSubstr("empty (0 bytes)"));
+  if (!root) {
+    EXPECT_EQ(sessions[0]["outcome"], "unreadable");
+    EXPECT_THAT(sessions[0]["unreadable"].get<std::string>(), HasSubstr("Permission denied"));
+  }
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+}
+
+TEST_F(JournalIndexTest, ASessionUnloadedBeforeItsStartIsNotListedAsRunning) {
+  {
+    controller::Journal j(dir.path(), "20250101T080000Z-x-aaaa", {});
+    j.finish({{"outcome", "running"}, {"ended_by", "unloaded before a start"}});
+  }
+  EXPECT_EQ(index.list().body["sessions"][0]["outcome"], "not started");
+}
+
 TEST_F(JournalIndexTest, AMissingFolderIsAnEmptyList) {
   JournalIndex none(dir.path() / "does-not-exist");
   EXPECT_TRUE(none.list().body["sessions"].empty());

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { $, h, replace, problemList } from '../dom.js';
 import { curveChart } from '../chart.js';
 import { formatForce, formatDuration, fromNewtons, forceUnit } from '../units.js';
-import { pick, when, kvTable } from '../format.js';
+import { pick, when, kvTable, outcomeText } from '../format.js';
 import { store, profileById } from '../store.js';
 
 let chart = null;
@@ -22,7 +22,13 @@ function rowOf(s) {
     source: pick(s, 'source'),
     simulated: pick(s, 'simulated'),
     problems: pick(s, 'problems'),
+    last: pick(s, 'last'),
+    unreadable: pick(s, 'unreadable'),
   };
+}
+
+function outcomeBad(r) {
+  return (r.code && r.code >= 200) || r.outcome === 'interrupted' || r.outcome === 'unreadable';
 }
 
 function renderList(list) {
@@ -41,8 +47,7 @@ function renderList(list) {
       : (profileById(r.profile) || {}).name || r.profile || r.id),
     h('span', { class: 'row-meta' }, [when(r.started), r.patient && `patient ${typeof r.patient === 'object' ? r.patient.id : r.patient}`,
       typeof r.duration === 'number' ? formatDuration(r.duration) : null, r.simulated ? 'simulator' : null].filter(Boolean).join(' · ')),
-    h('span', { class: `row-outcome${r.code && r.code >= 200 ? ' bad-text' : ''}` },
-      r.outcome ? `${r.outcome}${r.code ? ` (${r.code})` : ''}` : 'not finished'));
+    h('span', { class: `row-outcome${outcomeBad(r) ? ' bad-text' : ''}` }, outcomeText(r)));
   }));
 }
 
@@ -85,7 +90,8 @@ async function openSession(id) {
         patient: pick(header, 'patient.id', 'patient_id'),
         weight: typeof mass === 'number' ? `${mass.toFixed(1)} kg` : undefined,
         started: when(pick(header, 'started_utc', 'started')),
-        outcome: [pick(summary, 'outcome'), summary.code ? `${summary.code} ${summary.fault || ''}` : null].filter(Boolean).join(' — ') || 'not finished',
+        outcome: d.summary ? [pick(summary, 'outcome'), summary.code ? `${summary.code} ${summary.fault || ''}` : null].filter(Boolean).join(' — ')
+          : outcomeText({ outcome: d.outcome, last: d.last, unreadable: d.unreadable }),
         'peak force': typeof peak === 'number' ? formatForce(peak) : undefined,
         'time with torque': treated ? formatDuration(treated) : undefined,
         'hold error (RMS)': summary.hold_rms_error_n > 0 ? `${fromNewtons(summary.hold_rms_error_n).toFixed(2)} ${forceUnit()}` : undefined,

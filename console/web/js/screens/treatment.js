@@ -6,6 +6,7 @@ import { $, h, replace, setText, toggleClass, show, problemList } from '../dom.j
 import { store, profileById, weightKg } from '../store.js';
 import { LiveChart } from '../chart.js';
 import { describeFault } from '../faults.js';
+import { outcomeText } from '../format.js';
 import { stateLabel, phaseLabel } from '../labels.js';
 import * as telemetry from '../telemetry.js';
 import { formatForce, formatDuration, forceUnit, onUnitsChange, NEWTONS_PER_KGF, weightToKg } from '../units.js';
@@ -50,7 +51,8 @@ function renderSession() {
   const line = $('#session-line');
   if (!session) {
     replace(line, h('span', {}, 'No session loaded'),
-      lastSession && lastSession.outcome ? h('span', {}, `Last session: ${lastSession.outcome}${lastSession.code ? ` (${lastSession.code})` : ''}`) : null);
+      lastSession && lastSession.outcome ? h('span', { class: lastSession.outcome === 'interrupted' ? 'bad-text' : '' },
+        `Last session: ${outcomeText(lastSession)}`) : null);
     return;
   }
   replace(line, h('span', { class: 'session-name' }, session.name),

@@ -1,4 +1,5 @@
-// Fault history: every fault in the journals, newest first, with its code and meaning.
+// Fault history: every fault in the journals, and every session a crash cut short
+// ("interrupted"), newest first, with its code and meaning.
 
 import { api } from '../../api.js';
 import { h, replace, problemList } from '../../dom.js';
@@ -22,8 +23,10 @@ export async function enter(root) {
           const code = pick(f, 'code', 'fault.code');
           const d = describeFault(code, { name: pick(f, 'name', 'fault.name'), meaning: pick(f, 'meaning', 'fault.meaning') });
           const t = pick(f, 't_s', 't', 'time_s');
-          return h('tr', { class: code >= 300 ? 'critical' : '' },
-            h('td', {}, when(pick(f, 'wall_time', 'started', 'date', 'time'))),
+          // An interrupted session (code null): tractus stopped mid-session, as critical as a 3xx.
+          const critical = code >= 300 || pick(f, 'name') === 'interrupted';
+          return h('tr', { class: critical ? 'critical' : '' },
+            h('td', {}, when(pick(f, 'started_utc', 'wall_time', 'started', 'date', 'time'))),
             h('td', {}, String(pick(f, 'session', 'session_id') || '')),
             h('td', {}, typeof t === 'number' ? formatDuration(t) : ''),
             h('td', {}, h('span', { class: 'code' }, String(code ?? '')), ' ', d.name),
