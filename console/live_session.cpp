@@ -121,7 +121,7 @@ void LiveSession::run() noexcept {
       summary["outcome"] = kNotStarted; // not the controller's "running": it never ran
     }
     summary["ended_by"] = ended_by;
-    journal_->finish(summary);
+    if (!journal_->finish(summary)) journal_error_ = journal_->failure();
   } catch (const std::exception &e) {
     journal_error_ = e.what();
   }
@@ -147,7 +147,10 @@ nlohmann::json LiveSession::description() const {
           {"peak_N", controller::journal_number(r.trajectory.peak_force().si(), 2)},
           {"duration_s", controller::journal_number(r.trajectory.total_duration().si(), 3)},
           {"calibration", calibration},
-          {"journal", journal_->path().string()}};
+          {"journal", journal_->path().string()},
+          // Fault 204 reaches the page through the telemetry's fault; this says why.
+          {"journal_problem",
+           journal_->failed() ? nlohmann::json(journal_->failure()) : nlohmann::json()}};
 }
 
 nlohmann::json LiveSession::outcome() const {
@@ -159,6 +162,7 @@ nlohmann::json LiveSession::outcome() const {
   if (report_.last.fault != controller::FaultCode::None)
     o["code"] = controller::number(report_.last.fault);
   if (!journal_error_.empty()) o["journal_error"] = journal_error_;
+  if (journal_->failed()) o["journal_problem"] = journal_->failure();
   return o;
 }
 

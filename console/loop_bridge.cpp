@@ -6,7 +6,6 @@
 
 namespace tractus::console {
 
-
 LoopBridge::LoopBridge(LoopMailbox &mailbox, TelemetryChannel &channel,
                        const controller::Session &session, Duration period, bool simulated,
                        Duration publish_every)
@@ -48,8 +47,13 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
   f.state = out.state;
   f.phase = out.phase;
   f.outcome = out.outcome;
-  // `out.fault` also names why a stop happened (150, 151); the frame's fault is a latched one.
-  f.fault = out.state == controller::State::Fault ? out.fault : controller::FaultCode::None;
+  // `out.fault` also names why a stop happened (150, 151); the frame's fault is a latched one,
+  // shown from the cycle it latches: in Fault, or during the controlled release of a fault that
+  // keeps the drive in control (204, journal-unwritable).
+  const bool latched =
+      out.state == controller::State::Fault ||
+      (out.outcome == controller::Outcome::Faulted && controller::is_active(out.state));
+  f.fault = latched ? out.fault : controller::FaultCode::None;
   f.alarm = out.alarm;
   f.reminder = out.reminder;
   f.press_test_passed = session_.press_test_passed();

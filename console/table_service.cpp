@@ -9,6 +9,7 @@
 #include "console/screening.hpp"
 #include "console/session_request.hpp"
 #include "console/telemetry_channel.hpp"
+#include "controller/journal_room.hpp"
 #include "controller/journal_text.hpp"
 
 #include <chrono>
@@ -129,6 +130,16 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
     return api_error(422, "invalid", "the session was not loaded: " + check.problems.front(),
                      check.problems);
 
+  // Room for the whole session's journal (a loaded session may wait 30 min in Ready): refused
+  // with 118 before a lease or a file exists (docs/journal.md).
+  if (const auto room = controller::check_room_for_session(
+          m.options.journal_dir, check.request->trajectory.total_duration(), minutes(30));
+      !room.ok()) {
+    ApiResult refused =
+        api_error(507, "journal-no-room", "the session was not loaded: " + room.problem);
+    refused.body["error"]["fault_code"] = controller::number(controller::FaultCode::JournalNoRoom);
+    return refused;
+  }
   LeaseOpen opened = m.binding.open(LeasePurpose::Session, m.next_seed);
   if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
   ++m.next_seed;

@@ -13,12 +13,12 @@
 namespace tractus::console {
 
 struct TelemetryFrame {
-  std::uint64_t seq = 0;  // increases by one per frame published (gaps = frames dropped)
-  double wall_ms = 0;     // system clock when the loop published it, ms since the Unix epoch:
-                          // the browser compares it with its own clock to measure latency
-  double protocol_s = 0;  // time along the protocol (stops while paused)
+  std::uint64_t seq = 0; // increases by one per frame published (gaps = frames dropped)
+  double wall_ms = 0;    // system clock when the loop published it, ms since the Unix epoch:
+                         // the browser compares it with its own clock to measure latency
+  double protocol_s = 0; // time along the protocol (stops while paused)
   double setpoint_n = 0;
-  double force_n = 0;     // measured (calibrated) force
+  double force_n = 0; // measured (calibrated) force
   controller::State state = controller::State::Idle;
   profiles::Phase phase = profiles::Phase::Done;
   controller::Outcome outcome = controller::Outcome::None;
@@ -31,7 +31,7 @@ struct TelemetryFrame {
   bool simulated = false;
   bool loop_running = false; // false: the service's own idle frame, no loop
   // Events of the cycle that published this frame (state changes, faults, refusals …).
-  std::array<controller::Event, 8> events{};
+  std::array<controller::Event, controller::kMaxEventsPerCycle> events{}; // as CycleOutput
   std::uint8_t event_count = 0;
 };
 

@@ -17,12 +17,14 @@ enum class FaultCode : std::uint16_t {
   WatchdogNotConfigured = 115,
   ScreeningNotConfirmed = 116,
   ProfileInvalidForPatient = 117,
+  JournalNoRoom = 118,
   PatientSwitchPressed = 150,
   OperatorStop = 151,
   // 2xx: internal.
   LoopOverrun = 201,
   PretensionTimeout = 202,
   SessionTimeLimit = 203,
+  JournalUnwritable = 204, // the one 2xx with a controlled release (stop category 1)
   // 3xx: critical runtime monitors; the drive is disabled at once.
   OverForce = 301,
   ForceRiseTooFast = 302,

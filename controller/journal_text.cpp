@@ -47,6 +47,7 @@ nlohmann::ordered_json session_journal_summary(const LoopReport &report, const S
   for (const auto &[k, v] : figures.items())
     s[k] = v;
   s["overruns"] = report.overruns;
+  s["events_dropped"] = report.events_dropped;
   s["worst_lateness_ms"] = journal_number(report.worst_lateness.si() * 1e3, 3);
   // Readings that failed and were ridden through (a fault only past the monitors' window).
   s["failed_readings"] = {{"load_cell", report.failed.load_cell},

@@ -92,6 +92,8 @@ LoopReport LoopRunner::run() noexcept {
     r.safety = table_.safety.read();
     mark = lap(LoopPhase::SafetyRead, mark, report);
     r.drive = drive;
+    // One lock-free load: the writer thread raises it when the file cannot be written.
+    r.journal_failed = journal_ != nullptr && journal_->failed();
     OperatorInput op =
         operator_ != nullptr ? operator_->poll(now - start, report.last) : OperatorInput{};
     if (stop_requested_.load(std::memory_order_relaxed)) {
@@ -113,6 +115,7 @@ LoopReport LoopRunner::run() noexcept {
     stats_.add(out, now - last_now);
     last_now = now;
     ++report.cycles;
+    report.events_dropped += out.events_dropped;
     for (std::uint8_t i = 0; i < out.event_count; ++i) {
       JournalRecord rec;
       rec.kind = JournalRecord::Kind::Event;

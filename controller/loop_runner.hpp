@@ -6,6 +6,9 @@
 //   status   = drive.exchange(out.command)          (also feeds the drive's watchdog: last)
 //   journal  ← events and every Nth sample           (lock-free push, never waits on the file)
 //
+// The journal's health is a reading like the others: Journal::failed(), one atomic load, goes
+// to the session as Readings::journal_failed (fault 204, refusal 118).
+//
 // Nothing in a cycle allocates, throws or blocks except the device transactions themselves.
 // The same runner drives the real table on the monotonic clock and the simulator on a virtual
 // clock. How late each cycle woke is kept in a lock-free histogram (lateness_histogram.hpp), and
@@ -88,7 +91,8 @@ struct FailedReadings {
 
 struct LoopReport {
   std::uint64_t cycles = 0;
-  std::uint64_t overruns = 0; // cycles that started more than one period late
+  std::uint64_t overruns = 0;       // cycles that started more than one period late
+  std::uint64_t events_dropped = 0; // beyond a cycle's event buffer (never expected)
   Duration worst_lateness{};
   LatenessHistogram::Snapshot lateness;          // every cycle's wake-up lateness
   std::array<PhaseTiming, kLoopPhases> phases{}; // real clock only; index: LoopPhase

@@ -9,6 +9,10 @@ struct Readings {
   hal::LoadCellSample load_cell;
   hal::SafetyInputs safety;
   hal::DriveStatus drive; // from the previous cycle's exchange
+  // The session's journal cannot be written or is short of room (Journal::failed(), read
+  // lock-free by the loop runner): a start is refused with 118, an active session is released
+  // under control with fault 204.
+  bool journal_failed = false;
 };
 
 // Operator requests: each true for exactly one cycle (an edge), from the console or the CLI.

@@ -1,5 +1,7 @@
 #include "controller/session.hpp"
 
+#include <tuple>
+
 namespace tractus::controller {
 
 Force over_force_limit(Force peak, Force hard_cap) {
@@ -33,6 +35,8 @@ Session::Session(const SessionSetup &setup)
 void Session::emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept {
   if (out.event_count < out.events.size())
     out.events[out.event_count++] = Event{k, state_, code, detail};
+  else if (out.events_dropped < 255)
+    ++out.events_dropped;
 }
 
 void Session::enter(CycleOutput &out, State s) noexcept {
@@ -50,9 +54,9 @@ void Session::latch_fault(CycleOutput &out, FaultCode code) noexcept {
   emit(out, EventKind::FaultLatched, code, info(code).name);
 }
 
-void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
-  outcome_ = why;
-  fault_ = why == Outcome::PatientStop ? FaultCode::PatientSwitchPressed : FaultCode::OperatorStop;
+// Stop category 1 (DESIGN §5): the Releasing state's stop branch takes the force down to the
+// minimum cord tension at the emergency rate, holds it, and disables the drive 5 s later.
+void Session::start_controlled_release() noexcept {
   release_ = ReleaseKind::Stop;
   release_reached_ = false;
   // A stop never adds tension: the release goes down to the minimum cord tension, or stays
@@ -63,6 +67,26 @@ void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
     in_force_control_ = true;
   }
   release_target_ = min(setup_.timings.min_cord_tension, setpoint_.value());
+}
+
+// A fault whose cause leaves the table fully under control (the journal, 204): latched with its
+// alarm at once, but the patient is released as by a stop rather than by a torque-off, and the
+// session ends in Fault once the drive is disabled.
+void Session::begin_fault_release(CycleOutput &out, FaultCode code) noexcept {
+  fault_ = code;
+  outcome_ = Outcome::Faulted;
+  alarm_ = true;
+  fault_release_ = true;
+  start_controlled_release();
+  enter(out, State::Releasing);
+  emit(out, EventKind::FaultLatched, code, info(code).name);
+  emit(out, EventKind::Alarm, code, info(code).meaning);
+}
+
+void Session::begin_stop(CycleOutput &out, Outcome why) noexcept {
+  outcome_ = why;
+  fault_ = why == Outcome::PatientStop ? FaultCode::PatientSwitchPressed : FaultCode::OperatorStop;
+  start_controlled_release();
   // DESIGN §5: a patient switch and an operator stop both raise the alarm until acknowledged,
   // so a stop nobody asked for (a colleague, a second console) is never missed.
   alarm_ = true;
@@ -98,26 +122,38 @@ void Session::track_press_test(CycleOutput &out, const Readings &r) noexcept {
 }
 
 // Every start condition of DESIGN §5; every one that fails is reported, not just the first.
+// The verdict comes from the conditions themselves, never from how many events were written.
 bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
-  const auto before = out.event_count;
-  auto refuse = [&](bool failed, FaultCode code) {
-    if (failed) emit(out, EventKind::StartRefused, code, info(code).meaning);
+  struct Condition {
+    bool failed;
+    FaultCode code;
   };
   const bool safety_ok = r.safety.io == hal::IoStatus::Ok;
-  refuse(!setup_.calibration_valid, FaultCode::CalibrationInvalid);
-  refuse(!safety_ok || !r.safety.patient_switch_connected ||
-             hal::patient_switch_state(r.safety) != hal::PatientSwitch::Released,
-         FaultCode::PatientSwitchNotConnected);
-  refuse(!press_test_passed_, FaultCode::PressTestNotPassed);
-  refuse(!safety_ok || !r.safety.estop_chain_closed, FaultCode::EstopOpenAtStart);
   const bool drive_ok =
       r.drive.io == hal::IoStatus::Ok && r.drive.ready && !r.drive.fault && !r.drive.sto_active;
-  refuse(!drive_ok, FaultCode::DriveNotReady);
-  refuse(r.drive.io == hal::IoStatus::Ok && !r.drive.watchdog_armed,
-         FaultCode::WatchdogNotConfigured);
-  refuse(!setup_.screening_confirmed, FaultCode::ScreeningNotConfirmed);
-  refuse(setup_.trajectory == nullptr, FaultCode::ProfileInvalidForPatient);
-  return out.event_count != before;
+  const std::array conditions{
+      Condition{!setup_.calibration_valid, FaultCode::CalibrationInvalid},
+      Condition{!safety_ok || !r.safety.patient_switch_connected ||
+                    hal::patient_switch_state(r.safety) != hal::PatientSwitch::Released,
+                FaultCode::PatientSwitchNotConnected},
+      Condition{!press_test_passed_, FaultCode::PressTestNotPassed},
+      Condition{!safety_ok || !r.safety.estop_chain_closed, FaultCode::EstopOpenAtStart},
+      Condition{!drive_ok, FaultCode::DriveNotReady},
+      Condition{r.drive.io == hal::IoStatus::Ok && !r.drive.watchdog_armed,
+                FaultCode::WatchdogNotConfigured},
+      Condition{!setup_.screening_confirmed, FaultCode::ScreeningNotConfirmed},
+      Condition{setup_.trajectory == nullptr, FaultCode::ProfileInvalidForPatient},
+      Condition{r.journal_failed, FaultCode::JournalNoRoom},
+  };
+  // The event buffer is sized from this count (session.hpp): a new condition must update it.
+  static_assert(std::tuple_size_v<decltype(conditions)> == kStartConditionCount);
+  bool refused = false;
+  for (const Condition &c : conditions) {
+    if (!c.failed) continue;
+    refused = true;
+    emit(out, EventKind::StartRefused, c.code, info(c.code).meaning);
+  }
+  return refused;
 }
 
 Speed Session::control(Force target, ForceRate rate_limit, Force measured,
@@ -173,6 +209,10 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
       if (f == FaultCode::ForceImplausible &&
           monitors_.implausibility() == Implausibility::SuddenDrop)
         slip_pay_out_.begin(now_, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
+    } else if (r.journal_failed && !fault_release_) {
+      // Whatever the session was doing (a stop's release included), the record of it can no
+      // longer be kept: release the patient under control and end in Fault.
+      begin_fault_release(out, FaultCode::JournalUnwritable);
     } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
       const bool pressed = r.safety.io == hal::IoStatus::Ok &&
                            hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
@@ -312,7 +352,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
       if (release_reached_ && now_ - released_at_ >= t.disable_after_release) {
         enable = false;
         speed = Speed{};
-        enter(out, State::Complete);
+        enter(out, fault_release_ ? State::Fault : State::Complete);
       }
     }
     break;

@@ -79,6 +79,24 @@ struct Event {
   const char *detail; // static text
 };
 
+// The start conditions of DESIGN §5 checked at a start request, one refusal code each
+// (110–118; Session::refuse_start static_asserts that it checks exactly this many).
+inline constexpr std::size_t kStartConditionCount = 9;
+
+// The most events one cycle can emit, counted along Session::step in its order:
+//   press test passed (Idle, Ready)                                             1
+//   acknowledgement: acknowledged, fault cleared, state -> Idle                 3
+//   active: a stop (operator action, alarm, state) is the most; a fault or a
+//     journal fault is two (state, fault)                                       3
+//   the state's own step: a start is the operator action and either the state
+//     change or one refusal per start condition; pause, resume, Complete
+//     (state + reminder) and the pretension timeout (state + fault) are two     1 + 9
+//   the drive did not enable in time (state, fault)                             2
+//   end-of-treatment reminder                                                   1
+// Not all can happen in one cycle (no stop next to a refused start), so this bounds the worst
+// real cycle: press test, acknowledgement, start and seven refusals are 10 (Ready, issue 11).
+inline constexpr std::size_t kMaxEventsPerCycle = 1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1;
+
 struct CycleOutput {
   hal::DriveCommand command;
   State state = State::Idle;
@@ -90,9 +108,13 @@ struct CycleOutput {
   FaultCode fault = FaultCode::None; // the latched fault or the reason for a stop
   bool alarm = false;                // audible/visible alarm active until acknowledged
   bool reminder = false;             // end-of-treatment reminder repeating until acknowledged
-  std::array<Event, 8> events{};
+  std::array<Event, kMaxEventsPerCycle> events{};
   std::uint8_t event_count = 0;
+  // Events beyond the buffer (never expected, see kMaxEventsPerCycle): counted, never silent;
+  // the loop adds them up and the journal's summary reports them.
+  std::uint8_t events_dropped = 0;
 };
+static_assert(kMaxEventsPerCycle <= 255, "event_count is a byte");
 
 class Session {
 public:
@@ -111,6 +133,8 @@ private:
   void enter(CycleOutput &out, State s) noexcept;
   void latch_fault(CycleOutput &out, FaultCode code) noexcept;
   void begin_stop(CycleOutput &out, Outcome why) noexcept;
+  void start_controlled_release() noexcept;
+  void begin_fault_release(CycleOutput &out, FaultCode code) noexcept;
   void handle_acknowledge(CycleOutput &out, const Readings &r, Force measured) noexcept;
   void track_press_test(CycleOutput &out, const Readings &r) noexcept;
   bool refuse_start(CycleOutput &out, const Readings &r) noexcept;
@@ -142,6 +166,7 @@ private:
   Duration released_at_{};
   Duration drive_answered_at_{};
   bool release_reached_ = false;
+  bool fault_release_ = false; // the stop release ends in Fault (204), not Complete
   Duration next_reminder_{};
   Duration protocol_time_{};
   Duration active_time_{}; // time with torque on, pauses excluded

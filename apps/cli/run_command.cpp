@@ -7,6 +7,7 @@
 #include "console/screening.hpp"
 #include "controller/fault_codes.hpp"
 #include "controller/journal.hpp"
+#include "controller/journal_room.hpp"
 #include "controller/journal_text.hpp"
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
@@ -222,6 +223,14 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
                            {"note", "the simulated patient counts as screened"}};
   header["started_utc"] = hal::utc_timestamp(std::time(nullptr));
 
+  // Room for the whole session before anything starts (118, docs/journal.md); the press test
+  // may take up to 60 s.
+  if (const auto room = controller::check_room_for_session(
+          o.journal_dir, trajectory.value->total_duration(), seconds(60));
+      !room.ok()) {
+    err << "tractus run: start refused: 118 journal-no-room: " << room.problem << "\n";
+    return kExitBadInput;
+  }
   std::unique_ptr<controller::Journal> journal;
   try {
     journal = std::make_unique<controller::Journal>(o.journal_dir, session_id, header);
@@ -267,7 +276,10 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
 
   nlohmann::ordered_json summary = summary_json(report, stats, code);
   summary["scheduling"] = scheduling;
-  journal->finish(summary);
+  if (!journal->finish(summary))
+    err << "tractus run: the journal's summary was not written: " << journal->failure() << "\n";
+  else if (journal->failed())
+    err << "tractus run: 204 journal-unwritable: " << journal->failure() << "\n";
   print_summary(out, session_id, *profile.value, *trajectory.value, patient_id, *mass.value, report,
                 stats, journal->path().string());
   if (op.start_refused())

@@ -1,4 +1,5 @@
-// No heap allocation inside a control cycle (DESIGN §5), proven with a counting allocator.
+// No heap allocation inside a control cycle (DESIGN §5), proven with a counting allocator: in
+// the steady state of treatment, and in every kind of cycle from the start to the loop's end.
 //
 // Global operator new is replaced by one that counts the allocations made on a thread while
 // that thread has counting switched on. The loop runner's observer switches it on for the loop
@@ -9,10 +10,13 @@
 #include "session_harness.hpp"
 
 #include "counting_allocator.hpp"
+#include "file_size_limit.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace tractus {
@@ -40,6 +44,79 @@ TEST(ControlCycle, AllocatesNothingInSteadyState) {
   EXPECT_EQ(allocations.load(), 0);
   std::filesystem::remove_all(dir);
 }
+
+// Every cycle after the start, not only the treating ones: pretension, the end-of-treatment
+// release, Complete and its reminder, a stop's release, a latched fault and a journal fault's
+// controlled release (issue 11). Counting is on from the first cycle after the start to the
+// last cycle of the loop (the linger after the end included).
+struct Ending {
+  const char *name;
+  std::vector<std::string> inject;
+  bool operator_stop = false;
+  bool journal_fills = false;
+  controller::State last_state;
+};
+
+class ControlCycleTo : public ::testing::TestWithParam<Ending> {};
+
+TEST_P(ControlCycleTo, AllocatesNothingFromTheStartToTheLoopsEnd) {
+  const Ending &e = GetParam();
+  const auto dir =
+      std::filesystem::temp_directory_path() / (std::string("tractus-alloc-test-") + e.name);
+  std::filesystem::remove_all(dir);
+  testing::SessionSpec spec;
+  spec.profile = "lumbar-intermittent";
+  spec.journal_dir = dir;
+  spec.inject = e.inject;
+  if (e.operator_stop)
+    spec.operator_script = [](Duration now, const controller::CycleOutput &last) {
+      controller::OperatorInput op;
+      op.stop = last.state == controller::State::Treating && now > seconds(120);
+      return op;
+    };
+  long cycles_counted = 0;
+  long states_seen = 0; // a bit per state counted
+  spec.observer = [&](const controller::CycleOutput &out) {
+    const bool started =
+        out.state != controller::State::Ready && out.state != controller::State::Idle;
+    if (started) {
+      ++cycles_counted;
+      states_seen |= 1L << static_cast<int>(out.state);
+    }
+    counting = started;
+  };
+  spec.after_loop = [] { counting = false; }; // the loop's last exchange counted, not the harness
+  allocations = 0;
+  std::optional<testing::FileSizeLimit> limit;
+  if (e.journal_fills) limit.emplace(200'000);
+  const auto run = testing::run_session(spec);
+  limit.reset();
+  EXPECT_EQ(run.report.last.state, e.last_state);
+  if (e.journal_fills) {
+    EXPECT_EQ(run.report.last.fault, controller::FaultCode::JournalUnwritable);
+  }
+  EXPECT_GT(cycles_counted, 60'000);
+  const controller::State through = e.last_state == controller::State::Fault && !e.journal_fills
+                                        ? controller::State::Fault
+                                        : controller::State::Releasing;
+  EXPECT_TRUE(states_seen & (1L << static_cast<int>(through)));
+  EXPECT_TRUE(states_seen & (1L << static_cast<int>(controller::State::Pretension)));
+  EXPECT_EQ(allocations.load(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Endings, ControlCycleTo,
+    ::testing::Values(
+        Ending{"EndOfTreatment", {}, false, false, controller::State::Complete},
+        Ending{"OperatorStop", {}, true, false, controller::State::Complete},
+        // The patient switch at 3 min: a stop, then the loop lingers in Complete.
+        Ending{"PatientSwitch", {"patient-switch@180s"}, false, false, controller::State::Complete},
+        // A frozen load cell at 3 min: 303 latched, the drive off, Fault cycles.
+        Ending{"LatchedFault", {"loadcell-freeze@180s"}, false, false, controller::State::Fault},
+        // The journal fills mid-session: 204 and its controlled release.
+        Ending{"JournalFault", {}, false, true, controller::State::Fault}),
+    [](const ::testing::TestParamInfo<Ending> &p) { return std::string(p.param.name); });
 
 // The counter itself works: an allocation made while counting is seen.
 TEST(ControlCycle, CountingAllocatorSeesAnAllocation) {

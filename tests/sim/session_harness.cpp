@@ -66,8 +66,8 @@ SessionRun run_session(const SessionSpec &spec) {
   std::optional<controller::Journal> journal;
   if (spec.journal_dir) {
     const std::string name = std::filesystem::path(spec.profile).stem().string();
-    journal.emplace(*spec.journal_dir, "test-" + name + "-" + spec.preset,
-                    nlohmann::ordered_json{});
+    journal.emplace(*spec.journal_dir, "test-" + name + "-" + spec.preset, nlohmann::ordered_json{},
+                    spec.journal_options);
     runner.set_journal(&*journal);
   }
   double sq = 0;
@@ -98,10 +98,13 @@ SessionRun run_session(const SessionSpec &spec) {
     if (spec.observer) spec.observer(out);
   });
   run.report = runner.run();
+  if (spec.after_loop) spec.after_loop();
   run.true_hold_rms_percent = n == 0 ? 0 : 100.0 * std::sqrt(sq / static_cast<double>(n));
-  if (journal)
-    journal->finish(
+  if (journal) {
+    run.journal = journal->path();
+    run.journal_finished = journal->finish(
         nlohmann::ordered_json{{"outcome", controller::to_string(run.report.last.outcome)}});
+  }
   return run;
 }
 

@@ -19,6 +19,8 @@ namespace tractus::testing {
 
 struct SessionRun {
   controller::LoopReport report;
+  std::optional<std::filesystem::path> journal; // the file, when spec.journal_dir was given
+  bool journal_finished = false;                // its summary was written
   controller::SessionStats stats;
   Force true_peak{};                // highest true tension while the drive could hold torque
   double true_hold_rms_percent = 0; // RMS of (true − setpoint)/setpoint over holds and rests
@@ -46,6 +48,7 @@ struct SessionSpec {
   std::vector<std::string> inject; // KIND@TIME
   bool calm = false;               // no random muscle guarding
   std::optional<std::filesystem::path> journal_dir;
+  controller::JournalOptions journal_options{};
   controller::ForceLoopParams force_loop{};
   // Operator presses besides the start (which the harness sends once the press test passed).
   std::function<controller::OperatorInput(Duration, const controller::CycleOutput &)>
@@ -54,6 +57,9 @@ struct SessionSpec {
   std::function<void(controller::SessionSetup &)> adjust_setup;
   // Called on the loop thread after every cycle, after the harness's own bookkeeping.
   std::function<void(const controller::CycleOutput &)> observer;
+  // Called on the loop's thread as soon as LoopRunner::run() has returned, before the harness
+  // finishes the journal (the allocation test stops counting here).
+  std::function<void()> after_loop;
 };
 
 SessionRun run_session(const SessionSpec &spec);

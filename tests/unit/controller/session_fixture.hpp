@@ -125,6 +125,7 @@ public:
     r.load_cell = sim_.load_cell().read();
     r.safety = sim_.safety().read();
     r.drive = drive_;
+    r.journal_failed = journal_failed_;
     last_ = session_.step(now(), r, op);
     drive_ = sim_.drive().exchange(last_.command);
     for (std::uint8_t i = 0; i < last_.event_count; ++i)
@@ -206,6 +207,9 @@ public:
     return at;
   }
 
+  // What the loop runner reads from Journal::failed() from the next cycle on.
+  void set_journal_failed(bool failed) { journal_failed_ = failed; }
+
   [[nodiscard]] Duration now() const { return sim::from_micros(now_us_); }
   [[nodiscard]] const CycleOutput &last() const { return last_; }
   [[nodiscard]] const std::vector<LoggedEvent> &events() const { return events_; }
@@ -228,6 +232,7 @@ private:
   sim::SimTable sim_;
   Session session_;
   hal::DriveStatus drive_;
+  bool journal_failed_ = false;
   sim::Micros now_us_ = 0;
   CycleOutput last_;
   std::vector<LoggedEvent> events_;
