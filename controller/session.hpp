@@ -33,9 +33,8 @@ struct SupervisorTimings {
   Duration drive_enable_timeout = milliseconds(200);
   Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
   // A cycle this long after the last is a stalled loop: half the drive's 100 ms watchdog, and
-  // four times what a loaded PC does to a real-time thread (cyclictest: 12 ms worst). The same
-  // at every loop rate: a cycle whose three transactions all time out (9 ms over TCP, 30 ms
-  // over RTU) still fits, and is reported as the device's communication fault.
+  // four times what a loaded PC does to a real-time thread (cyclictest: 12 ms worst); 80 ms
+  // at 100 Hz (RTU), where three 10 ms timeouts and such a hole fill 52 ms (session.cpp).
   Duration stall_after = milliseconds(50);
   Duration session_overrun_allowance = minutes(2); // active time beyond plan + pretension
   Duration max_pause = minutes(10);                // tension held with the protocol clock stopped

@@ -41,7 +41,7 @@ struct RtuLine {
 // than this is dropped (matched by transaction id) and the transaction counted as a timeout;
 // the device may miss replies for 30 ms before that is a fault (docs/fault-codes.md). On RS-485
 // at 115200 baud a short read is ~1.3 ms on the wire plus 1.75 ms of silence plus the device's
-// turnaround (REFERENCE.md): 10 ms, three of which (30 ms) still fit the 50 ms stall limit.
+// turnaround (REFERENCE.md): 10 ms, three of which (30 ms) fit the 80 ms stall limit at 100 Hz.
 inline constexpr Duration kDefaultTcpTimeout = milliseconds(3);
 inline constexpr Duration kDefaultRtuTimeout = milliseconds(10);
 
