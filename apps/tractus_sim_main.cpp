@@ -68,7 +68,7 @@ int run(int argc, char **argv) {
   std::uint64_t seed = 1;
   std::vector<std::string> inject;
   std::string port_file;
-  bool realtime = false;
+  bool normal_priority = false;
   bool calm = false;
   auto *listen_opt = app.add_option("--listen", listen,
                                     "Serve Modbus TCP on HOST:PORT (port 0: "
@@ -86,7 +86,12 @@ int run(int argc, char **argv) {
                  "Event KIND@TIME, counted from the controller's start-up (its first watchdog "
                  "configuration), e.g. patient-switch@60s (repeatable)");
   app.add_option("--port-file", port_file, "Write the bound TCP port to this file");
-  app.add_flag("--realtime", realtime, "Run the server at SCHED_FIFO when permitted");
+  // Real time by default: the simulator stands in for devices that do not share the
+  // controller's CPU; at normal priority a busy host makes it answer late, and the controller
+  // then faults on the simulator's lateness, not its own (docs/performance.md).
+  app.add_flag("--normal-priority", normal_priority,
+               "Run the server at normal priority instead of SCHED_FIFO 90 (when permitted)");
+  app.add_flag("--realtime", "Accepted for older scripts: real time is the default");
   app.add_flag("--calm", calm, "No random muscle guarding");
   try {
     app.parse(argc, argv);
@@ -140,7 +145,8 @@ int run(int argc, char **argv) {
   std::signal(SIGPIPE, SIG_IGN);
   // Above the controller's 80: the simulator stands in for hardware, which a busy controller host
   // cannot slow down.
-  const std::string scheduling = realtime ? controller::enable_realtime(90) : "normal priority";
+  const std::string scheduling =
+      normal_priority ? std::string("normal priority") : controller::enable_realtime(90);
   std::cout << "tractus-sim: " << preset->name << " patient (seed " << seed << ") on "
             << transport->address() << " [" << scheduling << "]" << std::endl;
   const std::uint64_t served = sim::server::run_server(table, *transport, g_stop);

@@ -11,7 +11,7 @@
 #   --duration MIN  replaces the protocol's duration, in whole minutes (default: the protocol's own)
 #   --weight KG     the patient's body mass (default 80)
 #   --no-load       no busy loop (the quiet baseline)
-#   --sim-normal    tractus-sim at normal priority, as when started without --realtime (the
+#   --sim-normal    tractus-sim --normal-priority, as it ran by default before (the
 #                   device then competes with the busy loop: what made the stalls, see docs)
 #   --runs N        consecutive sessions, each with its own cyclictest (default 1)
 #
@@ -26,7 +26,7 @@ profile=lumbar-static
 duration=""
 weight=80
 load=1
-sim_rt=--realtime
+sim_rt=""
 runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
   --duration) duration=$2; shift 2 ;;
   --weight) weight=$2; shift 2 ;;
   --no-load) load=0; shift ;;
-  --sim-normal) sim_rt=""; shift ;;
+  --sim-normal) sim_rt=--normal-priority; shift ;;
   --runs) runs=$2; shift 2 ;;
   *) echo "modbus_under_load: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
