@@ -69,6 +69,7 @@ int run(int argc, char **argv) {
   std::vector<std::string> inject;
   std::string port_file;
   bool normal_priority = false;
+  bool realtime_flag = false; // --realtime: the default now, accepted for older scripts
   bool calm = false;
   auto *listen_opt = app.add_option("--listen", listen,
                                     "Serve Modbus TCP on HOST:PORT (port 0: "
@@ -91,7 +92,8 @@ int run(int argc, char **argv) {
   // then faults on the simulator's lateness, not its own (docs/performance.md).
   app.add_flag("--normal-priority", normal_priority,
                "Run the server at normal priority instead of SCHED_FIFO 90 (when permitted)");
-  app.add_flag("--realtime", "Accepted for older scripts: real time is the default");
+  app.add_flag("--realtime", realtime_flag, "Accepted for older scripts: real time is the default")
+      ->excludes("--normal-priority");
   app.add_flag("--calm", calm, "No random muscle guarding");
   try {
     app.parse(argc, argv);
