@@ -171,11 +171,15 @@ bool Session::stalled() const noexcept {
 // The monitors' verdict plus the two the session itself can judge: a stalled loop and a session
 // running past its planned time.
 FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
-  if (const FaultCode f = monitors_.check(r, measured); f != FaultCode::None) return f;
-  const auto &t = setup_.timings;
+  const FaultCode seen = monitors_.check(r, measured);
   // A cycle this late means the loop stalled: nothing measured in between was seen, and the
-  // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted.
-  if (stalled()) return FaultCode::LoopOverrun;
+  // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted,
+  // and the fault is named for the stall: what the rate and plausibility monitors compare
+  // across the gap is the gap itself (a 151 ms hole once read as 305, "harness slipped"). An
+  // opened E-stop keeps its own name, since clearing it needs the chain's reset edge.
+  if (stalled() && seen != FaultCode::EstopOpened) return FaultCode::LoopOverrun;
+  if (seen != FaultCode::None) return seen;
+  const auto &t = setup_.timings;
   if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <optional>
+#include <string>
+
 namespace tractus {
 namespace {
 
@@ -50,6 +54,68 @@ TEST(LoopStall, ACycleMoreThan50MillisecondsLateLatchesLoopOverrunAndDisablesThe
   EXPECT_EQ(out.fault, FaultCode::LoopOverrun);
   EXPECT_FALSE(out.command.enable);
   EXPECT_EQ(out.command.cable_speed.si(), 0.0);
+}
+
+// A session treating on the simulator, ready for a stall with an event inside it.
+struct StalledTreatment {
+  StalledTreatment() {
+    setup.trajectory = &*trajectory.value;
+    setup.calibration = sim.factory_calibration();
+    setup.calibration_valid = setup.screening_confirmed = true;
+    session.emplace(setup);
+    sim.inject(*sim::parse_injection("patient-switch@100ms").injection); // the press test
+    if (!sim.drive().configure_watchdog(milliseconds(100)).empty()) return;
+    drive = sim.drive().exchange({});
+    while (now < seconds(60) && session->state() != State::Treating)
+      cycle(milliseconds(1), session->state() == State::Ready && session->press_test_passed());
+    for (int i = 0; i < 20000; ++i) cycle(milliseconds(1), false); // 20 s: into the hold
+  }
+  controller::CycleOutput cycle(Duration dt, bool start) {
+    now += dt;
+    sim.advance(dt);
+    controller::Readings r{sim.load_cell().read(), sim.safety().read(), drive};
+    controller::OperatorInput op;
+    op.start = start;
+    const auto out = session->step(now, r, op);
+    drive = sim.drive().exchange(out.command);
+    return out;
+  }
+  // Schedules KIND at the simulator's time `after` from now.
+  void inject_in(const char *kind, Duration after) {
+    const auto at = static_cast<long long>(std::llround((sim.elapsed() + after).si() * 1e3));
+    sim.inject(*sim::parse_injection(std::string(kind) + "@" + std::to_string(at) + "ms").injection);
+  }
+  profiles::Result<profiles::Trajectory> trajectory = profiles::compile(
+      *profiles::find_profile("lumbar-static").value, {"t", kilograms(80)});
+  sim::SimTable sim{sim::calm_plant_config(sim::kAveragePatient), 1};
+  controller::SessionSetup setup;
+  std::optional<controller::Session> session;
+  hal::DriveStatus drive;
+  Duration now{};
+};
+
+// What the plausibility monitor compares across a 151 ms hole is the hole itself: a harness
+// slip inside it is still answered with the drive disabled, under the stall's name (a PC's
+// hole once read as 305 "harness slipped", sending a technician to the harness).
+TEST(LoopStall, AHoleWithTheForceCollapsingInsideIsNamedLoopOverrunNotHarnessSlip) {
+  StalledTreatment t;
+  ASSERT_EQ(t.session->state(), State::Treating);
+  t.inject_in("harness-slip", milliseconds(20));
+  const auto out = t.cycle(milliseconds(151), false);
+  EXPECT_EQ(out.state, State::Fault);
+  EXPECT_EQ(out.fault, FaultCode::LoopOverrun);
+  EXPECT_FALSE(out.command.enable);
+}
+
+// An E-stop opened during a hole keeps its own name: clearing it needs the chain's reset edge.
+TEST(LoopStall, AnEstopOpenedInsideAHoleIsStillNamedEstop) {
+  StalledTreatment t;
+  ASSERT_EQ(t.session->state(), State::Treating);
+  t.inject_in("estop", milliseconds(20));
+  const auto out = t.cycle(milliseconds(151), false);
+  EXPECT_EQ(out.state, State::Fault);
+  EXPECT_EQ(out.fault, FaultCode::EstopOpened);
+  EXPECT_FALSE(out.command.enable);
 }
 
 } // namespace
