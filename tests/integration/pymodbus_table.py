@@ -10,6 +10,7 @@ unpowered drive is back-driven by the tension. The transmitter reads 5000 counts
 
     pymodbus_table.py --port-file FILE [--identify-as-sim] [--broken-watchdog]
                       [--layout standard|remapped] [--hanger-file FILE]
+                      [--estop-file FILE] [--trace-file FILE]
 
 Listens on 127.0.0.1 on a free port and writes the port to FILE. --identify-as-sim answers with
 tractus-sim's model code; --broken-watchdog ignores writes to the watchdog registers (a drive
@@ -23,6 +24,17 @@ action code 3, no identification and no factory-calibration block); the safety I
 --hanger-file FILE is the device's side channel for the technician's hands: a dead weight in
 newtons, read from FILE (absent or empty: none), hangs on the load cell off the cable, so that
 `tractus calibrate` can be run against this table as against a real one.
+
+--estop-file FILE is the E-stop button: "open" in FILE (re-read every 50 ms) opens the E-stop
+chain; its hardwired relay removes drive power at once (the drive reports STO and the cable is
+back-driven), and the safety I/O reads the chain back open. Anything else closes it again.
+
+--trace-file FILE records what the table itself did, for tests that judge the controller from
+outside it: one line per tick of the device's clock, "MONO T TENSION ENABLED FAULT COMMANDED",
+MONO being CLOCK_MONOTONIC in seconds (a test's std::chrono::steady_clock), T the device's own
+clock in seconds, TENSION the cable's true tension in newtons, ENABLED 1 while the drive drives,
+FAULT the drive's fault code, COMMANDED 1 while the controlword last written asks for operation
+enabled (what the controller wants, whatever the drive can do).
 """
 
 import argparse
@@ -55,12 +67,15 @@ def split32(value):
 class Table:
     """The physics and the devices' state, advanced in 1 ms steps on every access."""
 
-    def __init__(self, model, broken_watchdog, hanger_file=None):
+    def __init__(self, model, broken_watchdog, hanger_file=None, estop_file=None):
         self.model = model
         self.broken_watchdog = broken_watchdog
         self.hanger_file = hanger_file
         self.hanger_n = 0.0
         self.hanger_read_at = -1.0
+        self.estop_file = estop_file
+        self.estop_open = False
+        self.estop_read_at = -1.0
         self.start = time.monotonic()
         self.t = 0.0
         self.x = 0.0            # cable drawn in, m
@@ -76,7 +91,18 @@ class Table:
 
     def enabled(self):
         cw = self.command[0]
-        return self.fault == 0 and (cw & 0b1011) == 0b1011
+        return self.fault == 0 and not self.estop() and (cw & 0b1011) == 0b1011
+
+    def estop(self):
+        """True while the E-stop chain is open (side channel), re-read every 50 ms."""
+        if self.estop_file and self.t - self.estop_read_at >= 0.05:
+            self.estop_read_at = self.t
+            try:
+                with open(self.estop_file, encoding="ascii") as f:
+                    self.estop_open = f.read().strip() == "open"
+            except OSError:
+                self.estop_open = False
+        return self.estop_open
 
     def advance(self):
         now = time.monotonic() - self.start
@@ -149,11 +175,11 @@ class Table:
             regs.update({10: self.command[0], 11: self.command[1], 12: self.command[2], 13: sw,
                          14: pos[0], 15: pos[1], 16: spd[0], 17: spd[1],
                          18: round(0.0075 * self.tension() * 100) if enabled else 0,
-                         19: self.fault, 20: 0, 30: self.watchdog[0], 31: self.watchdog[1]})
+                         19: self.fault, 20: 1 if self.estop() else 0, 30: self.watchdog[0], 31: self.watchdog[1]})
         elif unit == 3:
             pressed = self.press_from is not None and 0 <= self.t - self.press_from < 0.5
             # E-stop closed, A closed unless pressed, B closed while pressed, connected, locked.
-            regs[0] = 1 | (0 if pressed else 2) | (4 if pressed else 0) | 8 | 16
+            regs[0] = (0 if self.estop() else 1) | (0 if pressed else 2) | (4 if pressed else 0) | 8 | 16
         return regs
 
     def write(self, unit, address, values):
@@ -209,7 +235,7 @@ class RemappedTable(Table):
             regs.update({200: self.command[0], 201: s16(raw / 10), 210: sw,
                          211: pos[0], 212: pos[1], 213: s16(self.v * 1e4),  # 0.1 mm/s
                          214: s16(0.075 * self.tension() if self.enabled() else 0),  # 0.1 A
-                         215: self.fault, 216: 0,
+                         215: self.fault, 216: 1 if self.estop() else 0,
                          300: round(self.watchdog[0] / 100), 301: self.watchdog[1]})
         return regs
 
@@ -256,10 +282,15 @@ class Unit(IModbusSlaveContext):
         self.table.write(self.unit, address, list(values))
 
 
-async def tick(table):
+async def tick(table, trace):
     """Advances the plant without requests: a killed controller still trips the watchdog."""
     while True:
         table.advance()
+        if trace:
+            trace.write(f"{time.monotonic():.4f} {table.t:.4f} {table.tension():.2f} "
+                        f"{1 if table.enabled() else 0} {table.fault} "
+                        f"{1 if table.command[0] & 0b1011 == 0b1011 else 0}\n")
+            trace.flush()
         await asyncio.sleep(TICK_S)
 
 
@@ -270,17 +301,20 @@ async def main():
     parser.add_argument("--broken-watchdog", action="store_true")
     parser.add_argument("--layout", choices=("standard", "remapped"), default="standard")
     parser.add_argument("--hanger-file")
+    parser.add_argument("--estop-file")
+    parser.add_argument("--trace-file")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
 
     kind = RemappedTable if args.layout == "remapped" else Table
     table = kind(SIM_MODEL if args.identify_as_sim else OWN_MODEL, args.broken_watchdog,
-                 args.hanger_file)
+                 args.hanger_file, args.estop_file)
+    trace = open(args.trace_file, "w", encoding="ascii") if args.trace_file else None
     units = (11, 12, 3) if args.layout == "remapped" else (1, 2, 3)
     context = ModbusServerContext(slaves={u: Unit(table, u) for u in units}, single=False)
     server = ModbusTcpServer(context, address=("127.0.0.1", 0), allow_reuse_address=True)
     task = asyncio.create_task(server.serve_forever())
-    ticker = asyncio.create_task(tick(table))
+    ticker = asyncio.create_task(tick(table, trace))
     await server.serving
     port = server.server.sockets[0].getsockname()[1]
     with open(args.port_file + ".tmp", "w", encoding="ascii") as f:

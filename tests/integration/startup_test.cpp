@@ -2,6 +2,7 @@
 // exit code 2 (bad input, nothing started) and a message naming the cause.
 #include "harness/process.hpp"
 #include "harness/tractus_run.hpp"
+#include "harness/vendor_table.hpp"
 
 #include "hal/calibration_store.hpp"
 
@@ -20,26 +21,6 @@ RunResult tractus_run(const ScratchDir &dir, const std::string &table) {
 bool contains(const std::string &s, const std::string &needle) {
   return s.find(needle) != std::string::npos;
 }
-// The pymodbus server scripted to the register map, with its options.
-struct PyTable {
-  PyTable(const ScratchDir &dir, std::vector<std::string> options)
-      : process(
-            [&] {
-              std::vector<std::string> argv{Tools::python3(),
-                                            (Tools::source_dir() / "pymodbus_table.py").string(),
-                                            "--port-file", (dir / "py.port").string()};
-              argv.insert(argv.end(), options.begin(), options.end());
-              return argv;
-            }(),
-            dir / "py.out", dir / "py.err") {
-    if (wait_for_file(dir / "py.port", 20s)) {
-      const std::string p = read_file(dir / "py.port");
-      address = "modbus-tcp://127.0.0.1:" + p.substr(0, p.find('\n'));
-    }
-  }
-  Process process;
-  std::string address;
-};
 } // namespace
 
 TEST(TractusRunStartup, ABadAddressIsBadInput) {
@@ -62,51 +43,6 @@ TEST(TractusRunStartup, AnUnreachableTableNamesTheDeviceAndTheReason) {
 // ---- a real table (pymodbus_table.py identifies as another vendor): the start conditions ----
 // of DESIGN §8 — the completed screening and the calibration in force for its load cell,
 // verified today — each missing one refuses the start with exit 2, its code and the way out.
-
-namespace {
-
-std::string screening_file() {
-  return (Tools::source_dir() / "../../docs/examples/screening.json").string();
-}
-
-// The record a technician would have made on this table: its transmitter reads 5000 counts at no
-// load and 50 counts per newton (pymodbus_table.py), and reports serial 200001.
-hal::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
-                                      const std::string &serial = "LC-200001") {
-  std::vector<hal::CalibrationPoint> points;
-  for (int cycle = 1; cycle <= 2; ++cycle)
-    for (const double load :
-         {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 800.0, 600.0, 400.0, 200.0, 0.0}) {
-      hal::CalibrationPoint p;
-      p.cycle = cycle;
-      p.direction = points.empty() || load >= points.back().load.si()
-                        ? hal::LoadDirection::Loading
-                        : hal::LoadDirection::Unloading;
-      p.load = newtons(load);
-      p.counts = 5000.0 + 50.0 * load;
-      p.sigma_counts = 10.0;
-      p.samples = 500;
-      points.push_back(p);
-    }
-  hal::CalibrationRecord record =
-      hal::make_record(serial, "CI", "the table under test", now - 3600, newtons(2000), points);
-  hal::CalibrationStore(store).install(record);
-  return record;
-}
-
-void verify(const std::filesystem::path &store, const hal::CalibrationRecord &record,
-            std::int64_t when) {
-  hal::StableReading r;
-  r.stable = true;
-  r.mean_counts = 5000.0 + 50.0 * 500.0;
-  r.samples = 500;
-  hal::CalibrationStore(store).append_verification(
-      hal::verify_at_load(record, newtons(500), r, "CI", when));
-}
-
-std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-} // namespace
 
 TEST(TractusRunStartup, ARealTableWithoutScreeningIsRefusedWith116) {
   ScratchDir dir;
@@ -191,14 +127,9 @@ TEST(TractusRunStartup, ARealTableWithABadScreeningFileIsRefusedNamingTheItem) {
 
 namespace {
 // A one-minute session on the vendor table, with today's verification and the checklist: every
-// start condition is met, so the session starts on the store's record.
-//
-// Known limit (issue 10 part 3, not this test's subject): over TCP the loop runs at 1 kHz, and
-// a Python server answering three transactions per cycle on a busy machine stalls the loop
-// past its 50 ms limit (201) or lets replies fall behind (303, 308–310), as the issue reports
-// for every 30 s+ session on such a table. Until the Modbus cycle rate and the ride-through of
-// late replies land, such an end once the session started is reported, not hidden: the test
-// names it and still checks everything the start conditions decided.
+// start condition is met, the session runs on the store's record and completes with the force
+// tracked. The loop runs at 200 Hz over TCP and rides through single late replies
+// (docs/register-map.md "Loop rate"), so no early end is excused.
 // What a technician does on the vendor table before the first patient: calibrates with the
 // weights hung through the table's side channel (technician.py), then verifies at 500 N.
 std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,
@@ -262,28 +193,23 @@ void runs_a_session(const std::vector<std::string> &table_options, const std::st
   ASSERT_TRUE(j.summary);
   // 30 %bw of 80 kg is 235 N; the over-force monitor trips at +4 %: the force stayed under it.
   EXPECT_LE((*j.summary)["peak_force_n"].get<double>(), 0.30 * 80 * 9.80665 * 1.04);
-  if (r.exit_code != 0) {
-    const int code = (*j.summary)["code"].get<int>();
-    EXPECT_TRUE(code == 201 || code == 303 || (code >= 308 && code <= 310))
-        << "only a loop stall or a late link may end it early (issue 10 part 3)\n"
-        << r.out;
-    std::cerr << "note: the session on the vendor table ended in " << code
-              << " once started (issue 10 part 3)\n";
-  } else {
-    EXPECT_EQ((*j.summary)["outcome"], "completed");
-  }
+  // The session completed, and the force followed the profile: its hold phases within 5 N RMS
+  // of the setpoint (2 % of the 235 N hold), as on the simulator.
+  EXPECT_EQ(r.exit_code, 0) << j.summary->dump() << "\n" << r.out << r.err;
+  EXPECT_EQ((*j.summary)["outcome"], "completed") << j.summary->dump();
+  EXPECT_LE((*j.summary)["hold_rms_error_n"].get<double>(), 5.0) << j.summary->dump();
 }
 } // namespace
 
-TEST(TractusRunStartup, ARealTableWithScreeningAndTodaysVerificationStartsASession) {
+TEST(TractusRunStartup, ARealTableWithScreeningAndTodaysVerificationCompletesASession) {
   runs_a_session({}, "?timeout=50ms");
 }
 
-TEST(TractusRunStartup, ATechnicianCalibratesAndVerifiesTheVendorTableThenASessionStarts) {
+TEST(TractusRunStartup, ATechnicianCalibratesAndVerifiesTheVendorTableThenASessionCompletes) {
   runs_a_session({}, "?timeout=50ms", CalibratedBy::ByTheTechnician);
 }
 
-TEST(TractusRunStartup, AVendorTableOnTheRemappedLayoutStartsASessionThroughItsMapFile) {
+TEST(TractusRunStartup, AVendorTableOnTheRemappedLayoutCompletesASessionThroughItsMapFile) {
   runs_a_session(
       {"--layout", "remapped"},
       "?timeout=50ms&map=" +
