@@ -4,11 +4,11 @@
 //
 // Every JSON text that comes in through the console is read with parse_console_json: a key given
 // twice is refused, never resolved by keeping the last one (hazard H7; the same rule and the same
-// helper as the profiles, profiles/json_keys.hpp).
+// helper as the profiles, strict_json/strict_json.hpp).
 #pragma once
 
 #include "console/api_result.hpp"
-#include "profiles/json_keys.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,7 @@ inline std::string parse_error_text(const nlohmann::json::exception &error) {
 inline std::optional<ApiResult> parse_console_json(std::string_view text, nlohmann::json &out) {
   std::vector<std::string> duplicates;
   try {
-    out = profiles::parse_noting_duplicates<nlohmann::json>(text, duplicates);
+    out = strict_json::parse_noting_duplicates<nlohmann::json>(text, duplicates);
   } catch (const nlohmann::json::exception &e) { // parse_error, or out_of_range for 1e999
     out = nullptr;
     return api_error(400, "bad-json", "the body is not JSON: " + parse_error_text(e));

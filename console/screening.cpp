@@ -1,5 +1,7 @@
 #include "console/screening.hpp"
 
+#include "strict_json/strict_json.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -127,10 +129,18 @@ ScreeningCheck read_screening_file(const std::filesystem::path &file) {
   std::stringstream text;
   text << in.rdbuf();
   nlohmann::json j;
+  std::vector<std::string> duplicates;
   try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error &e) {
+    j = strict_json::parse_noting_duplicates<nlohmann::json>(text.str(), duplicates);
+  } catch (const nlohmann::json::exception &e) { // parse_error, or out_of_range for 1e999
     check.problems.push_back(name + ": not JSON (" + e.what() + ")");
+    return check;
+  }
+  // A red flag answered "yes" and then "no" must not read as "no": each key at most once.
+  if (!duplicates.empty()) {
+    for (const std::string &pointer : duplicates)
+      check.problems.push_back(name + ": " + pointer +
+                               ": duplicate key (each answer at most once)");
     return check;
   }
   check = check_screening(j, "", {"format"});

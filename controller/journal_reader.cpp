@@ -1,5 +1,6 @@
 #include "controller/journal_reader.hpp"
 #include "controller/journal.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <fstream>
 #include <stdexcept>
@@ -28,9 +29,21 @@ JournalContents read_journal(const std::filesystem::path &file) {
         c.problems.push_back(where + "checksum does not match (damaged or edited line)");
       continue;
     }
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json j;
+    std::vector<std::string> duplicates;
+    try {
+      j = strict_json::parse_noting_duplicates<nlohmann::json>(line, duplicates);
+    } catch (const nlohmann::json::exception &) {
+      j = nlohmann::json::value_t::discarded;
+    }
     if (j.is_discarded() || !j.is_object() || !j.contains("type")) {
       c.problems.push_back(where + "not a journal record");
+      continue;
+    }
+    // The writer never repeats a key; a line that does was made by something else, and which
+    // of its values is the table's cannot be told.
+    if (!duplicates.empty()) {
+      c.problems.push_back(where + duplicates.front() + ": duplicate key (not written by tractus)");
       continue;
     }
     const std::string type = j.value("type", "");

@@ -2,6 +2,7 @@
 
 #include "hal/calibration_text.hpp"
 #include "hal/sha256.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -232,13 +233,19 @@ std::string record_json(CalibrationRecord &record) {
 RecordRead parse_record(std::string_view text, const std::string &name) {
   RecordRead out;
   Json j;
+  std::vector<std::string> duplicates;
   try {
-    j = Json::parse(text);
+    j = strict_json::parse_noting_duplicates<Json>(text, duplicates);
   } catch (const Json::parse_error &e) {
     const bool at_end = e.byte >= text.size();
     out.error = name + ": not valid JSON at " + position_text(text, e.byte == 0 ? 0 : e.byte - 1) +
                 (at_end ? " (the file ends early: truncated)" : " (damaged)") +
                 "; the record cannot be used";
+    return out;
+  }
+  if (!duplicates.empty()) { // its checksum was made over one of the values, not both
+    out.error = name + ": " + duplicates.front() +
+                ": duplicate key (edited by hand?); the record cannot be used";
     return out;
   }
   if (!j.is_object() || !j.contains("format") || !j["format"].is_string()) {

@@ -2,6 +2,7 @@
 
 #include "hal/calibration_text.hpp"
 #include "hal/sha256.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -67,9 +68,19 @@ std::string verification_line(const Verification &v) {
 
 VerificationLineRead parse_verification_line(std::string_view line) {
   VerificationLineRead out;
-  Json j = Json::parse(line, nullptr, false);
+  Json j;
+  std::vector<std::string> duplicates;
+  try {
+    j = strict_json::parse_noting_duplicates<Json>(line, duplicates);
+  } catch (const Json::exception &) {
+    j = Json::value_t::discarded;
+  }
   if (j.is_discarded() || !j.is_object()) {
     out.error = "not valid JSON (truncated or damaged)";
+    return out;
+  }
+  if (!duplicates.empty()) {
+    out.error = duplicates.front() + ": duplicate key (edited by hand?)";
     return out;
   }
   if (j.contains("record_sha256") && j["record_sha256"].is_string())

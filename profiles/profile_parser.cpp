@@ -1,7 +1,7 @@
 #include "profiles/profile_parser.hpp"
 
-#include "profiles/json_keys.hpp"
 #include "profiles/profile_checks.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -69,7 +69,7 @@ public:
 
   void read_root(const Json &root) {
     for (const auto &[key, value] : root.items()) {
-      const std::string pointer = "/" + json_pointer_token(key);
+      const std::string pointer = "/" + strict_json::json_pointer_token(key);
       const auto keys = profile_keys();
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         problems_.add(pointer, "unknown key (known keys: " + known_keys(keys) + ")");
@@ -168,7 +168,7 @@ private:
       return problems_.add("/oscillation", kind_of(value) + ", must be an object (" +
                                                allowed("/oscillation") + ")");
     for (const auto &[key, member] : value.items()) {
-      const std::string pointer = "/oscillation/" + json_pointer_token(key);
+      const std::string pointer = "/oscillation/" + strict_json::json_pointer_token(key);
       const auto keys = oscillation_keys();
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         problems_.add(pointer, "unknown key (known keys: " + known_keys(keys) + ")");
@@ -202,7 +202,7 @@ Result<Profile> parse_profile(std::string_view json_text, std::string_view file,
   std::vector<std::string> duplicates;
   Json root;
   try {
-    root = parse_noting_duplicates<Json>(json_text, duplicates);
+    root = strict_json::parse_noting_duplicates<Json>(json_text, duplicates);
   } catch (const Json::parse_error &error) {
     problems.add("/", syntax_error_message(error.what()));
     return {std::nullopt, problems.sorted()};

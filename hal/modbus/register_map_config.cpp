@@ -1,5 +1,7 @@
 #include "hal/modbus/register_map_config.hpp"
 
+#include "strict_json/strict_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -319,8 +321,9 @@ std::vector<std::string> check_register_map(const RegisterMap &map) {
 MapParse parse_register_map(std::string_view json_text, const std::string &origin) {
   MapParse result;
   json doc;
+  std::vector<std::string> duplicates;
   try {
-    doc = json::parse(json_text);
+    doc = strict_json::parse_noting_duplicates<json>(json_text, duplicates);
   } catch (const json::parse_error &e) {
     result.errors.push_back(origin + ": not valid JSON: " + e.what());
     return result;
@@ -329,6 +332,11 @@ MapParse parse_register_map(std::string_view json_text, const std::string &origi
     result.errors.push_back(origin + ": not valid JSON: a number is too large to read");
     return result;
   }
+  // A key given twice would silently keep its last value: an address a vendor meant to move
+  // could stay where the first line put it.
+  for (const std::string &pointer : duplicates)
+    result.errors.push_back(origin + ": " + pointer + ": duplicate key (each key at most once)");
+  if (!duplicates.empty()) return result;
   std::vector<std::string> errors;
   Reader r(errors);
   RegisterMap map = kDefaultMap;

@@ -157,6 +157,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "red-flag-yes.json: /answers/saddle-numbness: answered yes — Numbness in the "
                  "groin, buttocks or inner thighs (saddle area) is a red flag (no session: refer "
                  "the patient)"},
+        // A red flag answered yes, then no: never read as the last answer.
+        BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
+                 "/screening/duplicate-answer.json",
+                 "duplicate-answer.json: /answers/saddle-numbness: duplicate key (each answer at "
+                 "most once)"},
         BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
                  "/screening/not-confirmed.json",
                  "not-confirmed.json: /confirmed: must be true"},

@@ -80,6 +80,14 @@ TEST(RegisterMapConfig, NotJsonAndWrongFormat) {
                         "m.json: /format: must be \"tractus.register-map/1\""));
 }
 
+TEST(RegisterMapConfig, AKeyGivenTwiceIsAnErrorNotTheLastOneKept) {
+  const MapParse p = with_drive(replaced(kDrive, R"("fault_code": {"address": 19})",
+                                         R"("fault_code": {"address": 19, "address": 40})"));
+  EXPECT_TRUE(has_error(p, "m.json: /drive/fault_code/address: duplicate key (each key at most "
+                           "once)"))
+      << all(p);
+}
+
 TEST(RegisterMapConfig, UnknownKeysAreErrorsNotSilentDefaults) {
   const MapParse p = with_drive(
       replaced(kDrive, R"("fault_code": {"address": 19})", R"("fault_code": {"adress": 19})"));

@@ -177,6 +177,23 @@ TEST_F(JournalFile, ADamagedMiddleLineIsReportedWithItsFileAndLineNumber) {
   EXPECT_FALSE(c.last_line_partial);
 }
 
+TEST_F(JournalFile, ASealedLineGivingAKeyTwiceIsAProblemNotData) {
+  const fs::path file = write_journal();
+  std::string text = read_text(file);
+  const std::size_t line2 = text.find('\n') + 1;
+  const std::size_t line3 = text.find('\n', line2) + 1;
+  // Sealed with a correct checksum, yet which force is the table's cannot be told.
+  text.replace(line2, line3 - line2,
+               seal_line(R"({"type":"sample","t":1.5,"force":119.25,"force":919.25})"));
+  write_text(file, text);
+  const JournalContents c = read_journal(file);
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_EQ(c.problems.front(),
+            file.string() + ":2: /force: duplicate key (not written by tractus)");
+  EXPECT_TRUE(c.samples.empty());
+  EXPECT_EQ(c.events.size(), 2u);
+}
+
 TEST(JournalLine, AChangedClosingQuoteAfterTheChecksumIsDetected) {
   std::string line = seal_line(R"({"type":"event","code":301})");
   line[line.rfind('"')] = 'x';

@@ -91,6 +91,18 @@ TEST(CalibrationRecord, TruncatedFileIsReportedWithWhereItEnds) {
                         "ends early: truncated); the record cannot be used");
 }
 
+TEST(CalibrationRecord, AKeyGivenTwiceIsRefusedNamingIt) {
+  CalibrationRecord record = sample_record();
+  std::string text = record_json(record);
+  const std::size_t at = text.find("\"technician\"");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"technician\": \"someone else\",\n  ");
+  const RecordRead read = parse_record(text, "c.json");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error, "c.json: /technician: duplicate key (edited by hand?); the record cannot "
+                        "be used");
+}
+
 TEST(CalibrationRecord, DamagedFileIsReportedWithLineAndColumn) {
   const RecordRead read =
       parse_record("{\n  \"format\": \"tractus.calibration/1\",\n  x\n}", "c.json");

@@ -197,6 +197,17 @@ TEST(CalibrationVerification, AnEditedVerificationLineIsDetectedAndBlocks) {
                      "written); verify again (tractus calibrate verify)");
 }
 
+TEST(CalibrationVerification, ALineGivingAKeyTwiceIsRefusedNamingIt) {
+  const CalibrationRecord record = record_made_at(kJan2026);
+  std::string line = verification_line(verify_at_load(
+      record, newtons(500), stable_at(8000 + 100 * 504.0), "A. Tech", kJan2026 + 60));
+  ASSERT_NE(line.find("\"passed\":false"), std::string::npos);
+  line.replace(line.find("\"passed\":false"), 14, "\"passed\":false,\"passed\":true");
+  const VerificationLineRead read = parse_verification_line(line);
+  EXPECT_FALSE(read.verification);
+  EXPECT_EQ(read.error, "/passed: duplicate key (edited by hand?)");
+}
+
 TEST(CalibrationVerification, LoadMustBeWithinTheCalibratedSpan) {
   const CalibrationRecord record = record_made_at(kJan2026);
   EXPECT_EQ(verification_load_problem(record, newtons(500)), "");

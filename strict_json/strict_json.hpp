@@ -2,7 +2,8 @@
 // with `"max_force"` twice (or a request with `"patient"` twice) would silently lose one. Every
 // JSON text tractus takes from a person or a client is read through parse_noting_duplicates,
 // which reports each repeated key by its JSON pointer (hazard H7, docs/safety/hazard-analysis.md).
-// Used by the profile parser and by the console (request bodies, its own files).
+// Used wherever JSON comes in: profiles, screening files, register maps, calibration records
+// and verification lines, journals, and the console's request bodies and files.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tractus::profiles {
+namespace tractus::strict_json {
 
 // RFC 6901: "~" -> "~0", "/" -> "~1".
 inline std::string json_pointer_token(std::string_view key) {
@@ -88,4 +89,4 @@ Json parse_noting_duplicates(std::string_view text, std::vector<std::string> &du
   return root;
 }
 
-} // namespace tractus::profiles
+} // namespace tractus::strict_json
