@@ -10,7 +10,7 @@ unpowered drive is back-driven by the tension. The transmitter reads 5000 counts
 
     pymodbus_table.py --port-file FILE [--identify-as-sim] [--broken-watchdog]
                       [--layout standard|remapped] [--hanger-file FILE]
-                      [--estop-file FILE] [--trace-file FILE]
+                      [--estop-file FILE] [--trace-file FILE] [--normal-priority]
 
 Listens on 127.0.0.1 on a free port and writes the port to FILE. --identify-as-sim answers with
 tractus-sim's model code; --broken-watchdog ignores writes to the watchdog registers (a drive
@@ -35,6 +35,10 @@ MONO being CLOCK_MONOTONIC in seconds (a test's std::chrono::steady_clock), T th
 clock in seconds, TENSION the cable's true tension in newtons, ENABLED 1 while the drive drives,
 FAULT the drive's fault code, COMMANDED 1 while the controlword last written asks for operation
 enabled (what the controller wants, whatever the drive can do).
+
+A real table's devices do not share the controller's CPU; this stand-in does, so it serves at
+SCHED_FIFO 90 when permitted (as tractus-sim does, above the controller's 80), or a CPU-bound
+process beside the tests would make its replies, not tractus, late. --normal-priority opts out.
 """
 
 import argparse
@@ -303,7 +307,13 @@ async def main():
     parser.add_argument("--hanger-file")
     parser.add_argument("--estop-file")
     parser.add_argument("--trace-file")
+    parser.add_argument("--normal-priority", action="store_true")
     args = parser.parse_args()
+    if not args.normal_priority:
+        try:
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(90))
+        except PermissionError:
+            pass  # an unprivileged run: normal priority, as with tractus-sim
     logging.disable(logging.CRITICAL)
 
     kind = RemappedTable if args.layout == "remapped" else Table

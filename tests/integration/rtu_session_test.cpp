@@ -10,21 +10,23 @@ using namespace tractus;
 using namespace tractus::integration;
 namespace sc = hal::regmap::sim_control;
 
+// A 201 raised when the whole machine paused runs the session again (harness/machine_pauses.hpp).
 TEST(TractusRunOverRtu, OneMinuteSessionCompletesAtAbout100Hz) {
-  ScratchDir dir;
-  PtyPair pty(dir);
-  ASSERT_TRUE(pty.ready());
-  SimServer sim(dir, pty.a(), {"--seed", "3"});
-  ASSERT_TRUE(sim.ready()) << sim.log();
-  Process run(tractus_run_argv(dir, "modbus-rtu://" + pty.b() + "?baud=115200&parity=E",
-                               "modbus-1min.json", "80kg"),
-              dir / "run.out", dir / "run.err");
-  const auto code = run.wait_for(120s);
-  ASSERT_TRUE(code) << "tractus run did not finish within 120 s";
-  EXPECT_EQ(*code, 0) << read_file(dir / "run.err") << read_file(dir / "run.out");
-  const auto file = journal_file(dir);
-  ASSERT_TRUE(file);
-  const controller::JournalContents j = controller::read_journal(*file);
+  const SessionAttempt a = session_riding_machine_pauses([](SessionAttempt &attempt) {
+    PtyPair pty(*attempt.dir);
+    SimServer sim(*attempt.dir, pty.a(), {"--seed", "3"});
+    if (!pty.ready() || !sim.ready()) {
+      attempt.run.err = "socat or tractus-sim did not start: " + sim.log();
+      return;
+    }
+    attempt.run = run_command(tractus_run_argv(*attempt.dir,
+                                               "modbus-rtu://" + pty.b() + "?baud=115200&parity=E",
+                                               "modbus-1min.json", "80kg"),
+                              120s);
+  });
+  EXPECT_EQ(a.run.exit_code, 0) << a.run.err << a.run.out;
+  ASSERT_TRUE(a.journal) << a.run.err;
+  const controller::JournalContents &j = *a.journal;
   EXPECT_TRUE(j.problems.empty());
   ASSERT_TRUE(j.summary);
   EXPECT_EQ(j.header.at("table").at("transport"), "modbus-rtu");

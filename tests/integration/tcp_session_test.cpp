@@ -1,6 +1,7 @@
 // A whole session over Modbus TCP: `tractus run --table modbus-tcp://…` against tractus-sim in
 // real time holds the same tracking tolerances as the in-process simulator (tests/sim):
 // hold RMS error ≤ 2 % of target, peak ≤ max + 2 % (or + 5 N, whichever is more).
+// A 201 raised when the whole machine paused runs the session again (harness/machine_pauses.hpp).
 #include "harness/sim_harness.hpp"
 #include "harness/tractus_run.hpp"
 
@@ -11,19 +12,20 @@
 using namespace tractus;
 using namespace tractus::integration;
 
-TEST(TractusRunOverTcp, TwoMinuteProfileTracksWithinTheInProcessTolerances) {
-  ScratchDir dir;
-  SimServer sim(dir, {"--seed", "7"});
-  ASSERT_TRUE(sim.ready()) << sim.log();
-  Process run(tractus_run_argv(dir, sim.tcp_address(), "modbus-2min.json", "80kg"), dir / "run.out",
-              dir / "run.err");
-  const auto code = run.wait_for(200s); // 128 s of session, lingering included
-  ASSERT_TRUE(code) << "tractus run did not finish within 200 s";
-  EXPECT_EQ(*code, 0) << read_file(dir / "run.err") << read_file(dir / "run.out");
-
-  const auto file = journal_file(dir);
-  ASSERT_TRUE(file);
-  const controller::JournalContents j = controller::read_journal(*file);
+TEST(TractusRunOverTcp, AOneMinuteProfileTracksWithinTheInProcessTolerances) {
+  const SessionAttempt a = session_riding_machine_pauses([](SessionAttempt &attempt) {
+    SimServer sim(*attempt.dir, {"--seed", "7"});
+    if (!sim.ready()) {
+      attempt.run.err = "tractus-sim did not start: " + sim.log();
+      return;
+    }
+    // 60 s of session, lingering included
+    attempt.run = run_command(
+        tractus_run_argv(*attempt.dir, sim.tcp_address(), "modbus-1min.json", "80kg"), 120s);
+  });
+  EXPECT_EQ(a.run.exit_code, 0) << a.run.err << a.run.out;
+  ASSERT_TRUE(a.journal) << a.run.err;
+  const controller::JournalContents &j = *a.journal;
   EXPECT_TRUE(j.problems.empty());
   ASSERT_TRUE(j.summary);
   const auto &table = j.header.at("table");

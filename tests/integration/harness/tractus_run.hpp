@@ -2,9 +2,12 @@
 #pragma once
 
 #include "controller/journal_reader.hpp"
+#include "harness/machine_pauses.hpp"
 #include "harness/process.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,5 +21,21 @@ std::vector<std::string> tractus_run_argv(const ScratchDir &dir, const std::stri
 
 // The one journal `tractus run` wrote into DIR/journal, if there is one.
 std::optional<std::filesystem::path> journal_file(const ScratchDir &dir);
+
+// The first fault the journal records, for rerun_after_machine_pauses.
+SessionEnd session_end(const controller::JournalContents &journal);
+
+// One attempt at a session: its own scratch folder (kept if the test fails), what `tractus run`
+// printed and returned, and the journal it wrote.
+struct SessionAttempt {
+  std::unique_ptr<ScratchDir> dir = std::make_unique<ScratchDir>();
+  RunResult run;
+  std::optional<controller::JournalContents> journal;
+};
+
+// Runs `attempt` (which starts the table and `tractus run` in a.dir and fills a.run) until it
+// ends without a 201 a whole-machine pause explains (machine_pauses.hpp); returns the last
+// attempt with its journal read.
+SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAttempt &)> &attempt);
 
 } // namespace tractus::integration
