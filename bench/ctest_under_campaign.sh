@@ -36,10 +36,11 @@ trap 'touch "$stop"; wait $load 2>/dev/null' EXIT
 status=0
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
-  if ctest --preset "$preset" >"$logs/suite-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
+  # -V: every test's output, so a session run again after a whole-machine pause shows here.
+  if ctest --preset "$preset" -V >"$logs/suite-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
   summary=$(grep -E "tests passed|tests failed" "$logs/suite-$i.log" | tail -1)
   echo "suite run $i: $result in $(($(date +%s) - start)) s ($summary)"
-  grep -E "^\s+[0-9]+ - " "$logs/suite-$i.log" || true
+  grep -E "^\s+[0-9]+ - .*\((Failed|Timeout|Not Run)" "$logs/suite-$i.log" || true
   grep -h "running it again\|judged as it is" "$logs/suite-$i.log" || true
 done
 touch "$stop"

@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/setup.sh
-scripts/fuzz.sh "${TRACTUS_FUZZ_SECONDS:-20}"
+scripts/fuzz.sh "${TRACTUS_FUZZ_SECONDS:-10}" # a smoke run; `scripts/fuzz.sh 600` fuzzes
 cmake --preset dev
 cmake --build --preset dev -j "$(nproc)"
 ctest --preset dev
