@@ -29,13 +29,9 @@ JournalContents read_journal(const std::filesystem::path &file) {
         c.problems.push_back(where + "checksum does not match (damaged or edited line)");
       continue;
     }
-    nlohmann::json j;
     std::vector<std::string> duplicates;
-    try {
-      j = strict_json::parse_noting_duplicates<nlohmann::json>(line, duplicates);
-    } catch (const nlohmann::json::exception &) {
-      j = nlohmann::json::value_t::discarded;
-    }
+    nlohmann::json j =
+        strict_json::parse_noting_duplicates_or_discarded<nlohmann::json>(line, duplicates);
     if (j.is_discarded() || !j.is_object() || !j.contains("type")) {
       c.problems.push_back(where + "not a journal record");
       continue;

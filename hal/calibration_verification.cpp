@@ -68,13 +68,8 @@ std::string verification_line(const Verification &v) {
 
 VerificationLineRead parse_verification_line(std::string_view line) {
   VerificationLineRead out;
-  Json j;
   std::vector<std::string> duplicates;
-  try {
-    j = strict_json::parse_noting_duplicates<Json>(line, duplicates);
-  } catch (const Json::exception &) {
-    j = Json::value_t::discarded;
-  }
+  Json j = strict_json::parse_noting_duplicates_or_discarded<Json>(line, duplicates);
   if (j.is_discarded() || !j.is_object()) {
     out.error = "not valid JSON (truncated or damaged)";
     return out;

@@ -89,4 +89,16 @@ Json parse_noting_duplicates(std::string_view text, std::vector<std::string> &du
   return root;
 }
 
+// The same for a reader that treats any damage alike: a text that is not JSON reads as a
+// discarded value (`is_discarded()`), as `Json::parse(text, nullptr, false)` gives.
+template <class Json>
+Json parse_noting_duplicates_or_discarded(std::string_view text,
+                                          std::vector<std::string> &duplicates) {
+  try {
+    return parse_noting_duplicates<Json>(text, duplicates);
+  } catch (const typename Json::exception &) {
+    return Json(Json::value_t::discarded);
+  }
+}
+
 } // namespace tractus::strict_json

@@ -54,10 +54,13 @@ std::vector<PauseSentinel::Gap> PauseSentinel::pauses() const {
   return pauses_;
 }
 
-std::optional<PauseSentinel::Gap> PauseSentinel::pause_ending_within(double from, double to) const {
-  const std::lock_guard lock(mutex_);
-  for (const Gap &g : pauses_)
-    if (g.ended_unix >= from && g.ended_unix <= to) return g;
+std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
+                                               const std::vector<PauseSentinel::Gap> &pauses) {
+  if (end.fault_code != 201) return std::nullopt;
+  const double from = end.fault_unix - kClockSlackS;
+  const double to = end.fault_unix + kResolutionS + kClockSlackS;
+  for (const PauseSentinel::Gap &g : pauses)
+    if (g.ended_unix >= from && g.ended_unix <= to && g.length >= kMachinePause) return g;
   return std::nullopt;
 }
 
@@ -72,12 +75,12 @@ int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int t
                   n);
       return n;
     }
-    const auto pause = sentinel.pause_ending_within(end.fault_unix - kClockSlackS,
-                                                    end.fault_unix + kResolutionS + kClockSlackS);
+    const std::vector<PauseSentinel::Gap> pauses = sentinel.pauses();
+    const auto pause = pause_behind(end, pauses);
     if (!pause) {
       std::printf("attempt %d ended in 201 and the machine did not pause then (the sentinel saw "
                   "%zu pauses, none within a second of the fault): judged as it is\n",
-                  n, sentinel.pauses().size());
+                  n, pauses.size());
       return n;
     }
     std::printf("attempt %d ended in 201 when the whole machine paused: the sentinel, too, stood "

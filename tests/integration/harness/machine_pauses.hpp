@@ -44,8 +44,6 @@ public:
   // False if the thread could not run at SCHED_FIFO: then a gap is no proof of anything.
   [[nodiscard]] bool real_time() const noexcept { return real_time_; }
   [[nodiscard]] std::vector<Gap> pauses() const; // gaps of kMachinePause or more
-  // The pause that ended between `from` and `to` (seconds since the epoch), if any.
-  [[nodiscard]] std::optional<Gap> pause_ending_within(double from, double to) const;
 
 private:
   void watch();
@@ -64,6 +62,12 @@ struct SessionEnd {
   int fault_code = 0;
   double fault_unix = 0;
 };
+
+// The sentinel's pause that explains this ending, if one does: a 201, and a pause of the
+// sentinel's own that ended within the second `end.fault_unix` names (a quarter second of
+// slack either side). Pure, so the rule is tested (machine_pauses_test.cpp).
+std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
+                                               const std::vector<PauseSentinel::Gap> &pauses);
 
 // Runs `attempt` under a sentinel until it ends without a 201 that a machine pause explains,
 // at most `tries` times, printing each rerun and its evidence. Returns the number of attempts.
