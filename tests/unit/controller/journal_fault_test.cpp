@@ -1,5 +1,5 @@
 // A journal that cannot be written (fault 204, refusal 118) and the cycle's event buffer
-// (issue 11), cycle by cycle against the simulated table as in session_test.cpp: the journal's
+// (issue 11), cycle by cycle against the simulated table as in session_start_test.cpp and its siblings: the journal's
 // health reaches the session as Readings::journal_failed.
 #include "unit/controller/session_fixture.hpp"
 

@@ -12,6 +12,9 @@
 #include "sim/patient_preset.hpp"
 #include "sim/sim_table.hpp"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -237,5 +240,17 @@ private:
   CycleOutput last_;
   std::vector<LoggedEvent> events_;
 };
+
+// Per-cycle steps of the session's rates at kPeriod, and the rounding a comparison allows.
+inline constexpr double kTiny = 1e-9; // N or s: arithmetic rounding only
+constexpr double per_cycle(double newtons_per_second) { return newtons_per_second * kPeriod.si(); }
+inline constexpr double kTreatmentStep = per_cycle(50);  // N per 1 ms cycle at 50 N/s
+inline constexpr double kEmergencyStep = per_cycle(400); // N per 1 ms cycle at 400 N/s
+
+// The start request in a Ready session whose patient has done the press test.
+inline CycleOutput start_after_press_test(SessionBench &bench) {
+  bench.pass_press_test();
+  return bench.cycle(start_request());
+}
 
 } // namespace tractus::controller::bench
