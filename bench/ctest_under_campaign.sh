@@ -36,9 +36,10 @@ trap 'touch "$stop"; wait $load 2>/dev/null' EXIT
 status=0
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
-  # -V: every test's output, so a session run again after a whole-machine pause shows here.
-  if ctest --preset "$preset" -V >"$logs/suite-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
-  summary=$(grep -E "tests passed|tests failed" "$logs/suite-$i.log" | tail -1)
+  # As CI runs it (scripts/ctest_suite.sh), with -V: every test's output, so a session run again
+  # after a whole-machine pause, or a test given its second attempt, shows here.
+  if scripts/ctest_suite.sh "$preset" -V >"$logs/suite-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
+  summary=$(grep -E "tests passed|tests failed" "$logs/suite-$i.log" | paste -sd ';' -)
   echo "suite run $i: $result in $(($(date +%s) - start)) s ($summary)"
   grep -E "^\s+[0-9]+ - .*\((Failed|Timeout|Not Run)" "$logs/suite-$i.log" || true
   grep -h "running it again\|judged as it is" "$logs/suite-$i.log" || true

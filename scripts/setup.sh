@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ pkg-config make
+  cmake ninja-build g++ pkg-config make
   libmodbus-dev libboost-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent Modbus peers and serial pseudo-terminals for the integration tests.
