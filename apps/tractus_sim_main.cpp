@@ -6,6 +6,7 @@
 #include "sim/injection.hpp"
 #include "sim/patient_preset.hpp"
 #include "sim/server/transports.hpp"
+#include "text/host_port.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -27,22 +28,15 @@ constexpr int kExitOk = 0, kExitBadInput = 2, kExitInternal = 1;
 // "HOST:PORT" or "[V6]:PORT"; port 0 asks the system for a free one.
 bool split_listen(const std::string &text, std::string &host, std::uint16_t &port,
                   std::string &error) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    error = "--listen " + text + ": expected HOST:PORT, e.g. 127.0.0.1:1502";
+  const auto parsed = tractus::text::parse_host_port(text);
+  if (!parsed) {
+    error = "--listen " + text +
+            ": expected HOST:PORT with a port 0 to 65535, e.g. "
+            "127.0.0.1:1502";
     return false;
   }
-  host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const std::string p = text.substr(colon + 1);
-  char *end = nullptr;
-  const unsigned long v = std::strtoul(p.c_str(), &end, 10);
-  if (p.empty() || *end != '\0' || v > 65535) {
-    error = "--listen " + text + ": port \"" + p + "\" is not 0 to 65535";
-    return false;
-  }
-  port = static_cast<std::uint16_t>(v);
+  host = parsed->host;
+  port = parsed->port;
   return true;
 }
 

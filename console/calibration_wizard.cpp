@@ -3,6 +3,7 @@
 #include "console/request_fields.hpp"
 #include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
+#include "text/utc_text.hpp"
 
 #include <cmath>
 #include <ctime>
@@ -68,11 +69,11 @@ ApiResult CalibrationWizard::status() const {
   if (hal::RecordRead read = hal::read_record_file(store.current_path())) {
     body["record"] = record_body(*read.record);
     body["summary"] = lines(hal::record_summary(*read.record));
-    body["expires_utc"] = hal::utc_timestamp(read.record->expires_unix);
+    body["expires_utc"] = text::utc_timestamp(read.record->expires_unix);
     const auto latest = store.latest_verification(read.record->checksum);
     if (latest.verification)
       body["latest_verification"] = {
-          {"time_utc", hal::utc_timestamp(latest.verification->time_unix)},
+          {"time_utc", text::utc_timestamp(latest.verification->time_unix)},
           {"technician", latest.verification->technician},
           {"passed", latest.verification->passed},
           {"text", hal::verification_text(*latest.verification)}};
@@ -220,7 +221,7 @@ ApiResult CalibrationWizard::install() {
                            {"id", accepted_->id},
                            {"current", store.current_path().string()},
                            {"history", kept.string()},
-                           {"expires_utc", hal::utc_timestamp(accepted_->expires_unix)}};
+                           {"expires_utc", text::utc_timestamp(accepted_->expires_unix)}};
     end();
     return api_ok(std::move(body));
   } catch (const std::exception &e) {

@@ -1,6 +1,7 @@
 #include "console/http_policy.hpp"
 
 #include "console/json_parse_error.hpp"
+#include "text/host_port.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -46,8 +47,7 @@ bool is_literal_authority(std::string_view authority) {
 }
 
 std::string own_authority(const ServerAddress &server) {
-  const bool v6 = server.address.find(':') != std::string::npos;
-  return (v6 ? "[" + server.address + "]" : server.address) + ":" + std::to_string(server.port);
+  return text::host_port_text(server.address, server.port);
 }
 
 bool is_allowed(std::string_view origin, const ServerAddress &server) {

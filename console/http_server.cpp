@@ -5,6 +5,7 @@
 #include "console/http_telemetry.hpp"
 #include "console/table_service.hpp"
 #include "console/telemetry.hpp"
+#include "text/host_port.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -203,9 +204,7 @@ std::uint16_t HttpServer::port() const { return impl_->address.port; }
 
 std::string HttpServer::url() const {
   const auto &a = impl_->address;
-  const bool v6 = a.address.find(':') != std::string::npos;
-  return std::string(scheme(a)) + (v6 ? "[" + a.address + "]" : a.address) + ":" +
-         std::to_string(a.port) + "/";
+  return std::string(scheme(a)) + text::host_port_text(a.address, a.port) + "/";
 }
 
 std::uint64_t HttpServer::evictions() const { return impl_->evictions; }

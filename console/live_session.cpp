@@ -6,6 +6,7 @@
 #include "hal/calibration_text.hpp"
 #include "profiles/limits.hpp"
 #include "profiles/quantity_text.hpp"
+#include "text/utc_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -98,7 +99,7 @@ nlohmann::ordered_json LiveSession::journal_header() const {
                     {"confirmed_by", "operator"},
                     {"answers", r.answers}};
   h["operator"] = {{"role", "operator"}, {"via", "console"}};
-  h["started_utc"] = hal::utc_timestamp(static_cast<std::int64_t>(std::time(nullptr)));
+  h["started_utc"] = text::utc_timestamp(static_cast<std::int64_t>(std::time(nullptr)));
   return h;
 }
 

@@ -6,17 +6,12 @@
 #include "profiles/quantity_text.hpp"
 
 #include <algorithm>
-#include <regex>
 
 namespace tractus::console {
 
 namespace {
 using controller::journal_number;
 
-bool stock_id(const std::string &id) {
-  static const std::regex pattern("[a-z0-9-]{1,64}"); // never a path
-  return std::regex_match(id, pattern);
-}
 } // namespace
 
 ApiResult profile_list(const std::filesystem::path &library_dir) {
@@ -39,8 +34,8 @@ ApiResult profile_list(const std::filesystem::path &library_dir) {
 
 ApiResult profile_preview(const std::filesystem::path &library_dir, const std::string &id,
                           const std::string &weight) {
-  auto profile = stock_id(id) ? profiles::find_profile(id, library_dir)
-                              : profiles::Result<profiles::Profile>{};
+  auto profile = profiles::is_profile_id(id) ? profiles::find_profile(id, library_dir)
+                                             : profiles::Result<profiles::Profile>{};
   if (!profile.ok())
     return api_error(404, "not-found", "profile \"" + id + "\": no such stock protocol");
   const auto mass = profiles::parse_body_mass(weight);

@@ -9,7 +9,6 @@
 #include "profiles/quantity_text.hpp"
 
 #include <algorithm>
-#include <regex>
 
 namespace tractus::console {
 
@@ -39,9 +38,8 @@ std::optional<profiles::Profile> check_profile(const nlohmann::json &body,
       string_member(body, "", "profile", "a stock protocol id, e.g. lumbar-static", check.problems);
   if (!id) return std::nullopt;
   // Stock ids only: a path would let a request read any file the daemon can.
-  static const std::regex stock_id("[a-z0-9-]{1,64}");
-  auto found = std::regex_match(*id, stock_id) ? profiles::find_profile(*id, library_dir, limits)
-                                               : profiles::Result<profiles::Profile>{};
+  auto found = profiles::is_profile_id(*id) ? profiles::find_profile(*id, library_dir, limits)
+                                            : profiles::Result<profiles::Profile>{};
   if (found.ok()) return std::move(found.value);
   std::string known;
   for (const auto &e : profiles::load_library(library_dir, limits).entries)

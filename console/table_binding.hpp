@@ -19,6 +19,7 @@
 
 #include "controller/clock.hpp"
 #include "hal/calibration.hpp"
+#include "hal/calibration_store.hpp"
 #include "hal/hal.hpp"
 #include "units/units.hpp"
 
@@ -39,25 +40,14 @@ enum class LeasePurpose : std::uint8_t {
   Diagnostics, // one reading of every device while nothing else holds the table
 };
 
-class TableLease {
+// What calibrating the load cell needs of a table: the cell read at the loop period and, on a
+// simulator, hands that hang the reference weights. The console's wizard and daily
+// verification use it through a TableLease; `tractus calibrate` through the same leases
+// (apps/bindings), and its tests through a simulated lease of a chosen load cell.
+class CalibrationLease {
 public:
-  virtual ~TableLease() = default;
-
-  // ---- a session ----
-  // The devices, for the holder's thread only (the loop thread while a loop runs).
-  virtual hal::Table table() noexcept = 0;
-  // The loop's clock: the simulator paced by the wall clock, the monotonic clock on Modbus.
-  virtual std::unique_ptr<controller::Clock> make_clock() = 0;
-  // The journal header's "table": address, simulated, preset and seed or the Modbus devices.
-  [[nodiscard]] virtual nlohmann::ordered_json journal_table() const = 0;
-  // The calibration a session uses: the simulator's factory calibration, or on a real table the
-  // store's record in force (hal::calibration_in_force). nullopt and `why` when there is none:
-  // the session still loads, and the supervisor refuses its start with 110.
-  [[nodiscard]] virtual std::optional<hal::Calibration>
-  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
-              std::string &why) const = 0;
-
-  // ---- calibration (hal/calibration_procedure.hpp) ----
+  virtual ~CalibrationLease() = default;
+  virtual hal::LoadCell &load_cell() noexcept = 0;
   [[nodiscard]] virtual Force capacity() const = 0; // the load cell's rated capacity
   // Counts per newton from the transmitter's data: to judge stability and the first load only.
   [[nodiscard]] virtual double nominal_counts_per_newton() const = 0;
@@ -70,6 +60,25 @@ public:
   virtual void remove_reference_load() = 0;
   // "the simulator (seed 3)", "tractus-sim at 127.0.0.1:1502 (tcp)": recorded in the record.
   [[nodiscard]] virtual std::string description() const = 0;
+};
+
+class TableLease : public CalibrationLease {
+public:
+  // ---- a session ----
+  // The devices, for the holder's thread only (the loop thread while a loop runs).
+  virtual hal::Table table() noexcept = 0;
+  hal::LoadCell &load_cell() noexcept final { return table().load_cell; }
+  // The loop's clock: the simulator paced by the wall clock, the monotonic clock on Modbus.
+  virtual std::unique_ptr<controller::Clock> make_clock() = 0;
+  // The journal header's "table": address, simulated, preset and seed or the Modbus devices.
+  [[nodiscard]] virtual nlohmann::ordered_json journal_table() const = 0;
+  // The calibration a session uses: the simulator's factory calibration, or on a real table the
+  // store's record in force for its load cell, verified today (hal::calibration_for_treatment).
+  // Without one, `why` and `way_out` say what is wrong and what the technician does: the
+  // console still loads the session and the supervisor refuses its start with 110; `tractus
+  // run` refuses before it.
+  [[nodiscard]] virtual hal::TreatmentCalibration
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const = 0;
 };
 
 struct LeaseOpen {

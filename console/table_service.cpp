@@ -147,8 +147,10 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   spec.session_id = controller::new_session_id(check.request->profile.id, now);
   spec.journal_dir = m.options.journal_dir;
-  spec.calibration =
-      opened.lease->calibration(m.options.calibration_store, now, spec.calibration_problem);
+  hal::TreatmentCalibration calibration =
+      opened.lease->calibration(m.options.calibration_store, now);
+  spec.calibration = std::move(calibration.calibration);
+  if (!spec.calibration) spec.calibration_problem = calibration.why + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;
   spec.period = m.binding.period;
   const std::uint64_t first_seq = m.channel.next_seq();

@@ -3,9 +3,10 @@
 #include "controller/journal.hpp"
 #include "hal/calibration_text.hpp"
 #include "profiles/quantity_text.hpp"
+#include "text/utc_text.hpp"
 
+#include <algorithm>
 #include <random>
-#include <regex>
 
 namespace tractus::controller {
 
@@ -79,14 +80,18 @@ std::string random_hex(int digits) {
 } // namespace
 
 bool valid_patient_id(const std::string &id) {
-  static const std::regex pattern("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
-  return std::regex_match(id, pattern);
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  return !id.empty() && id.size() <= 32 && alnum(id.front()) &&
+         std::all_of(id.begin(), id.end(),
+                     [&](char c) { return alnum(c) || c == '_' || c == '-'; });
 }
 
 std::string anonymous_patient_id() { return "anon-" + random_hex(6); }
 
 std::string new_session_id(std::string_view profile_id, std::int64_t now_unix) {
-  return hal::utc_compact(now_unix) + "-" + std::string(profile_id) + "-" + random_hex(4);
+  return text::utc_compact(now_unix) + "-" + std::string(profile_id) + "-" + random_hex(4);
 }
 
 } // namespace tractus::controller

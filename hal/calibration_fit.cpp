@@ -1,6 +1,7 @@
 #include "hal/calibration_fit.hpp"
 
 #include "hal/calibration_text.hpp"
+#include "text/number_text.hpp"
 
 #include <Eigen/Dense>
 
@@ -199,9 +200,9 @@ CalibrationFit fit_calibration(std::span<const CalibrationPoint> points,
                                    limits.cell_nonlinearity_pct) +
                            " (an overloaded cell or a rubbing load path: have it inspected)");
   if (std::abs(fit.span_counts) < limits.min_span_counts)
-    fit.failures.push_back("resolution: " + fixed_text(std::abs(fit.span_counts), 0) +
+    fit.failures.push_back("resolution: " + text::format_number(std::abs(fit.span_counts), 0) +
                            " counts over the span, at least " +
-                           fixed_text(limits.min_span_counts, 0) + " are needed");
+                           text::format_number(limits.min_span_counts, 0) + " are needed");
   return fit;
 }
 

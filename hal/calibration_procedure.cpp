@@ -1,6 +1,7 @@
 #include "hal/calibration_procedure.hpp"
 
 #include "hal/calibration_text.hpp"
+#include "text/number_text.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -20,7 +21,7 @@ bool same_load(Force a, Force b) { return std::abs(a.si() - b.si()) <= kSameLoad
 std::string loads_text(const std::vector<Force> &loads) {
   std::string s;
   for (std::size_t i = 0; i < loads.size(); ++i)
-    s += (i == 0 ? "" : ", ") + fixed_text(loads[i].si(), 1);
+    s += (i == 0 ? "" : ", ") + text::format_number(loads[i].si(), 1);
   return s + " N";
 }
 

@@ -1,6 +1,7 @@
 #include "hal/calibration_reading.hpp"
 
 #include "hal/calibration_text.hpp"
+#include "text/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -92,7 +93,7 @@ StableReading read_stable(LoadCell &cell, const std::function<void()> &wait_one_
   }
   out.sigma_counts = last.sigma;
   out.trend_counts = last.trend;
-  out.why = "the reading did not settle within " + fixed_text(criteria.timeout.si(), 1) +
+  out.why = "the reading did not settle within " + text::format_number(criteria.timeout.si(), 1) +
             " s (spread " + newtons_text(last.sigma * to_n, 2) + ", allowed " +
             newtons_text(criteria.max_sigma.si(), 2) + "; drift " +
             newtons_text(std::abs(last.trend) * to_n, 2) + ", allowed " +

@@ -3,6 +3,8 @@
 #include "hal/calibration_text.hpp"
 #include "hal/sha256.hpp"
 #include "strict_json/strict_json.hpp"
+#include "text/number_text.hpp"
+#include "text/utc_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -56,9 +58,9 @@ Json to_json_without_checksum(const CalibrationRecord &r) {
   j["load_cell_serial"] = r.load_cell_serial;
   j["technician"] = r.technician;
   j["table"] = r.table;
-  j["created"] = utc_timestamp(r.created_unix);
+  j["created"] = text::utc_timestamp(r.created_unix);
   j["created_unix"] = r.created_unix;
-  j["expires"] = utc_timestamp(r.expires_unix);
+  j["expires"] = text::utc_timestamp(r.expires_unix);
   j["expires_unix"] = r.expires_unix;
   j["capacity_n"] = r.capacity.si();
   j["model"] = to_string(f.model);
@@ -206,12 +208,12 @@ CalibrationRecord make_record(std::string serial, std::string technician, std::s
                               std::vector<CalibrationPoint> points, const CalibrationLimits &limits,
                               int valid_months) {
   CalibrationRecord r;
-  r.id = serial + "-" + utc_compact(now_unix);
+  r.id = serial + "-" + text::utc_compact(now_unix);
   r.load_cell_serial = std::move(serial);
   r.technician = std::move(technician);
   r.table = std::move(table);
   r.created_unix = now_unix;
-  r.expires_unix = add_months(now_unix, valid_months);
+  r.expires_unix = text::add_months(now_unix, valid_months);
   r.capacity = capacity;
   r.limits = limits;
   r.fit = fit_calibration(points, limits);
@@ -309,23 +311,24 @@ std::string record_summary(const CalibrationRecord &r) {
         << (value <= limit ? "  ok" : "  FAILED") << "\n";
   };
   out << "calibration " << r.id << ": load cell " << r.load_cell_serial << ", technician "
-      << r.technician << ", " << utc_date(r.created_unix) << ", on " << r.table << "\n"
+      << r.technician << ", " << text::utc_date(r.created_unix) << ", on " << r.table << "\n"
       << "  model " << to_string(f.model)
       << ": F = c0 + c1*n + c2*n^2 with c0 = " << coefficient(f.c0)
       << " N, c1 = " << coefficient(f.c1) << " N/count, c2 = " << coefficient(f.c2)
       << " N/count^2\n"
-      << "  span (FS) " << newtons_text(f.span.si()) << " over " << fixed_text(f.span_counts, 0)
-      << " counts; cell capacity " << newtons_text(r.capacity.si()) << "\n";
+      << "  span (FS) " << newtons_text(f.span.si()) << " over "
+      << text::format_number(f.span_counts, 0) << " counts; cell capacity "
+      << newtons_text(r.capacity.si()) << "\n";
   row("non-linearity       ", f.nonlinearity_pct, r.limits.nonlinearity_pct);
   row("hysteresis          ", f.hysteresis_pct, r.limits.hysteresis_pct);
   row("repeatability       ", f.repeatability_pct, r.limits.repeatability_pct);
   row("cell non-linearity  ", f.cell_nonlinearity_pct, r.limits.cell_nonlinearity_pct);
   out << "  worst single reading " << percent_text(f.max_error_pct) << " of FS\n"
-      << "  quadratic term: F-statistic " << fixed_text(f.f_statistic, 1) << " (1 % critical "
-      << fixed_text(f.f_critical, 2) << "), linear non-linearity "
+      << "  quadratic term: F-statistic " << text::format_number(f.f_statistic, 1)
+      << " (1 % critical " << text::format_number(f.f_critical, 2) << "), linear non-linearity "
       << percent_text(f.linear_nonlinearity_pct) << " -> "
       << (f.model == CurveModel::Quadratic ? "kept" : "not needed") << "\n"
-      << "  expires " << utc_date(r.expires_unix) << "; sha256 " << r.checksum << "\n";
+      << "  expires " << text::utc_date(r.expires_unix) << "; sha256 " << r.checksum << "\n";
   for (const std::string &failure : f.failures)
     out << "  FAILED: " << failure << "\n";
   return out.str();
@@ -336,10 +339,12 @@ std::string expiry_problem(const CalibrationRecord &record, const std::string &n
   // A clock set back (or a record from a clock set forward) would make any record look in
   // date: a record made more than a day in the future is refused too.
   if (record.created_unix > now_unix + 86400)
-    return name + ": calibration " + record.id + " is dated " + utc_date(record.created_unix) +
-           ", after today (" + utc_date(now_unix) + "): the controller's clock is wrong";
+    return name + ": calibration " + record.id + " is dated " +
+           text::utc_date(record.created_unix) + ", after today (" + text::utc_date(now_unix) +
+           "): the controller's clock is wrong";
   if (now_unix < record.expires_unix) return "";
-  return name + ": calibration " + record.id + " expired on " + utc_date(record.expires_unix) +
+  return name + ": calibration " + record.id + " expired on " +
+         text::utc_date(record.expires_unix) +
          "; the load cell must be recalibrated (tractus calibrate run)";
 }
 

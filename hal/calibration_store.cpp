@@ -2,6 +2,7 @@
 
 #include "hal/calibration_text.hpp"
 #include "hal/sha256.hpp"
+#include "text/utc_text.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -144,11 +145,12 @@ fs::path CalibrationStore::install(CalibrationRecord &record) {
       kept = kept || (fs::file_size(h) == old->size() && read_bytes(h) == old);
     if (!kept)
       create_new(history_dir(),
-                 utc_compact(record.created_unix) + "-superseded-" + sha256_hex(*old).substr(0, 12),
+                 text::utc_compact(record.created_unix) + "-superseded-" +
+                     sha256_hex(*old).substr(0, 12),
                  *old);
   }
   const fs::path kept = create_new(
-      history_dir(), utc_compact(record.created_unix) + "-" + record.load_cell_serial, text);
+      history_dir(), text::utc_compact(record.created_unix) + "-" + record.load_cell_serial, text);
   replace_atomically(current_path(), text);
   return kept;
 }
@@ -156,7 +158,8 @@ fs::path CalibrationStore::install(CalibrationRecord &record) {
 fs::path CalibrationStore::archive_rejected(CalibrationRecord &record) {
   ensure_directory(history_dir());
   return create_new(history_dir(),
-                    utc_compact(record.created_unix) + "-" + record.load_cell_serial + "-rejected",
+                    text::utc_compact(record.created_unix) + "-" + record.load_cell_serial +
+                        "-rejected",
                     record_json(record));
 }
 
@@ -231,8 +234,8 @@ std::optional<Calibration> calibration_in_force(const fs::path &store_dir, std::
   if (latest.verification && !latest.verification->passed) {
     const Verification &v = *latest.verification;
     why = store.verification_log_path().string() + ": the verification of calibration " +
-          current.record->id + " on " + utc_date(v.time_unix) + " failed (" + verification_text(v) +
-          "); verify again or recalibrate";
+          current.record->id + " on " + text::utc_date(v.time_unix) + " failed (" +
+          verification_text(v) + "); verify again or recalibrate";
     return std::nullopt;
   }
   why.clear();

@@ -1,60 +1,13 @@
 #include "hal/calibration_text.hpp"
 
-#include <cmath>
-#include <cstdio>
-#include <ctime>
+#include "text/number_text.hpp"
 
 namespace tractus::hal {
 
-std::string fixed_text(double value, int max_decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", max_decimals, value);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
 std::string newtons_text(double value_n, int max_decimals) {
-  return fixed_text(value_n, max_decimals) + " N";
+  return text::format_number(value_n, max_decimals) + " N";
 }
 
-std::string percent_text(double value_pct) { return fixed_text(value_pct, 3) + " %"; }
-
-namespace {
-
-std::tm utc_tm(std::int64_t unix_seconds) {
-  const auto t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm;
-}
-
-std::string utc_format(std::int64_t unix_seconds, const char *format) {
-  const std::tm tm = utc_tm(unix_seconds);
-  char buf[40];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-} // namespace
-
-std::string utc_date(std::int64_t unix_seconds) { return utc_format(unix_seconds, "%Y-%m-%d"); }
-std::string utc_timestamp(std::int64_t unix_seconds) {
-  return utc_format(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
-}
-std::string utc_compact(std::int64_t unix_seconds) {
-  return utc_format(unix_seconds, "%Y%m%dT%H%M%SZ");
-}
-
-std::int64_t add_months(std::int64_t unix_seconds, int months) {
-  std::tm tm = utc_tm(unix_seconds);
-  tm.tm_mon += months;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
+std::string percent_text(double value_pct) { return text::format_number(value_pct, 3) + " %"; }
 
 } // namespace tractus::hal

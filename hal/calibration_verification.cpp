@@ -3,6 +3,7 @@
 #include "hal/calibration_text.hpp"
 #include "hal/sha256.hpp"
 #include "strict_json/strict_json.hpp"
+#include "text/utc_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -51,7 +52,7 @@ std::string verification_text(const Verification &v) {
 std::string verification_line(const Verification &v) {
   Json j;
   j["format"] = kVerificationFormat;
-  j["time"] = utc_timestamp(v.time_unix);
+  j["time"] = text::utc_timestamp(v.time_unix);
   j["time_unix"] = v.time_unix;
   j["technician"] = v.technician;
   j["record_id"] = v.record_id;

@@ -109,7 +109,9 @@ constexpr double decode(const Field &f, const std::uint16_t *src) noexcept {
   return static_cast<double>(get_raw(f, src)) * f.scale;
 }
 
-constexpr bool bit(std::uint16_t word, unsigned n) noexcept { return ((word >> n) & 1U) != 0; }
+constexpr bool bit(std::uint16_t word, unsigned n) noexcept {
+  return ((static_cast<unsigned>(word) >> n) & 1U) != 0;
+}
 constexpr std::uint16_t with_bit(std::uint16_t word, unsigned n, bool on) noexcept {
   const auto mask = static_cast<std::uint16_t>(1U << n);
   return on ? static_cast<std::uint16_t>(word | mask) : static_cast<std::uint16_t>(word & ~mask);

@@ -1,6 +1,7 @@
 #include "profiles/force_chart.hpp"
 
 #include "profiles/quantity_text.hpp"
+#include "text/number_text.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -32,8 +33,8 @@ std::string render_force_chart(const Trajectory &trajectory, int width, int heig
     }
   }
 
-  const std::string top = format_number(peak, 0) + " N";
-  const std::string middle = format_number(peak / 2.0, 0) + " N";
+  const std::string top = text::format_number(peak, 0) + " N";
+  const std::string middle = text::format_number(peak / 2.0, 0) + " N";
   const std::size_t label_width = top.size();
   std::string chart;
   for (int row = 0; row < height; ++row) {

@@ -1,6 +1,7 @@
 #include "profiles/limits.hpp"
 
 #include "profiles/quantity_text.hpp"
+#include "text/number_text.hpp"
 
 #include <string>
 
@@ -32,8 +33,8 @@ private:
   std::vector<Problem> &problems_;
 };
 
-std::string percent_bw(double percent) { return format_number(percent, 1) + " %bw"; }
-std::string percent_max(double percent) { return format_number(percent, 1) + " %max"; }
+std::string percent_bw(double percent) { return text::format_number(percent, 1) + " %bw"; }
+std::string percent_max(double percent) { return text::format_number(percent, 1) + " %max"; }
 std::string force_text(Force force) { return format_force(force); }
 std::string steps_text(int steps) { return std::to_string(steps); }
 

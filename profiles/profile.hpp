@@ -9,12 +9,21 @@
 #include "profiles/quantity_text.hpp"
 #include "units/units.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace tractus::profiles {
+
+// A protocol's id: 1 to 64 characters from a-z, 0-9 and '-'. Never a path, so a request that
+// names a stock protocol by id cannot make the console read any other file.
+inline bool is_profile_id(std::string_view id) noexcept {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
 
 inline constexpr std::string_view kProfileFormat = "tractus.profile/1";
 

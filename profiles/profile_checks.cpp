@@ -106,11 +106,7 @@ void check_text_fields(const ProfileDraft &draft, ProblemList &problems) {
     problems.add("/format", in_quotes(*draft.format) + " is not supported (\"" +
                                 std::string(kProfileFormat) + "\")");
   if (draft.id) {
-    const bool slug = !draft.id->empty() && draft.id->size() <= 64 &&
-                      std::all_of(draft.id->begin(), draft.id->end(), [](char c) {
-                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-                      });
-    if (!slug)
+    if (!is_profile_id(*draft.id))
       problems.add("/id", in_quotes(*draft.id) +
                               " is not a valid id (1 to 64 characters from a-z, 0-9 and -)");
   }

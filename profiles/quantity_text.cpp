@@ -1,4 +1,5 @@
 #include "profiles/quantity_text.hpp"
+#include "text/number_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -159,33 +160,20 @@ Parsed<Mass> parse_body_mass(std::string_view text) {
   if (*mass.value < kMinBodyMass || *mass.value > kMaxBodyMass)
     return {std::nullopt, in_quotes(text) + " is outside the accepted range (" +
                               format_mass(kMinBodyMass) + " to " + format_mass(kMaxBodyMass) +
-                              ", " + format_number(in_lb(kMinBodyMass), 1) + " lb to " +
-                              format_number(in_lb(kMaxBodyMass), 1) + " lb)"};
+                              ", " + text::format_number(in_lb(kMinBodyMass), 1) + " lb to " +
+                              text::format_number(in_lb(kMaxBodyMass), 1) + " lb)"};
   return mass;
-}
-
-std::string format_number(double value, int max_decimals) {
-  std::array<char, 400> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                    std::chars_format::fixed, std::max(0, max_decimals));
-  std::string text(buffer.data(), result.ptr);
-  if (text.find('.') != std::string::npos) {
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
-  }
-  if (text == "-0") text = "0";
-  return text;
 }
 
 std::string format_force(Force force, ForceUnit unit, int max_decimals) {
   switch (unit) {
-  case ForceUnit::PoundForce: return format_number(in_lbf(force), max_decimals) + " lbf";
-  case ForceUnit::KilogramForce: return format_number(in_kgf(force), max_decimals) + " kgf";
+  case ForceUnit::PoundForce: return text::format_number(in_lbf(force), max_decimals) + " lbf";
+  case ForceUnit::KilogramForce: return text::format_number(in_kgf(force), max_decimals) + " kgf";
   case ForceUnit::Newton:
   case ForceUnit::PercentBodyWeight:
   case ForceUnit::PercentMax: break;
   }
-  return format_number(force.si(), max_decimals) + " N";
+  return text::format_number(force.si(), max_decimals) + " N";
 }
 
 std::string format_force_n_lbf(Force force) {
@@ -194,22 +182,22 @@ std::string format_force_n_lbf(Force force) {
 
 std::string format_duration(Duration duration) {
   const double total = duration.si();
-  if (!(total >= 60.0) || !std::isfinite(total)) return format_number(total, 1) + " s";
+  if (!(total >= 60.0) || !std::isfinite(total)) return text::format_number(total, 1) + " s";
   const double whole_minutes = std::floor(total / 60.0);
-  const std::string seconds = format_number(total - whole_minutes * 60.0, 1);
-  std::string text = format_number(whole_minutes, 0) + " min";
-  if (seconds == "60") return format_number(whole_minutes + 1.0, 0) + " min";
-  if (seconds != "0") text += " " + seconds + " s";
-  return text;
+  const std::string seconds = text::format_number(total - whole_minutes * 60.0, 1);
+  std::string minutes = text::format_number(whole_minutes, 0) + " min";
+  if (seconds == "60") return text::format_number(whole_minutes + 1.0, 0) + " min";
+  if (seconds != "0") minutes += " " + seconds + " s";
+  return minutes;
 }
 
 std::string format_frequency(Frequency frequency) {
-  return format_number(frequency.si(), 3) + " Hz";
+  return text::format_number(frequency.si(), 3) + " Hz";
 }
 
-std::string format_mass(Mass mass) { return format_number(mass.si(), 1) + " kg"; }
+std::string format_mass(Mass mass) { return text::format_number(mass.si(), 1) + " kg"; }
 
-std::string format_rate(ForceRate rate) { return format_number(rate.si(), 1) + " N/s"; }
+std::string format_rate(ForceRate rate) { return text::format_number(rate.si(), 1) + " N/s"; }
 
 std::string to_string(const ForceSpec &spec) {
   return shortest(spec.number) + " " + std::string(unit_symbol(spec.unit));

@@ -69,9 +69,7 @@ inline constexpr Mass kMaxBodyMass = kilograms(300.0);
 
 // --- Formatting for people -------------------------------------------------------------------
 
-// Fixed-point with at most `max_decimals` decimals, trailing zeros dropped: 725.66 -> "725.7",
-// 890 -> "890".
-[[nodiscard]] std::string format_number(double value, int max_decimals);
+// Plain numbers: text::format_number (text/number_text.hpp).
 // "400.3 N", "90 lbf", "40.8 kgf". Percent units are not forces and format as newtons.
 [[nodiscard]] std::string format_force(Force force, ForceUnit unit = ForceUnit::Newton,
                                        int max_decimals = 1);

@@ -41,7 +41,11 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<TableConnection> connection
     if (const std::string e = mt.reconnect(); !e.empty())
       return {nullptr, "the table at " + where + " cannot be reached again: " + e};
   }
-  if (purpose == console::LeasePurpose::Session) {
+  const bool session = purpose == console::LeasePurpose::Session;
+  mt.set_response_timeout(session || mt.address().response_timeout_given
+                              ? connection->session_response_timeout
+                              : kReadingResponseTimeout);
+  if (session) {
     // The loop starts right after this and feeds the watchdog from its first cycle.
     if (const std::string e = mt.drive().configure_watchdog(kWatchdogTimeout); !e.empty())
       return {nullptr, "the drive's communication watchdog at " + where +
@@ -58,15 +62,11 @@ std::unique_ptr<controller::Clock> ModbusLease::make_clock() {
   return std::make_unique<controller::MonotonicClock>();
 }
 
-std::optional<hal::Calibration> ModbusLease::calibration(const std::filesystem::path &store_dir,
-                                                         std::int64_t now_unix,
-                                                         std::string &why) const {
-  if (connection_->factory_calibration) return connection_->factory_calibration; // tractus-sim
-  // A real table: the record in force for its load cell, verified today (as `tractus run`).
-  hal::TreatmentCalibration c =
-      hal::calibration_for_treatment(store_dir, now_unix, connection_->load_cell_serial());
-  if (!c.calibration) why = c.why + "; " + c.way_out;
-  return c.calibration;
+hal::TreatmentCalibration ModbusLease::calibration(const std::filesystem::path &store_dir,
+                                                   std::int64_t now_unix) const {
+  if (connection_->factory_calibration) return {connection_->factory_calibration, "", ""};
+  // A real table: the record in force for its load cell's serial, verified today.
+  return hal::calibration_for_treatment(store_dir, now_unix, connection_->load_cell_serial());
 }
 
 Force ModbusLease::capacity() const {
@@ -80,8 +80,8 @@ double ModbusLease::nominal_counts_per_newton() const {
 }
 
 void ModbusLease::wait_one_period() {
-  // As cli::ModbusCalibrationTable: a steady schedule, moved on after a slow reply rather than
-  // taking the next readings back to back.
+  // A steady schedule, moved on after a slow reply rather than taking the next readings back to
+  // back.
   const auto step = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(connection_->period.si()));
   deadline_ += step;
@@ -90,8 +90,8 @@ void ModbusLease::wait_one_period() {
   std::this_thread::sleep_until(deadline_);
 }
 
-// tractus-sim's hands (its unit 247, regmap::sim_control::kReferenceLoad), as
-// cli::ModbusCalibrationTable writes them; a real table has no such unit.
+// tractus-sim's hands (its unit 247, regmap::sim_control::kReferenceLoad); a real table has no
+// such unit.
 bool ModbusLease::write_reference_load(Force load) {
   const double counts = std::round(std::max(load.si(), 0.0) / sc::kReferenceLoadScale);
   std::array<std::uint16_t, 2> regs{};

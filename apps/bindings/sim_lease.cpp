@@ -31,14 +31,23 @@ std::vector<std::string> texts(const std::vector<sim::Injection> &events) {
 } // namespace
 
 SimLease::SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
-                   console::LeasePurpose purpose, const std::vector<sim::Injection> &events)
+                   console::LeasePurpose purpose, const std::vector<sim::Injection> &events,
+                   bool virtual_time)
     : address_(std::move(address)), preset_(preset), seed_(seed), events_(texts(events)),
-      cell_(config_for(preset, purpose).load_cell),
+      virtual_time_(virtual_time), cell_(config_for(preset, purpose).load_cell),
       sim_(config_for(preset, purpose), seed, schedule_for(purpose, events)) {}
 
+SimLease::SimLease(const sim::PlantConfig &config, std::uint64_t seed,
+                   sim::InjectionSchedule events, std::string address,
+                   const sim::PatientPreset &preset)
+    : address_(std::move(address)), preset_(preset), seed_(seed), cell_(config.load_cell),
+      sim_(config, seed, std::move(events)) {}
+
 std::unique_ptr<controller::Clock> SimLease::make_clock() {
+  const auto advance = [this](Duration dt) { sim_.advance(dt); };
+  if (virtual_time_) return std::make_unique<controller::VirtualClock>(advance);
   // Paced: a person watches the console, so simulated time moves with the wall clock.
-  return std::make_unique<controller::PacedClock>([this](Duration dt) { sim_.advance(dt); });
+  return std::make_unique<controller::PacedClock>(advance);
 }
 
 nlohmann::ordered_json SimLease::journal_table() const {
@@ -49,14 +58,13 @@ nlohmann::ordered_json SimLease::journal_table() const {
   t["seed"] = seed_;
   t["injections"] = events_;
   t["press_test"] = std::string(kSimulatedPressTest) + " (the simulated patient)";
-  t["clock"] = "paced by the wall clock";
+  t["clock"] = virtual_time_ ? "virtual (as fast as the computer runs)" : "paced by the wall clock";
   return t;
 }
 
-std::optional<hal::Calibration> SimLease::calibration(const std::filesystem::path &, std::int64_t,
-                                                      std::string &) const {
+hal::TreatmentCalibration SimLease::calibration(const std::filesystem::path &, std::int64_t) const {
   // The simulated load cell brings its own factory calibration (DESIGN §8).
-  return sim_.factory_calibration();
+  return {sim_.factory_calibration(), "", ""};
 }
 
 bool SimLease::hang_reference_load(Force load) {

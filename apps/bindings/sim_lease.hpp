@@ -22,15 +22,21 @@ public:
   // A session lease gets the preset's patient (with muscle guarding), the press test and
   // `events` (simulated faults, for tests); a calibration or diagnostics lease a calm plant, as
   // `tractus calibrate` uses.
+  // `virtual_time`: the session's clock advances the simulation as fast as the computer runs
+  // (`tractus run` without --realtime) instead of with the wall clock.
   SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
-           console::LeasePurpose purpose, const std::vector<sim::Injection> &events = {});
+           console::LeasePurpose purpose, const std::vector<sim::Injection> &events = {},
+           bool virtual_time = false);
+  // A calibration lease on a simulated table of this configuration, with these events:
+  // `tractus calibrate --table sim[:PRESET] [--inject …]`, and tests that choose the load cell.
+  SimLease(const sim::PlantConfig &config, std::uint64_t seed, sim::InjectionSchedule events = {},
+           std::string address = "sim", const sim::PatientPreset &preset = sim::kAveragePatient);
 
   hal::Table table() noexcept override { return sim_.table(); }
   std::unique_ptr<controller::Clock> make_clock() override;
   [[nodiscard]] nlohmann::ordered_json journal_table() const override;
-  [[nodiscard]] std::optional<hal::Calibration> calibration(const std::filesystem::path &store_dir,
-                                                            std::int64_t now_unix,
-                                                            std::string &why) const override;
+  [[nodiscard]] hal::TreatmentCalibration calibration(const std::filesystem::path &store_dir,
+                                                      std::int64_t now_unix) const override;
 
   [[nodiscard]] Force capacity() const override { return cell_.full_scale; }
   [[nodiscard]] double nominal_counts_per_newton() const override {
@@ -47,11 +53,15 @@ public:
     return sim_.drive().configure_watchdog(timeout);
   }
 
+  // The simulated table itself: what its cell and cable carry, for tests.
+  sim::SimTable &sim() noexcept { return sim_; }
+
 private:
   std::string address_;
   const sim::PatientPreset &preset_;
   std::uint64_t seed_;
   std::vector<std::string> events_; // as text, for the journal
+  bool virtual_time_ = false;
   sim::LoadCellParams cell_;
   sim::SimTable sim_;
 };

@@ -10,7 +10,7 @@ namespace tractus::bindings {
 namespace {
 
 console::TableBinding sim_binding(const std::string &address, std::uint64_t seed,
-                                  std::string &error) {
+                                  std::string &error, const SimulatorOptions &simulator) {
   const std::string name = address == "sim" ? "average" : address.substr(4);
   const sim::PatientPreset *preset = sim::find_patient_preset(name);
   if (preset == nullptr) {
@@ -22,9 +22,11 @@ console::TableBinding sim_binding(const std::string &address, std::uint64_t seed
   b.address = address;
   b.simulated = true;
   b.period = milliseconds(1);
-  b.open = [address, preset, seed](console::LeasePurpose purpose, std::uint64_t session_seed) {
+  b.open = [address, preset, seed, simulator](console::LeasePurpose purpose,
+                                              std::uint64_t session_seed) {
     const std::uint64_t s = purpose == console::LeasePurpose::Session ? session_seed : seed;
-    auto lease = std::make_unique<SimLease>(address, *preset, s, purpose);
+    auto lease = std::make_unique<SimLease>(address, *preset, s, purpose, simulator.events,
+                                            simulator.virtual_time);
     if (purpose == console::LeasePurpose::Session) {
       if (const std::string e = lease->configure_watchdog(kWatchdogTimeout); !e.empty())
         return console::LeaseOpen{nullptr, "the drive's communication watchdog cannot be "
@@ -64,9 +66,13 @@ console::TableBinding modbus_binding(const std::string &address, std::string &er
 
 } // namespace
 
+bool is_simulator_address(const std::string &address) {
+  return address == "sim" || address.rfind("sim:", 0) == 0;
+}
+
 console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
-                                         std::string &error) {
-  if (address == "sim" || address.rfind("sim:", 0) == 0) return sim_binding(address, seed, error);
+                                         std::string &error, const SimulatorOptions &simulator) {
+  if (is_simulator_address(address)) return sim_binding(address, seed, error, simulator);
   if (hal::modbus::is_modbus_address(address)) return modbus_binding(address, error);
   error = "--table " + address +
           ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";

@@ -8,9 +8,11 @@
 #pragma once
 
 #include "console/table_binding.hpp"
+#include "sim/injection.hpp"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tractus::bindings {
 
@@ -22,7 +24,19 @@ namespace tractus::bindings {
 // `seed` seeds the simulated load cell of calibration and diagnostics leases (sessions are
 // seeded by the service, one seed per session). On failure the binding's `open` is empty and
 // `error` says why, naming the address.
+// What `tractus run` asks of the in-process simulator beyond its preset (ignored on Modbus):
+// simulated faults in every session, and sessions in virtual time, as fast as the computer
+// runs, rather than paced by the wall clock for a person watching.
+struct SimulatorOptions {
+  std::vector<sim::Injection> events;
+  bool virtual_time = false;
+};
+
 console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
-                                         std::string &error);
+                                         std::string &error,
+                                         const SimulatorOptions &simulator = {});
+
+// "sim" or "sim:PRESET": the in-process simulator rather than a Modbus address.
+bool is_simulator_address(const std::string &address);
 
 } // namespace tractus::bindings

@@ -40,12 +40,6 @@ std::string TableConnection::load_cell_serial() const {
   return cell.known ? std::to_string(cell.serial) : std::string();
 }
 
-std::string TableConnection::arm_watchdog(Duration timeout) {
-  if (const std::string e = modbus->drive().configure_watchdog(timeout); !e.empty())
-    return "the drive's communication watchdog cannot be enabled: " + e + "; refusing to run";
-  return "";
-}
-
 TableOpen open_table_connection(const std::string &address, Duration watchdog_timeout) {
   TableOpen result;
   hal::modbus::OpenResult opened = hal::modbus::ModbusTable::open(address);
@@ -67,6 +61,7 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
     return result;
   }
   c->period = mt.loop_period();
+  c->session_response_timeout = mt.response_timeout();
 
   nlohmann::ordered_json &t = c->journal_table;
   t["address"] = address;

@@ -1,4 +1,4 @@
-// `tractus run --table modbus-tcp://…|modbus-rtu://…`: opens a table on Modbus for a session.
+// A table on Modbus, connected once: the state behind a binding's leases (table_bindings.hpp).
 //
 // Connects (hal/modbus) and finds out what the devices are; it writes nothing. A table whose
 // three devices identify as tractus-sim counts as simulated: the simulated patient counts as
@@ -7,11 +7,8 @@
 // the transmitter's serial, verified today) and its screening from the operator (`tractus run
 // --screening FILE`, the console's checklist).
 //
-// The drive's communication watchdog is enabled by arm_watchdog(), once the caller knows the
-// session will run (DESIGN §4: tractus refuses to run if it cannot).
-//
-// Part of the tractus_table_bindings library: `tractus run` (apps/cli) and the console's
-// bindings share it; apps/cli includes apps/bindings, never the other way round.
+// The drive's communication watchdog is enabled by a session's lease (ModbusLease::open), once
+// the command knows the session will run (DESIGN §4: tractus refuses to run if it cannot).
 #pragma once
 
 #include "hal/calibration.hpp"
@@ -32,14 +29,14 @@ struct TableConnection {
   bool simulated = false;
   std::optional<hal::Calibration> factory_calibration; // when simulated; a real table's
                                                        // calibration comes from the store
-  Duration period = milliseconds(1);                   // 1 ms over TCP, 10 ms over RTU
-  nlohmann::ordered_json journal_table;                // the journal header's "table"
+  Duration period = milliseconds(1);                   // 5 ms over TCP, 10 ms over RTU
+  // A control cycle's response timeout (the address's `timeout=`, else the transport's default).
+  Duration session_response_timeout = milliseconds(3);
+  nlohmann::ordered_json journal_table; // the journal header's "table"
 
   hal::Table table() noexcept { return modbus->table(); }
   // The serial the transmitter reports, in decimal; "" when it has no identification block.
   [[nodiscard]] std::string load_cell_serial() const;
-  // Enables the drive's watchdog: "" when done, else why not (the session must not start).
-  std::string arm_watchdog(Duration timeout);
 };
 
 struct TableOpen {
@@ -47,6 +44,11 @@ struct TableOpen {
   std::string error; // when connection is null: bad address, unreachable device, a simulator
                      // with no usable factory calibration
 };
+
+// The response timeout of a calibration's or a diagnostic's readings unless the address gives
+// one (`timeout=`): a reading waits for the device, where a control cycle must not, and one
+// late reply must not abandon a technician's step.
+inline constexpr Duration kReadingResponseTimeout = milliseconds(100);
 
 // The watchdog timeout tractus configures: 100 ms lets a 1 kHz loop miss 100 cycles and a
 // 100 Hz RTU loop 10 before the drive stops on its own, and stops a crashed controller's pull

@@ -1,6 +1,7 @@
 #include "cli/calibrate_command.hpp"
 
-#include "cli/calibrate_modbus_table.hpp"
+#include "bindings/sim_lease.hpp"
+#include "bindings/table_bindings.hpp"
 
 #include "hal/calibration_procedure.hpp"
 #include "hal/calibration_store.hpp"
@@ -8,6 +9,8 @@
 #include "hal/modbus/modbus_address.hpp"
 #include "profiles/quantity_text.hpp"
 #include "sim/patient_preset.hpp"
+#include "text/number_text.hpp"
+#include "text/utc_text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -68,7 +71,7 @@ hal::StabilityCriteria stability_for(double counts_per_newton) {
   return c;
 }
 
-hal::StableReading read_stable(CalibrationTable &table, double counts_per_newton) {
+hal::StableReading read_stable(console::CalibrationLease &table, double counts_per_newton) {
   return hal::read_stable(
       table.load_cell(), [&table] { table.wait_one_period(); }, table.period(),
       stability_for(counts_per_newton));
@@ -87,31 +90,33 @@ std::optional<std::string> ask(std::istream &in, std::ostream &out, const std::s
 
 } // namespace
 
-SimCalibrationTable::SimCalibrationTable(const sim::PlantConfig &config, std::uint64_t seed,
-                                         sim::InjectionSchedule injections)
-    : sim_(config, seed, std::move(injections)), cell_(config.load_cell), seed_(seed) {}
-
-Force SimCalibrationTable::capacity() const { return cell_.full_scale; }
-double SimCalibrationTable::nominal_counts_per_newton() const { return cell_.gain_counts_per_n; }
-bool SimCalibrationTable::hang_reference_load(Force load) {
-  sim_.hang_reference_load(load);
-  return true;
-}
-std::string SimCalibrationTable::description() const {
-  return "the simulator (seed " + std::to_string(seed_) + ")";
-}
-
-std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &address,
-                                                         std::uint64_t seed,
-                                                         const std::vector<std::string> &inject,
-                                                         std::string &error) {
+std::unique_ptr<console::TableLease> open_calibration_table(const std::string &address,
+                                                            std::uint64_t seed,
+                                                            const std::vector<std::string> &inject,
+                                                            std::string &error) {
   if (hal::modbus::is_modbus_address(address)) {
     if (!inject.empty()) {
       error = "--inject acts on the in-process simulator; on a Modbus table give it to "
               "tractus-sim (tractus-sim --inject KIND@TIME)";
       return nullptr;
     }
-    return ModbusCalibrationTable::open(address, error);
+    const console::TableBinding binding = bindings::make_table_binding(address, seed, error);
+    if (!binding.open) return nullptr;
+    console::LeaseOpen opened = binding.open(console::LeasePurpose::Calibration, seed);
+    if (!opened.lease) {
+      error = "--table " + address + ": " + opened.error;
+      return nullptr;
+    }
+    if (!(opened.lease->capacity().si() > 0.0) ||
+        !(opened.lease->nominal_counts_per_newton() > 0.0)) {
+      error = "--table " + address + ": the load-cell transmitter of " +
+              opened.lease->description() +
+              " reports no usable factory calibration (gain and capacity must be positive; a "
+              "map without the transmitter's factory-calibration registers cannot be "
+              "calibrated yet)";
+      return nullptr;
+    }
+    return std::move(opened.lease);
   }
   if (address != "sim" && address.rfind("sim:", 0) != 0) {
     error = "--table " + address +
@@ -130,12 +135,12 @@ std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &addr
     error = "--inject " + parsed.errors.front();
     return nullptr;
   }
-  return std::make_unique<SimCalibrationTable>(sim::calm_plant_config(*preset), seed,
-                                               std::move(parsed.schedule));
+  return std::make_unique<bindings::SimLease>(sim::calm_plant_config(*preset), seed,
+                                              std::move(parsed.schedule), address, *preset);
 }
 
-int calibrate_run(const CalibrateRunOptions &o, CalibrationTable &table, std::int64_t now_unix,
-                  std::istream &in, std::ostream &out, std::ostream &err) {
+int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table,
+                  std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err) {
   const std::string me = "tractus calibrate run: ";
   // ---- everything that can be wrong with the input is found before a weight is hung ----
   std::vector<std::string> problems;
@@ -217,8 +222,9 @@ int calibrate_run(const CalibrateRunOptions &o, CalibrationTable &table, std::in
       continue; // the technician puts it right and takes the step again
     }
     const hal::CalibrationPoint &p = procedure.points().back();
-    out << where << ": " << hal::newtons_text(p.load.si()) << " -> " << hal::fixed_text(p.counts, 1)
-        << " counts (spread " << hal::fixed_text(p.sigma_counts, 1) << " counts)\n";
+    out << where << ": " << hal::newtons_text(p.load.si()) << " -> "
+        << text::format_number(p.counts, 1) << " counts (spread "
+        << text::format_number(p.sigma_counts, 1) << " counts)\n";
   }
   table.remove_reference_load();
 
@@ -237,7 +243,7 @@ int calibrate_run(const CalibrateRunOptions &o, CalibrationTable &table, std::in
     const auto kept = store.install(record);
     out << hal::record_summary(record);
     out << "Installed " << store.current_path().string() << " (history: " << kept.string()
-        << "). It is in force until " << hal::utc_date(record.expires_unix) << ".\n";
+        << "). It is in force until " << text::utc_date(record.expires_unix) << ".\n";
   } catch (const std::exception &e) {
     err << me << e.what() << "; the calibration in force is unchanged\n";
     return kInternal;
@@ -245,7 +251,7 @@ int calibrate_run(const CalibrateRunOptions &o, CalibrationTable &table, std::in
   return kOk;
 }
 
-int calibrate_verify(const CalibrateVerifyOptions &o, CalibrationTable &table,
+int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease &table,
                      std::int64_t now_unix, std::istream &in, std::ostream &out,
                      std::ostream &err) {
   const std::string me = "tractus calibrate verify: ";
@@ -318,7 +324,7 @@ int calibrate_show(const std::string &store_dir, std::int64_t now_unix, std::ost
   if (const hal::RecordRead current = store.current(now_unix)) {
     const auto latest = store.latest_verification(current.record->checksum);
     if (latest.verification)
-      out << "  last verification " << hal::utc_timestamp(latest.verification->time_unix) << " by "
+      out << "  last verification " << text::utc_timestamp(latest.verification->time_unix) << " by "
           << latest.verification->technician << ": " << hal::verification_text(*latest.verification)
           << "\n";
     else

@@ -17,10 +17,7 @@
 // calibration is out of force until a verification passes); 1 internal error.
 #pragma once
 
-#include "hal/hal.hpp"
-#include "sim/injection.hpp"
-#include "sim/plant.hpp"
-#include "sim/sim_table.hpp"
+#include "console/table_binding.hpp"
 
 #include <cstdint>
 #include <iosfwd>
@@ -34,52 +31,15 @@ class App;
 
 namespace tractus::cli {
 
-// The calibration's view of a table: its load cell read at the loop period, and, on the
-// simulator only, hands that hang the reference weights. A Modbus table implements this with
-// the hal/modbus load cell and a sleep for wait_one_period() (calibrate_modbus_table.hpp); its
-// hands are tractus-sim's unit 247 when the table is the simulator, none otherwise.
-class CalibrationTable {
-public:
-  virtual ~CalibrationTable() = default;
-  virtual hal::LoadCell &load_cell() = 0;
-  virtual void wait_one_period() = 0; // the simulator advances virtual time; hardware sleeps
-  [[nodiscard]] virtual Duration period() const = 0;
-  [[nodiscard]] virtual Force capacity() const = 0; // the cell's rated capacity
-  // Counts per newton from the transmitter's data: only to judge stability and the first load.
-  [[nodiscard]] virtual double nominal_counts_per_newton() const = 0;
-  // Hangs `load` on the cell and returns true (simulator); false where a person must do it.
-  virtual bool hang_reference_load(Force load) = 0;
-  virtual void remove_reference_load() = 0;
-  [[nodiscard]] virtual std::string description() const = 0;
-};
-
-class SimCalibrationTable final : public CalibrationTable {
-public:
-  SimCalibrationTable(const sim::PlantConfig &config, std::uint64_t seed,
-                      sim::InjectionSchedule injections = {});
-  hal::LoadCell &load_cell() override { return sim_.load_cell(); }
-  void wait_one_period() override { sim_.advance(period()); }
-  [[nodiscard]] Duration period() const override { return milliseconds(1); }
-  [[nodiscard]] Force capacity() const override;
-  [[nodiscard]] double nominal_counts_per_newton() const override;
-  bool hang_reference_load(Force load) override;
-  void remove_reference_load() override { sim_.remove_reference_load(); }
-  [[nodiscard]] std::string description() const override;
-  sim::SimTable &sim() { return sim_; }
-
-private:
-  sim::SimTable sim_;
-  sim::LoadCellParams cell_;
-  std::uint64_t seed_;
-};
-
-// The table named by --table: "sim" (or "sim:PRESET"), or a Modbus address
-// (modbus-tcp://HOST:PORT, modbus-rtu://DEVICE; `inject` must then be empty). Null and `error`
-// set when the address is not usable or the table cannot be opened.
-std::unique_ptr<CalibrationTable> open_calibration_table(const std::string &address,
-                                                         std::uint64_t seed,
-                                                         const std::vector<std::string> &inject,
-                                                         std::string &error);
+// The table named by --table, leased for a calibration (apps/bindings, the same leases the
+// console's wizard uses): "sim" (or "sim:PRESET", a calm simulated patient with these
+// `inject` events), or a Modbus address (modbus-tcp://HOST:PORT, modbus-rtu://DEVICE; `inject`
+// must then be empty), whose transmitter must report its capacity and nominal gain. Null and
+// `error` set when the address is not usable or the table cannot be opened.
+std::unique_ptr<console::TableLease> open_calibration_table(const std::string &address,
+                                                            std::uint64_t seed,
+                                                            const std::vector<std::string> &inject,
+                                                            std::string &error);
 
 struct CalibrateRunOptions {
   std::string table = "sim";
@@ -108,9 +68,9 @@ struct CalibrateVerifyOptions {
 };
 
 // The commands, with the clock and the streams passed in so tests can drive them.
-int calibrate_run(const CalibrateRunOptions &options, CalibrationTable &table,
+int calibrate_run(const CalibrateRunOptions &options, console::CalibrationLease &table,
                   std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err);
-int calibrate_verify(const CalibrateVerifyOptions &options, CalibrationTable &table,
+int calibrate_verify(const CalibrateVerifyOptions &options, console::CalibrationLease &table,
                      std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err);
 int calibrate_show(const std::string &store, std::int64_t now_unix, std::ostream &out,
                    std::ostream &err);

@@ -1,6 +1,7 @@
 #include "profile_command.hpp" // same folder: also compiled into tests/unit/profiles
 
 #include "profiles/profiles.hpp"
+#include "text/number_text.hpp"
 
 #include <algorithm>
 #include <iomanip>
@@ -85,7 +86,7 @@ void print_cycle_table(const Trajectory &trajectory, std::ostream &out) {
 void print_resolved(const Profile &p, const Trajectory &trajectory, std::ostream &out) {
   const ResolvedForces &forces = trajectory.forces();
   out << "\nFor a patient of " << format_mass(forces.body_mass) << " ("
-      << format_number(in_lb(forces.body_mass), 1) << " lb), body weight "
+      << text::format_number(in_lb(forces.body_mass), 1) << " lb), body weight "
       << format_force_n_lbf(forces.body_weight) << ":\n";
   field(out, "max force", format_force_n_lbf(forces.max));
   if (forces.rest) field(out, "rest force", format_force_n_lbf(*forces.rest));

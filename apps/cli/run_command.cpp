@@ -2,7 +2,7 @@
 #include "cli/scripted_operator.hpp"
 #include "cli/session_text.hpp"
 
-#include "bindings/table_connection.hpp"
+#include "bindings/table_bindings.hpp"
 
 #include "console/screening.hpp"
 #include "controller/fault_codes.hpp"
@@ -12,12 +12,12 @@
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
-#include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
-#include "sim/sim_table.hpp"
+#include "sim/injection.hpp"
+#include "text/utc_text.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -43,30 +43,6 @@ constexpr controller::FaultCode kScreeningRefusal = controller::FaultCode::Scree
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
-
-struct SimAddress {
-  const sim::PatientPreset *preset = nullptr;
-};
-
-// "sim" or "sim:PRESET".
-std::optional<SimAddress> parse_sim_address(const std::string &table, std::ostream &err) {
-  if (table != "sim" && table.rfind("sim:", 0) != 0) return std::nullopt;
-  SimAddress a;
-  const std::string name = table == "sim" ? "average" : table.substr(4);
-  for (const auto &p : sim::patient_presets())
-    if (p.name == name) a.preset = &p;
-  if (a.preset == nullptr) {
-    err << "tractus run: --table " << table << ": unknown simulated patient \"" << name
-        << "\" (known: ";
-    bool first = true;
-    for (const auto &p : sim::patient_presets()) {
-      err << (first ? "" : ", ") << p.name;
-      first = false;
-    }
-    err << ")\n";
-  }
-  return a;
-}
 
 // Shows progress on a terminal while the loop runs on its own thread; quiet in pipes.
 void watch(const controller::LoopRunner &runner, Duration total, std::ostream &out) {
@@ -111,9 +87,8 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
       err << profiles::to_string(p) << "\n";
     return kExitBadInput;
   }
-  const auto sim_address = parse_sim_address(o.table, err);
-  if (sim_address && sim_address->preset == nullptr) return kExitBadInput;
-  if (!sim_address && !o.inject.empty()) {
+  const bool in_process = bindings::is_simulator_address(o.table);
+  if (!in_process && !o.inject.empty()) {
     err << "tractus run: --inject acts on the in-process simulator; on a Modbus table give it "
            "to tractus-sim (tractus-sim --inject KIND@TIME)\n";
     return kExitBadInput;
@@ -144,84 +119,52 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     }
   }
 
-  // ---- the table: identified first; nothing is written to it until the session will run ----
-  std::unique_ptr<bindings::TableConnection> modbus;
-  std::optional<hal::Calibration> store_calibration; // a real table's, from --store
-  if (!sim_address) {
-    bindings::TableOpen opened = bindings::open_table_connection(o.table);
-    if (!opened.connection) {
-      err << "tractus run: --table " << o.table << ": " << opened.error << "\n";
+  // ---- the table (apps/bindings, as the console and `tractus calibrate` open it): connected
+  // and identified, looked at, and written to only once the session will run ----
+  bindings::SimulatorOptions simulator;
+  const auto events = schedule.schedule.events();
+  simulator.events.assign(events.begin(), events.end());
+  simulator.virtual_time = in_process && !o.realtime;
+  std::string error;
+  const console::TableBinding binding =
+      bindings::make_table_binding(o.table, o.seed, error, simulator);
+  if (!binding.open) {
+    err << "tractus run: " << error << "\n";
+    return kExitBadInput;
+  }
+  if (!binding.simulated && !screening) {
+    err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
+        << controller::info(kScreeningRefusal).name << ": the table at " << o.table
+        << " is not the simulator; give the completed screening checklist with --screening "
+           "FILE (docs/screening.md)\n";
+    return kExitBadInput;
+  }
+  hal::TreatmentCalibration calibration;
+  {
+    console::LeaseOpen look = binding.open(console::LeasePurpose::Diagnostics, o.seed);
+    if (!look.lease) {
+      err << "tractus run: --table " << o.table << ": " << look.error << "\n";
       return kExitBadInput;
     }
-    modbus = std::move(opened.connection);
-    if (!modbus->simulated) {
-      if (!screening) {
-        err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
-            << controller::info(kScreeningRefusal).name << ": the table at " << o.table
-            << " is not the simulator; give the completed screening checklist with --screening "
-               "FILE (docs/screening.md)\n";
-        return kExitBadInput;
-      }
-      hal::TreatmentCalibration c = hal::calibration_for_treatment(
-          o.store, static_cast<std::int64_t>(std::time(nullptr)), modbus->load_cell_serial());
-      if (!c.calibration) {
-        err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
-            << controller::info(kCalibrationRefusal).name << ": " << c.why << "\n"
-            << "  the way out: " << c.way_out << "\n";
-        return kExitBadInput;
-      }
-      store_calibration = std::move(c.calibration);
-    }
+    calibration = look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)));
   }
-
-  // ---- the simulated table: its patient tests the hand switch when asked ----
-  auto press_test = sim::parse_injection("patient-switch@500ms");
-  schedule.schedule.add(*press_test.injection);
-  sim::SimTable sim(sim_address ? *sim_address->preset : sim::kAveragePatient, o.seed,
-                    std::move(schedule.schedule));
-  // Only the table the session runs on gets its watchdog armed, and only now that it will run.
-  const std::string watchdog = modbus ? modbus->arm_watchdog(bindings::kWatchdogTimeout)
-                                      : sim.drive().configure_watchdog(bindings::kWatchdogTimeout);
-  if (!watchdog.empty()) {
-    err << "tractus run: --table " << o.table << ": " << watchdog << "\n";
+  if (!calibration.calibration) {
+    err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
+        << controller::info(kCalibrationRefusal).name << ": " << calibration.why << "\n"
+        << "  the way out: " << calibration.way_out << "\n";
     return kExitBadInput;
   }
 
   controller::SessionInputs inputs;
   inputs.trajectory = &*trajectory.value;
   inputs.region = profile.value->region;
-  if (store_calibration)
-    inputs.calibration = *store_calibration;
-  else
-    inputs.calibration = modbus ? *modbus->factory_calibration : sim.factory_calibration();
+  inputs.calibration = calibration.calibration;
   // A real table: the checklist above; the simulated patient counts as screened (DESIGN §8).
   inputs.screening_confirmed = true;
-  if (modbus) inputs.period = modbus->period;
+  inputs.period = binding.period;
   inputs.limits = limits;
   const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
-
-  const std::string session_id = controller::new_session_id(profile.value->id, std::time(nullptr));
-  nlohmann::ordered_json header =
-      journal_header(*profile.value, *trajectory.value, patient_id, *mass.value, setup.calibration);
-  if (modbus)
-    header["table"] = modbus->journal_table;
-  else
-    header["table"] = {{"address", o.table},
-                       {"simulated", true},
-                       {"preset", sim_address->preset->name},
-                       {"seed", o.seed},
-                       {"injections", o.inject}};
-  if (screening)
-    header["screening"] = {{"source", "file"},
-                           {"file", o.screening},
-                           {"answers", screening->answers},
-                           {"confirmed", true}};
-  else
-    header["screening"] = {{"source", "simulator"},
-                           {"confirmed", true},
-                           {"note", "the simulated patient counts as screened"}};
-  header["started_utc"] = hal::utc_timestamp(std::time(nullptr));
 
   // Room for the whole session before anything starts (118, docs/journal.md); the press test
   // may take up to 60 s.
@@ -231,6 +174,31 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     err << "tractus run: start refused: 118 journal-no-room: " << room.problem << "\n";
     return kExitBadInput;
   }
+  // The session's lease: on Modbus the drive's watchdog is armed now, the loop's first cycle
+  // feeding it right after; only a journal that cannot be created still ends the run, and then
+  // the watchdog leaves the drive disabled.
+  console::LeaseOpen opened = binding.open(console::LeasePurpose::Session, o.seed);
+  if (!opened.lease) {
+    err << "tractus run: --table " << o.table << ": " << opened.error << "\n";
+    return kExitBadInput;
+  }
+  console::TableLease &table = *opened.lease;
+
+  const std::string session_id = controller::new_session_id(profile.value->id, std::time(nullptr));
+  nlohmann::ordered_json header =
+      journal_header(*profile.value, *trajectory.value, patient_id, *mass.value, setup.calibration);
+  header["table"] = table.journal_table();
+  if (screening)
+    header["screening"] = {{"source", "file"},
+                           {"file", o.screening},
+                           {"answers", screening->answers},
+                           {"confirmed", true}};
+  else
+    header["screening"] = {{"source", "simulator"},
+                           {"confirmed", true},
+                           {"note", "the simulated patient counts as screened"}};
+  header["started_utc"] = text::utc_timestamp(std::time(nullptr));
+
   std::unique_ptr<controller::Journal> journal;
   try {
     journal = std::make_unique<controller::Journal>(o.journal_dir, session_id, header);
@@ -239,19 +207,11 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
 
-  auto advance = [&sim](Duration dt) { sim.advance(dt); };
-  std::unique_ptr<controller::Clock> clock;
-  if (modbus)
-    clock = std::make_unique<controller::MonotonicClock>();
-  else if (o.realtime)
-    clock = std::make_unique<controller::PacedClock>(advance);
-  else
-    clock = std::make_unique<controller::VirtualClock>(advance);
+  const std::unique_ptr<controller::Clock> clock = table.make_clock();
 
   controller::SessionStats stats;
   const controller::LoopOptions loop = controller::loop_options_for(setup.period);
-  controller::LoopRunner runner(modbus ? modbus->table() : sim.table(), session, *clock, stats,
-                                loop);
+  controller::LoopRunner runner(table.table(), session, *clock, stats, loop);
   ScriptedOperator op(seconds(60));
   op.attach(&runner);
   runner.set_operator(&op);
@@ -262,7 +222,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   controller::LoopReport report;
   std::string scheduling = "virtual clock";
   std::thread loop_thread([&] {
-    if (o.realtime || modbus) scheduling = controller::enable_realtime(80);
+    if (!simulator.virtual_time) scheduling = controller::enable_realtime(80);
     report = runner.run();
   });
   watch(runner, trajectory.value->total_duration(), out);

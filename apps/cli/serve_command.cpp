@@ -7,6 +7,7 @@
 #include "console/http_server.hpp"
 #include "console/http_tls.hpp"
 #include "console/table_service.hpp"
+#include "text/host_port.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -92,26 +93,16 @@ bool is_loopback(const std::string &host) {
 } // namespace
 
 std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error) {
-  const std::size_t colon = text.rfind(':');
   error = "--listen " + text +
           ": expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 or "
           "[::1]:8080";
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const std::string port_text = text.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, ec] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
-      port > 65535)
-    return std::nullopt;
+  const auto parsed = text::parse_host_port(text);
+  if (!parsed) return std::nullopt;
   boost::system::error_code bad;
-  boost::asio::ip::make_address(host, bad);
+  boost::asio::ip::make_address(parsed->host, bad);
   if (bad) return std::nullopt;
   error.clear();
-  return ListenAddress{host, static_cast<std::uint16_t>(port)};
+  return ListenAddress{parsed->host, parsed->port};
 }
 
 int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {

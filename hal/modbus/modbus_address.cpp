@@ -1,4 +1,5 @@
 #include "hal/modbus/modbus_address.hpp"
+#include "text/host_port.hpp"
 
 #include <algorithm>
 #include <array>
@@ -68,6 +69,7 @@ std::string apply_common(ModbusAddress &a, std::string_view name, std::string_vi
     if (*t < milliseconds(0.5) || *t > seconds(1.0))
       return "timeout " + quoted(value) + " is out of range (0.5 ms to 1 s)";
     a.response_timeout = *t;
+    a.response_timeout_given = true;
     return {};
   }
   if (name == "map") {
@@ -187,10 +189,7 @@ AddressParse parse_rtu(std::string_view text) {
 const char *to_string(Transport t) { return t == Transport::Tcp ? "modbus-tcp" : "modbus-rtu"; }
 
 std::string ModbusAddress::where() const {
-  if (transport == Transport::Tcp) {
-    const bool v6 = tcp.host.find(':') != std::string::npos;
-    return (v6 ? "[" + tcp.host + "]" : tcp.host) + ":" + std::to_string(tcp.port);
-  }
+  if (transport == Transport::Tcp) return text::host_port_text(tcp.host, tcp.port);
   return rtu.device + " " + std::to_string(rtu.baud) + " " + std::to_string(rtu.data_bits) +
          rtu.parity + std::to_string(rtu.stop_bits);
 }

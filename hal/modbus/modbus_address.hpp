@@ -50,8 +50,9 @@ struct ModbusAddress {
   TcpEndpoint tcp; // when transport is Tcp
   RtuLine rtu;     // when transport is Rtu
   Duration response_timeout = kDefaultTcpTimeout;
-  std::string map_file; // empty: the default register map
-  std::string text;     // the address as given
+  bool response_timeout_given = false; // `timeout=` in the address: kept for every use
+  std::string map_file;                // empty: the default register map
+  std::string text;                    // the address as given
 
   // "127.0.0.1:1502" or "/dev/ttyUSB0 115200 8E1", for messages.
   [[nodiscard]] std::string where() const;

@@ -1,4 +1,5 @@
 #include "hal/modbus/modbus_link.hpp"
+#include "text/host_port.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -62,8 +63,7 @@ Link::~Link() {
 std::unique_ptr<Link> Link::tcp(const TcpEndpoint &endpoint) {
   const std::string service = std::to_string(endpoint.port);
   modbus_t *ctx = modbus_new_tcp_pi(endpoint.host.c_str(), service.c_str());
-  const bool v6 = endpoint.host.find(':') != std::string::npos;
-  const std::string where = (v6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + service;
+  const std::string where = text::host_port_text(endpoint.host, endpoint.port);
   if (ctx == nullptr)
     throw std::runtime_error("cannot create a Modbus TCP context for " + where + ": " +
                              modbus_strerror(errno));

@@ -180,6 +180,12 @@ std::string ModbusTable::reconnect() {
   return e;
 }
 
+void ModbusTable::set_response_timeout(Duration timeout) noexcept {
+  address_.response_timeout = timeout;
+  for (auto &link : links_)
+    link->set_response_timeout(timeout);
+}
+
 bool ModbusTable::connected() const noexcept {
   for (const auto &link : links_)
     if (!link->connected()) return false;

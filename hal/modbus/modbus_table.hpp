@@ -79,6 +79,9 @@ public:
   [[nodiscard]] const regmap::RegisterMap &map() const noexcept { return map_; }
   [[nodiscard]] const std::string &map_name() const noexcept { return map_name_; }
   [[nodiscard]] Duration response_timeout() const noexcept { return address_.response_timeout; }
+  // Between runs only (see above): the response timeout of every transaction from now on. A
+  // calibration reading can wait for a slow reply where a control cycle must not.
+  void set_response_timeout(Duration timeout) noexcept;
   // The control period over each transport, chosen from what force control needs
   // (docs/register-map.md, "Loop rate"): 200 Hz over TCP, 100 Hz over RTU, where three
   // transactions take several ms on the wire (REFERENCE.md).

@@ -1,6 +1,7 @@
 // Modbus TCP: MBAP header (transaction id, protocol id 0, length, unit id) + PDU, on as many
 // connections as clients open (up to 32), all non-blocking in the server's poll loop.
 #include "sim/server/transports.hpp"
+#include "text/host_port.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -61,8 +62,7 @@ TcpTransport::~TcpTransport() {
 }
 
 std::string TcpTransport::address() const {
-  const bool v6 = host_.find(':') != std::string::npos;
-  return "modbus-tcp://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+  return "modbus-tcp://" + text::host_port_text(host_, port_);
 }
 
 void TcpTransport::collect(std::vector<pollfd> &fds) {

@@ -10,7 +10,7 @@
 #include "session_harness.hpp"
 
 #include "counting_allocator.hpp"
-#include "file_size_limit.hpp"
+#include "support/file_size_limit.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,11 +10,11 @@ namespace tractus::calibration_test {
 namespace {
 
 // The scripted technician's hands put `hung` on the hanger whenever `asked` is asked for.
-class WrongWeightTable final : public cli::CalibrationTable {
+class WrongWeightTable final : public console::CalibrationLease {
 public:
-  WrongWeightTable(cli::CalibrationTable &table, Force asked, Force hung)
+  WrongWeightTable(console::CalibrationLease &table, Force asked, Force hung)
       : table_(table), asked_(asked), hung_(hung) {}
-  hal::LoadCell &load_cell() override { return table_.load_cell(); }
+  hal::LoadCell &load_cell() noexcept override { return table_.load_cell(); }
   void wait_one_period() override { table_.wait_one_period(); }
   [[nodiscard]] Duration period() const override { return table_.period(); }
   [[nodiscard]] Force capacity() const override { return table_.capacity(); }
@@ -28,7 +28,7 @@ public:
   [[nodiscard]] std::string description() const override { return table_.description(); }
 
 private:
-  cli::CalibrationTable &table_;
+  console::CalibrationLease &table_;
   Force asked_, hung_;
 };
 
@@ -37,7 +37,7 @@ struct StoreInForce {
   TempDir dir;
   std::string current_bytes;
   explicit StoreInForce(const std::string &name) : dir(name) {
-    cli::SimCalibrationTable table(config_with({}), 1);
+    bindings::SimLease table(config_with({}), 1);
     const CommandResult r = run_calibration(run_options(dir.path()), table);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     current_bytes = bytes_of(dir.path() / "current.json");
@@ -49,7 +49,7 @@ struct StoreInForce {
 
 TEST(CalibrateCommand, ScriptedSimulatorRunIsAcceptedInstalledAndInForce) {
   TempDir dir("cal-cmd-ok");
-  cli::SimCalibrationTable table(config_with({}), 1);
+  bindings::SimLease table(config_with({}), 1);
   const CommandResult r = run_calibration(run_options(dir.path()), table);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -63,7 +63,7 @@ TEST(CalibrateCommand, ScriptedSimulatorRunIsAcceptedInstalledAndInForce) {
 
 TEST(CalibrateCommand, WrongReferenceLoadIsRefusedAndTheCalibrationInForceStays) {
   StoreInForce store("cal-cmd-wrong-load");
-  cli::SimCalibrationTable sim(config_with({}), 2);
+  bindings::SimLease sim(config_with({}), 2);
   WrongWeightTable table(sim, newtons(600), newtons(800)); // the 800 N weight instead of 600 N
   const CommandResult r = run_calibration(run_options(store.dir.path()), table, "", kJan2026 + 60);
   EXPECT_EQ(r.exit_code, 2);
@@ -93,7 +93,7 @@ TEST(CalibrateCommand, UnstableReadingIsRefusedAndTheCalibrationInForceStays) {
 
 TEST(CalibrateCommand, LoadOutsideTheRangeIsRefusedAndTheCalibrationInForceStays) {
   StoreInForce store("cal-cmd-range");
-  cli::SimCalibrationTable table(config_with({}), 4);
+  bindings::SimLease table(config_with({}), 4);
   cli::CalibrateRunOptions o = run_options(store.dir.path());
   o.loads = "0,500,1000,1500,2500";
   const CommandResult r = run_calibration(o, table, "", kJan2026 + 60);
@@ -105,7 +105,7 @@ TEST(CalibrateCommand, LoadOutsideTheRangeIsRefusedAndTheCalibrationInForceStays
 
 TEST(CalibrateCommand, InteractiveLoadOutOfOrderOrOutOfRangeIsRefusedAndTakenAgain) {
   StoreInForce store("cal-cmd-order");
-  cli::SimCalibrationTable table(config_with({}), 5);
+  bindings::SimLease table(config_with({}), 5);
   cli::CalibrateRunOptions o = run_options(store.dir.path());
   o.interactive = true;
   // 0, 200, 400 accepted; then 200 typed again (out of order), 2500 (out of range), then quit.
@@ -126,7 +126,7 @@ TEST(CalibrateCommand, InteractiveLoadOutOfOrderOrOutOfRangeIsRefusedAndTakenAga
 
 TEST(CalibrateCommand, InteractiveRunAcceptsEnterForEachPlannedLoad) {
   TempDir dir("cal-cmd-interactive");
-  cli::SimCalibrationTable table(config_with({}), 6);
+  bindings::SimLease table(config_with({}), 6);
   cli::CalibrateRunOptions o = run_options(dir.path());
   o.interactive = true;
   const CommandResult r = run_calibration(o, table, std::string(21, '\n'));
@@ -139,7 +139,7 @@ TEST(CalibrateCommand, FailedAcceptanceIsKeptAsRejectedAndTheCalibrationInForceS
   sim::LoadCellParams worn;
   // 1.9 N wide at 400 N of a 1000 N loop (0.19 % FS); the weights' bounce closes it a little.
   worn.hysteresis = newtons(8.0);
-  cli::SimCalibrationTable table(config_with(worn), 8);
+  bindings::SimLease table(config_with(worn), 8);
   const CommandResult r = run_calibration(run_options(store.dir.path()), table, "", kJan2026 + 60);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("FAILED: hysteresis 0.183 % of FS is above the limit of 0.1 %"),
@@ -154,7 +154,7 @@ TEST(CalibrateCommand, FailedAcceptanceIsKeptAsRejectedAndTheCalibrationInForceS
 
 TEST(CalibrateCommand, DailyVerificationPassesOnTheCalibratedCellAndIsLogged) {
   StoreInForce store("cal-cmd-verify");
-  cli::SimCalibrationTable table(config_with({}), 9);
+  bindings::SimLease table(config_with({}), 9);
   cli::CalibrateVerifyOptions o;
   o.store = store.dir.path().string();
   std::istringstream in;
@@ -173,7 +173,7 @@ TEST(CalibrateCommand, DailyVerificationPassesOnTheCalibratedCellAndIsLogged) {
 
 TEST(CalibrateCommand, VerificationAfterTheZeroShiftedFailsAndTakesTheCalibrationOutOfForce) {
   StoreInForce store("cal-cmd-verify-fail");
-  cli::SimCalibrationTable table(config_with({}), 10);
+  bindings::SimLease table(config_with({}), 10);
   table.sim().plant().shift_load_cell_offset(newtons(5)); // a knock on the cell since
   cli::CalibrateVerifyOptions o;
   o.store = store.dir.path().string();

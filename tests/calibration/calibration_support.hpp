@@ -2,6 +2,7 @@
 // directory, and a way to run `tractus calibrate` as a function.
 #pragma once
 
+#include "bindings/sim_lease.hpp"
 #include "cli/calibrate_command.hpp"
 #include "hal/calibration_store.hpp"
 #include "sim/patient_preset.hpp"
@@ -68,8 +69,8 @@ inline cli::CalibrateRunOptions run_options(const std::filesystem::path &store) 
 }
 
 inline CommandResult run_calibration(const cli::CalibrateRunOptions &o,
-                                     cli::CalibrationTable &table, const std::string &input = "",
-                                     std::int64_t now = kJan2026) {
+                                     console::CalibrationLease &table,
+                                     const std::string &input = "", std::int64_t now = kJan2026) {
   std::istringstream in(input);
   std::ostringstream out, err;
   CommandResult r;

@@ -84,7 +84,7 @@ StartAttempt start_from_store(const std::filesystem::path &store, std::int64_t n
 
 TEST(SessionStart, TamperedRecordInTheStoreKeepsTheSessionFromStartingAndSaysWhy) {
   TempDir dir("cal-session-tampered");
-  cli::SimCalibrationTable table(config_with({}), 1);
+  bindings::SimLease table(config_with({}), 1);
   ASSERT_EQ(run_calibration(run_options(dir.path()), table).exit_code, 0);
   std::string why;
   EXPECT_EQ(start_from_store(dir.path(), kJan2026 + 60, why).state, State::Pretension) << why;
@@ -101,7 +101,7 @@ TEST(SessionStart, TamperedRecordInTheStoreKeepsTheSessionFromStartingAndSaysWhy
 
 TEST(SessionStart, ExpiredRecordKeepsTheSessionFromStartingAndNamesTheDate) {
   TempDir dir("cal-session-expired");
-  cli::SimCalibrationTable table(config_with({}), 1);
+  bindings::SimLease table(config_with({}), 1);
   ASSERT_EQ(run_calibration(run_options(dir.path()), table).exit_code, 0);
   std::string why;
   const StartAttempt attempt = start_from_store(dir.path(), kJan2026 + 366 * 86400, why);
@@ -113,7 +113,7 @@ TEST(SessionStart, ExpiredRecordKeepsTheSessionFromStartingAndNamesTheDate) {
 
 TEST(SessionStart, TruncatedRecordKeepsTheSessionFromStarting) {
   TempDir dir("cal-session-truncated");
-  cli::SimCalibrationTable table(config_with({}), 1);
+  bindings::SimLease table(config_with({}), 1);
   ASSERT_EQ(run_calibration(run_options(dir.path()), table).exit_code, 0);
   const std::string text = bytes_of(dir.path() / "current.json");
   std::ofstream(dir.path() / "current.json", std::ios::binary) << text.substr(0, 700);

@@ -25,7 +25,7 @@ struct Outcome {
 // loads up and down the range and reads each through the installed calibration.
 Outcome calibrate_and_sweep(const sim::LoadCellParams &cell, const std::string &name) {
   TempDir dir(name);
-  cli::SimCalibrationTable table(config_with(cell), 7);
+  bindings::SimLease table(config_with(cell), 7);
   const CommandResult run = run_calibration(run_options(dir.path()), table);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const hal::RecordRead current = hal::CalibrationStore(dir.path()).current(kJan2026);
@@ -106,7 +106,7 @@ TEST(SimulatedCell, AllThreeImperfectionsTogetherAreRecovered) {
 }
 
 TEST(SimulatedCell, HangingAWeightBouncesThenSettlesOnIt) {
-  cli::SimCalibrationTable table(config_with({}), 1);
+  bindings::SimLease table(config_with({}), 1);
   table.hang_reference_load(newtons(200));
   double peak = 0.0;
   for (int i = 0; i < 3000; ++i) {

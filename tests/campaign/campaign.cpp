@@ -364,16 +364,7 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
   setup.slip.response = plan.slip_response;
   controller::Session session(setup);
 
-  SessionLimits limits;
-  limits.peak_setpoint = trajectory.value->peak_force();
-  limits.ceiling = min(trajectory.value->forces().ceiling, setup.hard_cap);
-  limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
-  limits.min_cord_tension = setup.timings.min_cord_tension;
-  limits.period = sim::to_micros(setup.period);
-  limits.slip_pay_out = setup.slip.response == controller::SlipResponse::TorqueOff
-                            ? 0
-                            : sim::to_micros(setup.slip.max_time);
-  SessionChecker checker(limits, rule);
+  SessionChecker checker(limits_for(setup, *trajectory.value), rule);
 
   controller::SessionStats stats;
   controller::LoopOptions loop;

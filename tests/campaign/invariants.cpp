@@ -205,6 +205,20 @@ bool SessionVerdict::has(Invariant i) const {
   return false;
 }
 
+SessionLimits limits_for(const controller::SessionSetup &setup,
+                         const profiles::Trajectory &trajectory) {
+  SessionLimits limits;
+  limits.peak_setpoint = trajectory.peak_force();
+  limits.ceiling = min(trajectory.forces().ceiling, setup.hard_cap);
+  limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
+  limits.min_cord_tension = setup.timings.min_cord_tension;
+  limits.period = sim::to_micros(setup.period);
+  limits.slip_pay_out = setup.slip.response == controller::SlipResponse::TorqueOff
+                            ? 0
+                            : sim::to_micros(setup.slip.max_time);
+  return limits;
+}
+
 SessionChecker::SessionChecker(const SessionLimits &limits, const KindRule *rule)
     : limits_(limits), rule_(rule) {
   v_.force_base = force_base(limits);

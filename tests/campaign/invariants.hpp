@@ -114,6 +114,10 @@ struct SessionLimits {
   // cable out (never in: speed <= 0), then must disable; 0 for a torque-off answer.
   Micros slip_pay_out = 0;
 };
+// The limits of a session built from `setup` to follow `trajectory`: both campaigns judge by
+// these, so the in-process and the Modbus run can never hold a session to different bounds.
+SessionLimits limits_for(const controller::SessionSetup &setup,
+                         const profiles::Trajectory &trajectory);
 // a: min(peak, ceiling) + max(5 %, 10 N).
 Force force_base(const SessionLimits &l);
 Force force_limit(const SessionLimits &l);

@@ -5,13 +5,13 @@
 #include "sim_process.hpp"
 #include "wire_faults.hpp"
 
+#include "bindings/table_bindings.hpp"
 #include "controller/journal.hpp"
 #include "controller/journal_reader.hpp"
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
 #include "hal/modbus/modbus_link.hpp"
-#include "hal/modbus/modbus_table.hpp"
 #include "hal/register_map.hpp"
 #include "profiles/limits.hpp"
 
@@ -31,8 +31,6 @@ using controller::State;
 using SteadyClock = std::chrono::steady_clock;
 namespace sc = hal::regmap::sim_control;
 
-// As `tractus run` (apps/bindings/table_connection.hpp, kWatchdogTimeout).
-constexpr Duration kWatchdog = milliseconds(100);
 // The loop keeps cycling this long after Fault or Complete, so c (3 s) is always observable.
 constexpr Duration kLinger = seconds(5);
 // Unit 247's own connections (truth, triggers): loopback answers in well under a millisecond.
@@ -167,22 +165,25 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
     return;
   }
 
-  // ---- the table, opened as `tractus run --table modbus-tcp://…` opens it ----
-  auto opened = hal::modbus::ModbusTable::open(sim.address());
-  if (!opened.table) {
-    report.error = "open " + sim.address() + ": " + opened.error;
+  // ---- the table, opened as `tractus run --table modbus-tcp://…` opens it (apps/bindings):
+  // the session's lease arms the drive's watchdog ----
+  std::string error;
+  const console::TableBinding binding = bindings::make_table_binding(sim.address(), 1, error);
+  if (!binding.open) {
+    report.error = error;
     return;
   }
-  hal::modbus::ModbusTable &mt = *opened.table;
-  const auto calibration = mt.simulator_calibration();
-  if (!mt.identity().is_simulator() || !calibration) {
-    report.error = sim.address() + " is not tractus-sim with a factory calibration";
+  if (!binding.simulated) {
+    report.error = sim.address() + " is not tractus-sim";
     return;
   }
-  if (const std::string e = mt.drive().configure_watchdog(kWatchdog); !e.empty()) {
-    report.error = "the drive's watchdog: " + e;
+  console::LeaseOpen opened = binding.open(console::LeasePurpose::Session, plan.seed);
+  if (!opened.lease) {
+    report.error = opened.error;
     return;
   }
+  console::TableLease &table = *opened.lease;
+  const hal::TreatmentCalibration calibration = table.calibration({}, 0); // the factory's
   // The campaign's hands (triggers, from the loop thread between two cycles) and eyes (truth).
   std::unique_ptr<hal::modbus::Link> hands = unit_link(sim.port(), report.error);
   std::unique_ptr<hal::modbus::Link> eyes = unit_link(sim.port(), report.error);
@@ -191,29 +192,20 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   controller::SessionInputs inputs;
   inputs.trajectory = &trajectory;
   inputs.region = profile.region;
-  inputs.calibration = *calibration;
+  inputs.calibration = calibration.calibration;
   inputs.screening_confirmed = true; // the simulated patient counts as screened
-  inputs.period = mt.loop_period();
+  inputs.period = binding.period;
   const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 
-  SessionLimits limits;
-  limits.peak_setpoint = trajectory.peak_force();
-  limits.ceiling = min(trajectory.forces().ceiling, setup.hard_cap);
-  limits.over_force_trip = controller::over_force_limit(limits.peak_setpoint, setup.hard_cap);
-  limits.min_cord_tension = setup.timings.min_cord_tension;
-  limits.period = sim::to_micros(setup.period);
-  limits.slip_pay_out = setup.slip.response == controller::SlipResponse::TorqueOff
-                            ? 0
-                            : sim::to_micros(setup.slip.max_time);
-  SessionChecker checker(limits, rule);
+  SessionChecker checker(limits_for(setup, trajectory), rule);
 
   controller::SessionStats stats;
   controller::LoopOptions loop = controller::loop_options_for(setup.period);
   loop.linger = kLinger;
   loop.give_up_after = trajectory.total_duration() + kLoopMargin;
-  controller::MonotonicClock clock;
-  controller::LoopRunner runner(mt.table(), session, clock, stats, loop);
+  const std::unique_ptr<controller::Clock> clock = table.make_clock();
+  controller::LoopRunner runner(table.table(), session, *clock, stats, loop);
   CampaignOperator op(plan);
   runner.set_operator(&op);
 

@@ -4,7 +4,7 @@
 // control (not by the drive's watchdog) below 15 N within 3 s of the moment the room vanished,
 // exit 3, and leave a journal of whole lines holding the fault. Before a start, a folder
 // without room for the whole session is refused with 118 and no file is left behind.
-#include "../sim/file_size_limit.hpp"
+#include "support/file_size_limit.hpp"
 #include "controller/journal_reader.hpp"
 #include "harness/sim_harness.hpp"
 #include "harness/tractus_run.hpp"

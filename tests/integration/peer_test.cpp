@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -28,10 +28,13 @@ std::map<int, long> mbpoll_read(std::uint16_t port, int unit, int address, int c
                                   10s);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::map<int, long> values;
-  const std::regex line(R"(\[(\d+)\]:\s+(-?\d+))");
-  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), line);
-       it != std::sregex_iterator(); ++it)
-    values[std::stoi((*it)[1])] = std::stol((*it)[2]);
+  // mbpoll prints one register a line: "[12]: 	-345".
+  std::istringstream lines(r.out);
+  for (std::string text; std::getline(lines, text);) {
+    int reg = 0;
+    long value = 0;
+    if (std::sscanf(text.c_str(), " [%d]: %ld", &reg, &value) == 2) values[reg] = value;
+  }
   return values;
 }
 

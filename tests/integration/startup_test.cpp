@@ -228,7 +228,8 @@ TEST(TractusRunStartup, ADriveWhoseWatchdogCannotBeConfiguredIsRefused) {
   ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
   const RunResult r = tractus_run(dir, table.address);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "the drive's communication watchdog cannot be enabled")) << r.err;
+  EXPECT_TRUE(contains(r.err, "the drive's communication watchdog at 127.0.0.1:")) << r.err;
+  EXPECT_TRUE(contains(r.err, "cannot be enabled")) << r.err;
   EXPECT_TRUE(contains(r.err, "read back 0 ms with action 0")) << r.err;
 }
 

@@ -1,11 +1,11 @@
 // A journal that fills mid-session (issue 11), in-process on the simulated table at 1 kHz on the
-// virtual clock: the process's file-size limit plays the full disk (file_size_limit.hpp). The
+// virtual clock: the process's file-size limit plays the full disk (tests/support/file_size_limit.hpp). The
 // process lives on, the session latches 204 and releases under control, the true tension (the
 // simulator's, not the load cell's) is below 15 N within 3 s, and the journal holds whole lines
 // only, with the fault in it wherever there was room for it.
 #include "controller/journal_reader.hpp"
 #include "controller/journal_room.hpp"
-#include "file_size_limit.hpp"
+#include "support/file_size_limit.hpp"
 #include "session_harness.hpp"
 
 #include <gtest/gtest.h>

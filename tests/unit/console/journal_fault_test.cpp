@@ -2,12 +2,12 @@
 // simulator paced by the wall clock as `tractus serve` runs it: a load is refused with 118 when
 // the journal folder lacks room for the whole session, and a journal that runs short of room
 // mid-pull reaches the console as fault 204 with its alarm while the patient is released under
-// control. The process's file-size limit plays the full disk (tests/sim/file_size_limit.hpp).
+// control. The process's file-size limit plays the full disk (tests/support/file_size_limit.hpp).
 #include "console_support.hpp"
 
 #include "bindings/table_bindings.hpp"
 #include "controller/journal_reader.hpp"
-#include "sim/file_size_limit.hpp"
+#include "support/file_size_limit.hpp"
 
 #include <gtest/gtest.h>
 

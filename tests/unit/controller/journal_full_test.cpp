@@ -6,7 +6,7 @@
 #include "controller/journal.hpp"
 #include "controller/journal_reader.hpp"
 #include "controller/journal_room.hpp"
-#include "sim/file_size_limit.hpp"
+#include "support/file_size_limit.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,6 @@
 // The least-squares calibration fit and the figures it reports (hal/calibration_fit.hpp).
 #include "calibration_test_points.hpp"
 #include "hal/calibration_fit.hpp"
-#include "hal/sha256.hpp"
 
 #include <gtest/gtest.h>
 
@@ -110,30 +109,6 @@ TEST(CalibrationFit, FCriticalFollowsTheTableAndIsConservativeBetweenRows) {
   EXPECT_DOUBLE_EQ(f_critical_99(18), 8.29);
   EXPECT_DOUBLE_EQ(f_critical_99(35), 7.56); // the ν = 30 row, larger than the true 7.42
   EXPECT_TRUE(std::isinf(f_critical_99(0)));
-}
-
-TEST(Sha256, MatchesTheNistVectors) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
-            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-
-TEST(Sha256, PadsCorrectlyAroundTheBlockBoundary) {
-  EXPECT_EQ(sha256_hex(std::string(55, 'a')),
-            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
-  EXPECT_EQ(sha256_hex(std::string(56, 'a')),
-            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
-  EXPECT_EQ(sha256_hex(std::string(64, 'a')),
-            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
-  Sha256 pieces; // fed in pieces that straddle blocks: the same digest
-  pieces.update(std::string(63, 'a'));
-  pieces.update(std::string(56, 'a'));
-  const auto digest = pieces.finish();
-  EXPECT_EQ(digest[0], 0x31);
-  EXPECT_EQ(digest[31], 0xfb); // 31eba51c…84dcfb, the digest of 119 'a'
 }
 
 } // namespace

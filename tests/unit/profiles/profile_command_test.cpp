@@ -1,8 +1,5 @@
 // `tractus profile list | show | validate`: what a user reads and the exit codes.
-//
-// apps/cli is compiled only into the tractus executable, so this test compiles the one file
-// it checks; it depends on profiles/ and the standard library alone.
-#include "apps/cli/profile_command.cpp"
+#include "cli/profile_command.hpp"
 
 #include "test_support.hpp"
 
