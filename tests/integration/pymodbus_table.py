@@ -43,6 +43,8 @@ process beside the tests would make its replies, not tractus, late. --normal-pri
 
 import argparse
 import asyncio
+import ctypes
+import gc
 import logging
 import os
 import time
@@ -314,6 +316,9 @@ async def main():
             os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(90))
         except PermissionError:
             pass  # an unprivileged run: normal priority, as with tractus-sim
+        # Memory locked, as tractus-sim's: a page of the interpreter the kernel dropped while it
+        # sat unused would stall a reply on a disk read (MCL_CURRENT | MCL_FUTURE).
+        ctypes.CDLL(None, use_errno=True).mlockall(3)  # fails quietly when unprivileged
     logging.disable(logging.CRITICAL)
 
     kind = RemappedTable if args.layout == "remapped" else Table
@@ -326,6 +331,13 @@ async def main():
     task = asyncio.create_task(server.serve_forever())
     ticker = asyncio.create_task(tick(table, trace))
     await server.serving
+    # No garbage-collector pass while serving: a full collection over pymodbus's objects can hold
+    # the event loop for tens of milliseconds, long enough for the controller to count three
+    # lost replies. Reference counting still frees what a request leaves; the few cycles left
+    # over a session of minutes cost little memory.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     port = server.server.sockets[0].getsockname()[1]
     with open(args.port_file + ".tmp", "w", encoding="ascii") as f:
         f.write(f"{port}\n")
