@@ -47,6 +47,6 @@ done
 touch "$stop"
 wait $load
 echo "beside them: $(cat "$logs/campaign-count" 2>/dev/null || echo 0) runs of ctest -L campaign," \
-  "$(wc -l <"$logs/campaign-failures" 2>/dev/null || echo 0) failed"
+  "$(cat "$logs/campaign-failures" 2>/dev/null | wc -l) failed"
 echo "logs: $logs"
 exit $status

@@ -316,8 +316,9 @@ async def main():
             os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(90))
         except PermissionError:
             pass  # an unprivileged run: normal priority, as with tractus-sim
-        # Memory locked, as tractus-sim's: a page of the interpreter the kernel dropped while it
-        # sat unused would stall a reply on a disk read (MCL_CURRENT | MCL_FUTURE).
+        # Memory locked, as tractus-sim's: this VM's kernel pages out what sat unused (a DAMON
+        # "pageout" scheme runs), and a page of the interpreter read back from disk would stall
+        # a reply (MCL_CURRENT | MCL_FUTURE).
         ctypes.CDLL(None, use_errno=True).mlockall(3)  # fails quietly when unprivileged
     logging.disable(logging.CRITICAL)
 
@@ -331,10 +332,10 @@ async def main():
     task = asyncio.create_task(server.serve_forever())
     ticker = asyncio.create_task(tick(table, trace))
     await server.serving
-    # No garbage-collector pass while serving: a full collection over pymodbus's objects can hold
-    # the event loop for tens of milliseconds, long enough for the controller to count three
-    # lost replies. Reference counting still frees what a request leaves; the few cycles left
-    # over a session of minutes cost little memory.
+    # No garbage-collector pass while serving. Timed collections stayed under 2 ms (docs/
+    # performance.md, "The suite with the campaign beside it"), so this is a precaution, not the
+    # found cause of the stand-in's silences; reference counting still frees what a request
+    # leaves, and the few cycles over a session of minutes cost little memory.
     gc.collect()
     gc.freeze()
     gc.disable()
