@@ -37,7 +37,7 @@ status=0
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
   # As CI runs it (scripts/ctest_suite.sh), with -V: every test's output, so a session run again
-  # after a whole-machine pause, or a test given its second attempt, shows here.
+  # after a whole-machine pause, or a test given another attempt, shows here.
   if scripts/ctest_suite.sh "$preset" -V >"$logs/suite-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
   summary=$(grep -E "tests passed|tests failed" "$logs/suite-$i.log" | paste -sd ';' -)
   echo "suite run $i: $result in $(($(date +%s) - start)) s ($summary)"
