@@ -42,9 +42,8 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<TableConnection> connection
       return {nullptr, "the table at " + where + " cannot be reached again: " + e};
   }
   const bool session = purpose == console::LeasePurpose::Session;
-  mt.set_response_timeout(session || mt.address().response_timeout_given
-                              ? connection->session_response_timeout
-                              : kReadingResponseTimeout);
+  mt.set_response_timeout(session || mt.address().response_timeout_given ? mt.response_timeout()
+                                                                         : kReadingResponseTimeout);
   if (session) {
     // The loop starts right after this and feeds the watchdog from its first cycle.
     if (const std::string e = mt.drive().configure_watchdog(kWatchdogTimeout); !e.empty())

@@ -14,8 +14,8 @@ sim::PlantConfig config_for(const sim::PatientPreset &preset, console::LeasePurp
 sim::InjectionSchedule schedule_for(console::LeasePurpose purpose,
                                     const std::vector<sim::Injection> &events) {
   sim::InjectionSchedule schedule;
-  if (purpose != console::LeasePurpose::Session) return schedule;
-  schedule.add(*sim::parse_injection(kSimulatedPressTest).injection);
+  if (purpose == console::LeasePurpose::Session)
+    schedule.add(*sim::parse_injection(kSimulatedPressTest).injection);
   for (const auto &e : events)
     schedule.add(e);
   return schedule;

@@ -20,7 +20,8 @@ inline constexpr const char *kSimulatedPressTest = "patient-switch@500ms";
 class SimLease final : public console::TableLease {
 public:
   // A session lease gets the preset's patient (with muscle guarding), the press test and
-  // `events` (simulated faults, for tests); a calibration or diagnostics lease a calm plant, as
+  // `events` (simulated faults, for tests); a calibration or diagnostics lease a calm plant and
+  // `events` alone (a noisy cell for `tractus calibrate --inject`), as
   // `tractus calibrate` uses.
   // `virtual_time`: the session's clock advances the simulation as fast as the computer runs
   // (`tractus run` without --realtime) instead of with the wall clock.

@@ -66,6 +66,14 @@ console::TableBinding modbus_binding(const std::string &address, std::string &er
 
 } // namespace
 
+std::vector<std::string> add_simulator_events(const std::vector<std::string> &texts,
+                                              SimulatorOptions &options) {
+  const sim::ScheduleParse parsed = sim::parse_injections(texts);
+  const auto events = parsed.schedule.events();
+  options.events.insert(options.events.end(), events.begin(), events.end());
+  return parsed.errors;
+}
+
 bool is_simulator_address(const std::string &address) {
   return address == "sim" || address.rfind("sim:", 0) == 0;
 }
@@ -73,6 +81,11 @@ bool is_simulator_address(const std::string &address) {
 console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
                                          std::string &error, const SimulatorOptions &simulator) {
   if (is_simulator_address(address)) return sim_binding(address, seed, error, simulator);
+  if (!simulator.events.empty()) {
+    error = "--inject acts on the in-process simulator; on a Modbus table give it to "
+            "tractus-sim (tractus-sim --inject KIND@TIME)";
+    return {};
+  }
   if (hal::modbus::is_modbus_address(address)) return modbus_binding(address, error);
   error = "--table " + address +
           ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";

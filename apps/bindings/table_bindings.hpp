@@ -18,6 +18,7 @@ namespace tractus::bindings {
 
 // `address`: "sim" (the average patient), "sim:PRESET" (light, average, heavy, cervical),
 // "modbus-tcp://HOST:PORT[?…]" or "modbus-rtu:///dev/ttyX?baud=…" (docs/register-map.md).
+// Events (SimulatorOptions) on a Modbus address are refused: tractus-sim takes its own.
 // A Modbus table is connected and identified here, once, and nothing is written to it: the
 // drive's communication watchdog is enabled by each session lease, right before its loop
 // starts. A real table (not tractus-sim) is accepted, its calibration then comes from the store.
@@ -31,6 +32,10 @@ struct SimulatorOptions {
   std::vector<sim::Injection> events;
   bool virtual_time = false;
 };
+// Adds `--inject KIND@TIME` texts to `options.events`; returns what is wrong with each bad one
+// (every one, so a typo never silently drops a fault), empty when all were read.
+std::vector<std::string> add_simulator_events(const std::vector<std::string> &texts,
+                                              SimulatorOptions &options);
 
 console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
                                          std::string &error,

@@ -61,7 +61,6 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
     return result;
   }
   c->period = mt.loop_period();
-  c->session_response_timeout = mt.response_timeout();
 
   nlohmann::ordered_json &t = c->journal_table;
   t["address"] = address;

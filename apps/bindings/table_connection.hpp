@@ -30,9 +30,7 @@ struct TableConnection {
   std::optional<hal::Calibration> factory_calibration; // when simulated; a real table's
                                                        // calibration comes from the store
   Duration period = milliseconds(1);                   // 5 ms over TCP, 10 ms over RTU
-  // A control cycle's response timeout (the address's `timeout=`, else the transport's default).
-  Duration session_response_timeout = milliseconds(3);
-  nlohmann::ordered_json journal_table; // the journal header's "table"
+  nlohmann::ordered_json journal_table;                // the journal header's "table"
 
   hal::Table table() noexcept { return modbus->table(); }
   // The serial the transmitter reports, in decimal; "" when it has no identification block.

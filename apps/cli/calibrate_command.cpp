@@ -1,14 +1,11 @@
 #include "cli/calibrate_command.hpp"
 
-#include "bindings/sim_lease.hpp"
 #include "bindings/table_bindings.hpp"
 
 #include "hal/calibration_procedure.hpp"
 #include "hal/calibration_store.hpp"
 #include "hal/calibration_text.hpp"
-#include "hal/modbus/modbus_address.hpp"
 #include "profiles/quantity_text.hpp"
-#include "sim/patient_preset.hpp"
 #include "text/number_text.hpp"
 #include "text/utc_text.hpp"
 
@@ -94,49 +91,27 @@ std::unique_ptr<console::TableLease> open_calibration_table(const std::string &a
                                                             std::uint64_t seed,
                                                             const std::vector<std::string> &inject,
                                                             std::string &error) {
-  if (hal::modbus::is_modbus_address(address)) {
-    if (!inject.empty()) {
-      error = "--inject acts on the in-process simulator; on a Modbus table give it to "
-              "tractus-sim (tractus-sim --inject KIND@TIME)";
-      return nullptr;
-    }
-    const console::TableBinding binding = bindings::make_table_binding(address, seed, error);
-    if (!binding.open) return nullptr;
-    console::LeaseOpen opened = binding.open(console::LeasePurpose::Calibration, seed);
-    if (!opened.lease) {
-      error = "--table " + address + ": " + opened.error;
-      return nullptr;
-    }
-    if (!(opened.lease->capacity().si() > 0.0) ||
-        !(opened.lease->nominal_counts_per_newton() > 0.0)) {
-      error = "--table " + address + ": the load-cell transmitter of " +
-              opened.lease->description() +
-              " reports no usable factory calibration (gain and capacity must be positive; a "
-              "map without the transmitter's factory-calibration registers cannot be "
-              "calibrated yet)";
-      return nullptr;
-    }
-    return std::move(opened.lease);
-  }
-  if (address != "sim" && address.rfind("sim:", 0) != 0) {
-    error = "--table " + address +
-            ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu://DEVICE";
+  bindings::SimulatorOptions simulator;
+  if (const auto bad = bindings::add_simulator_events(inject, simulator); !bad.empty()) {
+    error = "--inject " + bad.front();
     return nullptr;
   }
-  const std::string name = address == "sim" ? "average" : address.substr(4);
-  const sim::PatientPreset *preset = sim::find_patient_preset(name);
-  if (preset == nullptr) {
-    error = "--table " + address + ": unknown simulated patient \"" + name +
-            "\" (known: " + std::string(sim::patient_preset_names()) + ")";
+  const console::TableBinding binding =
+      bindings::make_table_binding(address, seed, error, simulator);
+  if (!binding.open) return nullptr;
+  console::LeaseOpen opened = binding.open(console::LeasePurpose::Calibration, seed);
+  if (!opened.lease) {
+    error = "--table " + address + ": " + opened.error;
     return nullptr;
   }
-  auto parsed = sim::parse_injections(inject);
-  if (!parsed.errors.empty()) {
-    error = "--inject " + parsed.errors.front();
+  if (!(opened.lease->capacity().si() > 0.0) ||
+      !(opened.lease->nominal_counts_per_newton() > 0.0)) {
+    error = "--table " + address + ": the load-cell transmitter of " + opened.lease->description() +
+            " reports no usable factory calibration (gain and capacity must be positive; a map "
+            "without the transmitter's factory-calibration registers cannot be calibrated yet)";
     return nullptr;
   }
-  return std::make_unique<bindings::SimLease>(sim::calm_plant_config(*preset), seed,
-                                              std::move(parsed.schedule), address, *preset);
+  return std::move(opened.lease);
 }
 
 int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table,

@@ -31,11 +31,12 @@ class App;
 
 namespace tractus::cli {
 
-// The table named by --table, leased for a calibration (apps/bindings, the same leases the
-// console's wizard uses): "sim" (or "sim:PRESET", a calm simulated patient with these
-// `inject` events), or a Modbus address (modbus-tcp://HOST:PORT, modbus-rtu://DEVICE; `inject`
-// must then be empty), whose transmitter must report its capacity and nominal gain. Null and
-// `error` set when the address is not usable or the table cannot be opened.
+// The table named by --table, leased for a calibration through its binding
+// (bindings::make_table_binding, as `tractus serve` and `tractus run` open it): "sim" or
+// "sim:PRESET" (a calm simulated patient with these `inject` events), or a Modbus address
+// (events refused: tractus-sim takes its own), whose transmitter must report its capacity and
+// nominal gain. Null and `error` set when the address is not usable or the table cannot be
+// opened.
 std::unique_ptr<console::TableLease> open_calibration_table(const std::string &address,
                                                             std::uint64_t seed,
                                                             const std::vector<std::string> &inject,

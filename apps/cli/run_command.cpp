@@ -16,7 +16,6 @@
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
-#include "sim/injection.hpp"
 #include "text/utc_text.hpp"
 
 #include <algorithm>
@@ -88,14 +87,10 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   const bool in_process = bindings::is_simulator_address(o.table);
-  if (!in_process && !o.inject.empty()) {
-    err << "tractus run: --inject acts on the in-process simulator; on a Modbus table give it "
-           "to tractus-sim (tractus-sim --inject KIND@TIME)\n";
-    return kExitBadInput;
-  }
-  auto schedule = sim::parse_injections(o.inject);
-  if (!schedule.errors.empty()) {
-    for (const auto &e : schedule.errors)
+  bindings::SimulatorOptions simulator;
+  simulator.virtual_time = in_process && !o.realtime;
+  if (const auto bad = bindings::add_simulator_events(o.inject, simulator); !bad.empty()) {
+    for (const auto &e : bad)
       err << "tractus run: --inject " << e << "\n";
     return kExitBadInput;
   }
@@ -121,10 +116,6 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
 
   // ---- the table (apps/bindings, as the console and `tractus calibrate` open it): connected
   // and identified, looked at, and written to only once the session will run ----
-  bindings::SimulatorOptions simulator;
-  const auto events = schedule.schedule.events();
-  simulator.events.assign(events.begin(), events.end());
-  simulator.virtual_time = in_process && !o.realtime;
   std::string error;
   const console::TableBinding binding =
       bindings::make_table_binding(o.table, o.seed, error, simulator);

@@ -181,7 +181,6 @@ std::string ModbusTable::reconnect() {
 }
 
 void ModbusTable::set_response_timeout(Duration timeout) noexcept {
-  address_.response_timeout = timeout;
   for (auto &link : links_)
     link->set_response_timeout(timeout);
 }

@@ -78,9 +78,11 @@ public:
   [[nodiscard]] const ModbusAddress &address() const noexcept { return address_; }
   [[nodiscard]] const regmap::RegisterMap &map() const noexcept { return map_; }
   [[nodiscard]] const std::string &map_name() const noexcept { return map_name_; }
+  // A control cycle's response timeout: the address's `timeout=`, else the transport's default.
   [[nodiscard]] Duration response_timeout() const noexcept { return address_.response_timeout; }
-  // Between runs only (see above): the response timeout of every transaction from now on. A
-  // calibration reading can wait for a slow reply where a control cycle must not.
+  // Between runs only (see above): every transaction waits up to `timeout` from now on, until
+  // the next call or reconnect() (which restores response_timeout()). A calibration reading
+  // can wait for a slow reply where a control cycle must not.
   void set_response_timeout(Duration timeout) noexcept;
   // The control period over each transport, chosen from what force control needs
   // (docs/register-map.md, "Loop rate"): 200 Hz over TCP, 100 Hz over RTU, where three
