@@ -204,7 +204,12 @@ std::optional<profiles::Trajectory> session_trajectory(const profiles::Profile &
                                                        Mass body_mass,
                                                        const CampaignOptions &options);
 
-// The plan of session `index` (pure: depends only on the arguments).
+// The fault kinds a campaign draws from (options.kinds, else every kind of its table: the
+// simulator's injections and the operator's stop, or over Modbus the wire faults). Throws
+// std::invalid_argument naming a kind the table does not have.
+std::vector<std::string> campaign_kinds(const CampaignOptions &options);
+
+// The plan of session `index` (pure: depends only on the arguments; campaign_plan.cpp).
 SessionPlan plan_session(const std::vector<CampaignProfile> &profiles,
                          const CampaignOptions &options, std::uint64_t index);
 
