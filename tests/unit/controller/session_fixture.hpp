@@ -253,4 +253,21 @@ inline CycleOutput start_after_press_test(SessionBench &bench) {
   return bench.cycle(start_request());
 }
 
+// A start refused for `code` alone: no other refusal in the cycle, the session still in `state`,
+// and no torque commanded.
+inline ::testing::AssertionResult refused_with_only(const CycleOutput &out, FaultCode code,
+                                                    State state = State::Ready) {
+  const std::vector<FaultCode> codes = SessionBench::refusals(out);
+  if (codes != std::vector<FaultCode>{code}) {
+    auto failure = ::testing::AssertionFailure() << "refused with {";
+    for (FaultCode c : codes)
+      failure << " " << number(c);
+    return failure << " } instead of { " << number(code) << " }";
+  }
+  if (out.state != state)
+    return ::testing::AssertionFailure() << "the session left the state it should stay in";
+  if (out.command.enable) return ::testing::AssertionFailure() << "torque was commanded";
+  return ::testing::AssertionSuccess();
+}
+
 } // namespace tractus::controller::bench

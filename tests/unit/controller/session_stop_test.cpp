@@ -11,6 +11,15 @@ namespace {
 using namespace bench;
 using namespace ::testing;
 
+// Paused in a hold and left there 3 s (the level settled at half the setpoint): the protocol
+// time the pause froze.
+Duration paused_in_hold_for_3s(SessionBench &bench) {
+  bench.treat_into_hold();
+  bench.cycle(pause_request());
+  bench.run_for(seconds(3));
+  return bench.last().protocol_time;
+}
+
 // ---- pause and resume --------------------------------------------------------------------
 
 TEST(Pause, RampsTheSetpointDownAtNoMoreThan50NewtonsPerSecond) {
@@ -59,10 +68,7 @@ TEST(Pause, FreezesTheProtocolClock) {
 // 100 N back to within 0.5 N of the 200 N where the protocol stopped: ~2 s at 50 N/s.
 TEST(Resume, ClimbsBackAtNoMoreThan50NewtonsPerSecond) {
   SessionBench bench;
-  bench.treat_into_hold();
-  bench.cycle(pause_request());
-  bench.run_for(seconds(3));
-  const Duration frozen = bench.last().protocol_time;
+  const Duration frozen = paused_in_hold_for_3s(bench);
   double previous = bench.last().setpoint.si();
   double steepest = bench.cycle(resume_request()).setpoint.si() - previous;
   previous = bench.last().setpoint.si();
@@ -81,10 +87,7 @@ TEST(Resume, ClimbsBackAtNoMoreThan50NewtonsPerSecond) {
 
 TEST(Resume, RestartsTheProtocolClockOnlyOnceTheSetpointHasCaughtUp) {
   SessionBench bench;
-  bench.treat_into_hold();
-  bench.cycle(pause_request());
-  bench.run_for(seconds(3));
-  const Duration frozen = bench.last().protocol_time;
+  const Duration frozen = paused_in_hold_for_3s(bench);
   bench.cycle(resume_request());
   // Climbing: the clock stays where the pause stopped it.
   const CycleOutput &caught_up = bench.run_until(
@@ -300,9 +303,7 @@ TEST(OperatorStop, AStopWhileTheHarnessIsSlackNeverTensionsTheCord) {
 
 TEST(Resume, NeverStepsTheSetpointFasterThan50NewtonsPerSecond) {
   SessionBench bench;
-  bench.treat_into_hold();
-  bench.cycle(pause_request());
-  bench.run_for(seconds(3));
+  paused_in_hold_for_3s(bench);
   double previous = bench.last().setpoint.si();
   double steepest = bench.cycle(resume_request()).setpoint.si() - previous;
   previous = bench.last().setpoint.si();
