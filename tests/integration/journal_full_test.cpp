@@ -4,10 +4,10 @@
 // control (not by the drive's watchdog) below 15 N within 3 s of the moment the room vanished,
 // exit 3, and leave a journal of whole lines holding the fault. Before a start, a folder
 // without room for the whole session is refused with 118 and no file is left behind.
-#include "support/file_size_limit.hpp"
 #include "controller/journal_reader.hpp"
 #include "harness/sim_harness.hpp"
 #include "harness/tractus_run.hpp"
+#include "support/file_size_limit.hpp"
 
 #include <gtest/gtest.h>
 
@@ -111,4 +111,6 @@ TEST(JournalFullOverModbus, TractusRunWithoutRoomForTheSessionRefusesWith118AndL
   ASSERT_TRUE(truth);
   EXPECT_FALSE(truth->enabled);
   EXPECT_LT(truth->tension_n, 1.0);
+  // Refused before the session's lease: nothing was written to the drive, its watchdog unarmed.
+  EXPECT_FALSE(truth->watchdog_armed) << "the watchdog was armed for a session that never ran";
 }

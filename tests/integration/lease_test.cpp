@@ -1,0 +1,43 @@
+// The table's leases on Modbus (apps/bindings), against tractus-sim: a calibration reading
+// waits for a slow reply, where a control cycle must give up at its own short timeout. Both
+// leases share one connection, so the session lease must take the short timeout back.
+#include "bindings/table_bindings.hpp"
+#include "hal/register_map.hpp"
+#include "harness/sim_harness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+using namespace tractus;
+using namespace tractus::integration;
+namespace sc = hal::regmap::sim_control;
+
+TEST(ModbusLeases, ACalibrationReadingWaitsForASlowReplyASessionCycleDoesNot) {
+  ScratchDir dir;
+  SimServer sim(dir, {"--calm"});
+  ASSERT_TRUE(sim.ready()) << sim.log();
+  std::string error;
+  const console::TableBinding binding = bindings::make_table_binding(sim.tcp_address(), 1, error);
+  ASSERT_TRUE(binding.open) << error;
+  SimProbe probe(sim.port());
+  ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 50)); // every load-cell reply 50 ms late
+
+  {
+    // A calibration lease reads with kReadingResponseTimeout (100 ms): the reply arrives.
+    console::LeaseOpen calibration = binding.open(console::LeasePurpose::Calibration, 1);
+    ASSERT_TRUE(calibration.lease) << calibration.error;
+    EXPECT_EQ(calibration.lease->load_cell().read().io, hal::IoStatus::Ok);
+  }
+
+  // The session lease after it: the cycle's 3 ms timeout again, so the read gives up long
+  // before the 50 ms reply.
+  console::LeaseOpen session = binding.open(console::LeasePurpose::Session, 1);
+  ASSERT_TRUE(session.lease) << session.error;
+  const auto t0 = std::chrono::steady_clock::now();
+  const hal::LoadCellSample s = session.lease->load_cell().read();
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(s.io, hal::IoStatus::Timeout);
+  EXPECT_LT(waited, std::chrono::milliseconds(40)) << "the cycle waited for the slow reply";
+  ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 0));
+}
