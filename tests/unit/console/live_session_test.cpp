@@ -105,7 +105,8 @@ TEST_F(LiveSession, PatientSwitchAlarmHoldsUntilAcknowledged) {
   ASSERT_TRUE(watch.until([](const TelemetryFrame &f) { return f.press_test_passed; }, 4s));
   ASSERT_EQ(service.command(OperatorCommand::Start).status, 202);
   ASSERT_TRUE(watch.until([](const TelemetryFrame &f) { return f.alarm; }, 8s));
-  EXPECT_EQ(watch.frames.back().outcome, controller::Outcome::PatientStop);
+  EXPECT_EQ(watch.frames.back().outcome, controller::Outcome::PatientStop)
+      << "fault " << controller::number(watch.frames.back().fault);
 
   const std::size_t from = watch.frames.size();
   watch.drain_for(1s);
