@@ -54,18 +54,16 @@ void Session::latch_fault(CycleOutput &out, FaultCode code) noexcept {
   emit(out, EventKind::FaultLatched, code, info(code).name);
 }
 
-// Stop category 1 (DESIGN §5): the Releasing state's stop branch takes the force down to the
-// minimum cord tension at the emergency rate, holds it, and disables the drive 5 s later.
+// Stop category 1 (DESIGN §5): the release takes the force down to the minimum cord tension at
+// the stop's rate, holds it, and disables the drive 5 s later (step_stop_release).
 void Session::start_controlled_release() noexcept {
-  release_ = ReleaseKind::Stop;
-  release_reached_ = false;
   // A stop never adds tension: the release goes down to the minimum cord tension, or stays
   // where it is if the cord is not even that tight yet (a stop while taking up slack).
-  if (!in_force_control_) {
+  if (state_ == State::Pretension && pretension_ == PretensionStage::TakingUpSlack) {
     force_loop_.reset(Speed{}); // from the slack take-up's fixed speed to standing still
     setpoint_.reset(last_measured_);
-    in_force_control_ = true;
   }
+  release_ = ReleaseStage::StopDescending;
   release_target_ = min(setup_.timings.min_cord_tension, setpoint_.value());
 }
 
@@ -76,7 +74,7 @@ void Session::begin_fault_release(CycleOutput &out, FaultCode code) noexcept {
   fault_ = code;
   outcome_ = Outcome::Faulted;
   alarm_ = true;
-  fault_release_ = true;
+  release_ends_in_ = State::Fault;
   start_controlled_release();
   enter(out, State::Releasing);
   emit(out, EventKind::FaultLatched, code, info(code).name);
@@ -169,8 +167,8 @@ bool Session::stalled() const noexcept {
 }
 
 // The monitors' verdict plus the two the session itself can judge: a stalled loop and a session
-// running past its planned time.
-FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept {
+// running past its planned time. Reads only; the time it judges is counted in begin_cycle().
+FaultCode Session::supervisor_fault(const Readings &r, Force measured) const noexcept {
   const FaultCode seen = monitors_.check(r, measured);
   // A cycle this late means the loop stalled: nothing measured in between was seen, and the
   // drive's watchdog (100 ms) is close to acting. The drive is disabled rather than trusted,
@@ -180,7 +178,6 @@ FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept 
   if (stalled() && seen != FaultCode::EstopOpened) return FaultCode::LoopOverrun;
   if (seen != FaultCode::None) return seen;
   const auto &t = setup_.timings;
-  if (state_ != State::Paused) active_time_ += dt_;
   const Duration planned =
       setup_.trajectory != nullptr ? setup_.trajectory->total_duration() : Duration{};
   if (active_time_ > planned + t.pretension_timeout + t.session_overrun_allowance)
@@ -190,8 +187,8 @@ FaultCode Session::supervisor_check(const Readings &r, Force measured) noexcept 
   return FaultCode::None;
 }
 
-CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &op) noexcept {
-  CycleOutput out;
+// The clock, the force and the monitors' view of this cycle.
+Force Session::begin_cycle(Duration now, const Readings &r) noexcept {
   // Measured dt: a late cycle is integrated as late, never assumed nominal.
   dt_ = first_step_ ? setup_.period : now - now_;
   first_step_ = false;
@@ -203,193 +200,54 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   MonitorContext context;
   context.active = is_active(state_);
   context.taut = state_ == State::Treating || state_ == State::Paused ||
-                 (state_ == State::Releasing && release_ == ReleaseKind::EndOfTreatment);
+                 (state_ == State::Releasing && release_ == ReleaseStage::EndOfTreatment);
   monitors_.observe(now, r, measured, context);
+  // Torque-on time for the session time limit (303 is not a pause's business: max_pause is).
+  if (is_active(state_) && state_ != State::Paused) active_time_ += dt_;
+  return measured;
+}
 
+// An active session's checks, in order of precedence: a fault, the journal, then a stop.
+void Session::supervise(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                        Force measured) noexcept {
+  if (const FaultCode f = supervisor_fault(r, measured); f != FaultCode::None) {
+    latch_fault(out, f);
+    if (f == FaultCode::ForceImplausible &&
+        monitors_.implausibility() == Implausibility::SuddenDrop)
+      slip_pay_out_.begin(now_, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
+    return;
+  }
+  if (r.journal_failed && release_ends_in_ != State::Fault) {
+    // Whatever the session was doing (a stop's release included), the record of it can no
+    // longer be kept: release the patient under control and end in Fault.
+    begin_fault_release(out, FaultCode::JournalUnwritable);
+    return;
+  }
+  const bool stopping = state_ == State::Releasing && release_ != ReleaseStage::EndOfTreatment;
+  if (stopping) return; // a stop is already under way
+  const bool pressed = r.safety.io == hal::IoStatus::Ok &&
+                       hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
+  if (pressed)
+    begin_stop(out, Outcome::PatientStop);
+  else if (op.stop)
+    begin_stop(out, Outcome::OperatorStop);
+}
+
+CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &op) noexcept {
+  CycleOutput out;
+  const Force measured = begin_cycle(now, r);
   if (state_ == State::Idle || state_ == State::Ready) track_press_test(out, r);
   if (op.acknowledge) handle_acknowledge(out, r, measured);
+  if (is_active(state_)) supervise(out, r, op, measured);
 
-  if (is_active(state_)) {
-    if (const FaultCode f = supervisor_check(r, measured); f != FaultCode::None) {
-      latch_fault(out, f);
-      if (f == FaultCode::ForceImplausible &&
-          monitors_.implausibility() == Implausibility::SuddenDrop)
-        slip_pay_out_.begin(now_, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
-    } else if (r.journal_failed && !fault_release_) {
-      // Whatever the session was doing (a stop's release included), the record of it can no
-      // longer be kept: release the patient under control and end in Fault.
-      begin_fault_release(out, FaultCode::JournalUnwritable);
-    } else if (state_ != State::Releasing || release_ != ReleaseKind::Stop) {
-      const bool pressed = r.safety.io == hal::IoStatus::Ok &&
-                           hal::patient_switch_state(r.safety) == hal::PatientSwitch::Pressed;
-      if (pressed)
-        begin_stop(out, Outcome::PatientStop);
-      else if (op.stop)
-        begin_stop(out, Outcome::OperatorStop);
-    }
-  }
+  Motion motion = step_state(out, r, op, measured);
+  check_drive_answers(out, r, motion.enable);
+  if (state_ == State::Fault) motion = fault_motion(r, measured);
+  if (!motion.enable) motion.speed = Speed{};
+  remind(out);
 
-  Speed speed{};
-  bool enable = false;
-  const auto &t = setup_.timings;
-  switch (state_) {
-  case State::Idle:
-    // A session whose protocol is not valid for this patient has no trajectory and never
-    // becomes Ready; a start request is still answered, as in Ready, with 117 and every other
-    // missing condition, so the operator learns why nothing happens.
-    if (op.start && setup_.trajectory == nullptr) {
-      emit(out, EventKind::OperatorAction, FaultCode::None, "start");
-      refuse_start(out, r);
-    }
-    break;
-  case State::Complete:
-  case State::Fault: break;
-
-  case State::Ready:
-    // A stop in the same cycle wins: two consoles, or a shutdown racing a start, must never
-    // end in a pull nobody can still cancel.
-    if (op.start && !op.stop) {
-      emit(out, EventKind::OperatorAction, FaultCode::None, "start");
-      if (!refuse_start(out, r)) {
-        in_force_control_ = false;
-        protocol_time_ = Duration{};
-        active_time_ = Duration{};
-        setpoint_.reset(measured);
-        enter(out, State::Pretension);
-      }
-    }
-    break;
-
-  case State::Pretension:
-    enable = true;
-    if (now_ - state_since_ > t.pretension_timeout) {
-      latch_fault(out, FaultCode::PretensionTimeout);
-      enable = false;
-      break;
-    }
-    if (!in_force_control_) {
-      // Reel in at a fixed slow speed until the harness is taut, then hand over to force
-      // control without a bump (the loop starts from the speed already commanded).
-      speed = t.pretension_speed;
-      if (measured >= t.pretension_handover) {
-        in_force_control_ = true;
-        force_loop_.reset(speed);
-        setpoint_.reset(measured);
-        settle_since_ = now_;
-      }
-    } else {
-      // Settle at the force the protocol starts from (the minimum cord tension).
-      const Force start = setup_.trajectory->at(Duration{}).force;
-      speed = control(start, t.treatment_rate, measured, r);
-      if (now_ - settle_since_ >= t.pretension_settle) enter(out, State::Treating);
-    }
-    break;
-
-  case State::Treating: {
-    enable = true;
-    if (op.pause) {
-      emit(out, EventKind::OperatorAction, FaultCode::None, "pause");
-      pause_level_ = max(setpoint_.value() * 0.5, t.min_cord_tension);
-      enter(out, State::Paused);
-      speed = control(pause_level_, t.treatment_rate, measured, r);
-      break;
-    }
-    const auto sp = setup_.trajectory->at(protocol_time_);
-    if (resuming_) {
-      // Climb back to where the protocol stopped at the treatment rate.
-      speed = control(sp.force, t.treatment_rate, measured, r);
-      // The protocol clock is frozen, so the target stands still and the limiter reaches it
-      // exactly; only then does the clock restart (no last step at another rate).
-      if (setpoint_.value() == sp.force) resuming_ = false;
-    } else {
-      speed = control(sp.force, t.emergency_release_rate, measured, r);
-      protocol_time_ += dt_;
-    }
-    out.phase = sp.phase;
-    if (sp.phase == profiles::Phase::Release || sp.phase == profiles::Phase::Done) {
-      release_ = ReleaseKind::EndOfTreatment;
-      enter(out, State::Releasing);
-    }
-    break;
-  }
-
-  case State::Paused:
-    enable = true;
-    speed = control(pause_level_, t.treatment_rate, measured, r);
-    if (op.resume) {
-      emit(out, EventKind::OperatorAction, FaultCode::None, "resume");
-      resuming_ = true;
-      enter(out, State::Treating);
-    }
-    break;
-
-  case State::Releasing:
-    enable = true;
-    if (release_ == ReleaseKind::EndOfTreatment) {
-      const auto sp = setup_.trajectory->at(protocol_time_);
-      out.phase = sp.phase;
-      speed = control(sp.force, t.emergency_release_rate, measured, r);
-      protocol_time_ += dt_;
-      if (sp.phase == profiles::Phase::Done) {
-        outcome_ = Outcome::Completed;
-        reminder_ = true;
-        next_reminder_ = now_ + t.reminder_every;
-        enable = false;
-        speed = Speed{};
-        enter(out, State::Complete);
-        emit(out, EventKind::Reminder, FaultCode::None, "treatment complete");
-      }
-    } else {
-      // Stop category 1: down to the minimum cord tension at the emergency rate, hold it, and
-      // disable the drive a fixed time after the release reached it. The cable is never reeled
-      // in during a stop, whatever the loop would like.
-      speed = control(release_target_, t.emergency_release_rate, measured, r);
-      if (speed > Speed{}) {
-        // The clamp sits outside the PID, so tell it: restart it from standing still. Without
-        // this its integrator wound up against the clamp and held the force a few newtons above
-        // the target until the drive was disabled (found by the fault campaign).
-        force_loop_.reset(Speed{});
-        speed = Speed{};
-      }
-      if (!release_reached_ && setpoint_.value() <= release_target_) {
-        release_reached_ = true;
-        released_at_ = now_;
-      }
-      if (release_reached_ && now_ - released_at_ >= t.disable_after_release) {
-        enable = false;
-        speed = Speed{};
-        enter(out, fault_release_ ? State::Fault : State::Complete);
-      }
-    }
-    break;
-  }
-
-  // A drive that does not report "operation enabled" soon after we asked is a drive fault.
-  if (enable && r.drive.io == hal::IoStatus::Ok && !r.drive.operation_enabled) {
-    if (now_ - drive_answered_at_ > t.drive_enable_timeout) latch_fault(out, FaultCode::DriveFault);
-  } else {
-    drive_answered_at_ = now_;
-  }
-  if (state_ == State::Fault) {
-    // A latched fault disables the drive, except during a slip's bounded pay-out, which any
-    // other fault (E-stop first) or a stalled loop ends at once.
-    const FaultCode present = monitors_.check(r, measured);
-    const bool other_fault =
-        (present != FaultCode::None && present != FaultCode::ForceImplausible) || stalled();
-    const SlipCommand c = slip_pay_out_.step(
-        now_, measured, other_fault, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
-    enable = c.enable;
-    speed = c.cable_speed;
-  }
-  if (!enable) speed = Speed{};
-
-  if (state_ == State::Complete && reminder_ && now_ >= next_reminder_) {
-    next_reminder_ = now_ + t.reminder_every;
-    emit(out, EventKind::Reminder, FaultCode::None, "treatment complete: acknowledge");
-  }
-
-  out.command.enable = enable;
-  out.command.cable_speed = speed;
+  out.command.enable = motion.enable;
+  out.command.cable_speed = motion.speed;
   out.state = state_;
   out.outcome = outcome_;
   out.setpoint = is_active(state_) ? setpoint_.value() : Force{};
@@ -399,6 +257,180 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   out.alarm = alarm_;
   out.reminder = reminder_;
   return out;
+}
+
+Session::Motion Session::step_state(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                                    Force measured) noexcept {
+  switch (state_) {
+  case State::Idle: step_idle(out, r, op); return {};
+  case State::Ready: step_ready(out, r, op, measured); return {};
+  case State::Pretension: return step_pretension(out, r, measured);
+  case State::Treating: return step_treating(out, r, op, measured);
+  case State::Paused: return step_paused(out, r, op, measured);
+  case State::Releasing:
+    return release_ == ReleaseStage::EndOfTreatment ? step_end_of_treatment(out, r, measured)
+                                                    : step_stop_release(out, r, measured);
+  case State::Complete:
+  case State::Fault: return {};
+  }
+  return {};
+}
+
+// A session whose protocol is not valid for this patient has no trajectory and never becomes
+// Ready; a start request is still answered, as in Ready, with 117 and every other missing
+// condition, so the operator learns why nothing happens.
+void Session::step_idle(CycleOutput &out, const Readings &r, const OperatorInput &op) noexcept {
+  if (!op.start || setup_.trajectory != nullptr) return;
+  emit(out, EventKind::OperatorAction, FaultCode::None, "start");
+  refuse_start(out, r);
+}
+
+void Session::step_ready(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                         Force measured) noexcept {
+  // A stop in the same cycle wins: two consoles, or a shutdown racing a start, must never end in
+  // a pull nobody can still cancel.
+  if (!op.start || op.stop) return;
+  emit(out, EventKind::OperatorAction, FaultCode::None, "start");
+  if (refuse_start(out, r)) return;
+  pretension_ = PretensionStage::TakingUpSlack;
+  protocol_time_ = Duration{};
+  active_time_ = Duration{};
+  setpoint_.reset(measured);
+  enter(out, State::Pretension);
+}
+
+Session::Motion Session::step_pretension(CycleOutput &out, const Readings &r,
+                                         Force measured) noexcept {
+  const auto &t = setup_.timings;
+  if (now_ - state_since_ > t.pretension_timeout) {
+    latch_fault(out, FaultCode::PretensionTimeout);
+    return {};
+  }
+  if (pretension_ == PretensionStage::TakingUpSlack) {
+    // Reel in at a fixed slow speed until the harness is taut, then hand over to force control
+    // without a bump (the loop starts from the speed already commanded).
+    if (measured >= t.pretension_handover) {
+      pretension_ = PretensionStage::Settling;
+      force_loop_.reset(t.pretension_speed);
+      setpoint_.reset(measured);
+      settle_since_ = now_;
+    }
+    return {true, t.pretension_speed};
+  }
+  // Settle at the force the protocol starts from (the minimum cord tension).
+  const Force start = setup_.trajectory->at(Duration{}).force;
+  const Speed speed = control(start, t.treatment_rate, measured, r);
+  if (now_ - settle_since_ >= t.pretension_settle) enter(out, State::Treating);
+  return {true, speed};
+}
+
+Session::Motion Session::step_treating(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                                       Force measured) noexcept {
+  const auto &t = setup_.timings;
+  if (op.pause) {
+    emit(out, EventKind::OperatorAction, FaultCode::None, "pause");
+    pause_level_ = max(setpoint_.value() * 0.5, t.min_cord_tension);
+    enter(out, State::Paused);
+    return {true, control(pause_level_, t.treatment_rate, measured, r)};
+  }
+  const auto sp = setup_.trajectory->at(protocol_time_);
+  Speed speed{};
+  if (treating_ == TreatingStage::Resuming) {
+    // Climb back to where the protocol stopped at the treatment rate. The protocol clock is
+    // frozen, so the target stands still and the limiter reaches it exactly; only then does the
+    // clock restart (no last step at another rate).
+    speed = control(sp.force, t.treatment_rate, measured, r);
+    if (setpoint_.value() == sp.force) treating_ = TreatingStage::FollowingProtocol;
+  } else {
+    speed = control(sp.force, t.max_setpoint_rate, measured, r);
+    protocol_time_ += dt_;
+  }
+  out.phase = sp.phase;
+  if (sp.phase == profiles::Phase::Release || sp.phase == profiles::Phase::Done) {
+    release_ = ReleaseStage::EndOfTreatment;
+    enter(out, State::Releasing);
+  }
+  return {true, speed};
+}
+
+Session::Motion Session::step_paused(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                                     Force measured) noexcept {
+  const Speed speed = control(pause_level_, setup_.timings.treatment_rate, measured, r);
+  if (op.resume) {
+    emit(out, EventKind::OperatorAction, FaultCode::None, "resume");
+    treating_ = TreatingStage::Resuming;
+    enter(out, State::Treating);
+  }
+  return {true, speed};
+}
+
+// The trajectory's own release phase, followed to its end.
+Session::Motion Session::step_end_of_treatment(CycleOutput &out, const Readings &r,
+                                               Force measured) noexcept {
+  const auto &t = setup_.timings;
+  const auto sp = setup_.trajectory->at(protocol_time_);
+  out.phase = sp.phase;
+  const Speed speed = control(sp.force, t.max_setpoint_rate, measured, r);
+  protocol_time_ += dt_;
+  if (sp.phase != profiles::Phase::Done) return {true, speed};
+  outcome_ = Outcome::Completed;
+  reminder_ = true;
+  next_reminder_ = now_ + t.reminder_every;
+  enter(out, State::Complete);
+  emit(out, EventKind::Reminder, FaultCode::None, "treatment complete");
+  return {};
+}
+
+// Stop category 1: down to the minimum cord tension at the stop's rate, hold it, and disable the
+// drive a fixed time after the release reached it. The cable is never reeled in during a stop,
+// whatever the loop would like.
+Session::Motion Session::step_stop_release(CycleOutput &out, const Readings &r,
+                                           Force measured) noexcept {
+  const auto &t = setup_.timings;
+  Speed speed = control(release_target_, t.max_setpoint_rate, measured, r);
+  if (speed > Speed{}) {
+    // The clamp sits outside the PID, so tell it: restart it from standing still. Without this
+    // its integrator wound up against the clamp and held the force a few newtons above the
+    // target until the drive was disabled (found by the fault campaign).
+    force_loop_.reset(Speed{});
+    speed = Speed{};
+  }
+  if (release_ == ReleaseStage::StopDescending && setpoint_.value() <= release_target_) {
+    release_ = ReleaseStage::StopHolding;
+    released_at_ = now_;
+  }
+  if (release_ == ReleaseStage::StopHolding && now_ - released_at_ >= t.disable_after_release) {
+    enter(out, release_ends_in_);
+    return {};
+  }
+  return {true, speed};
+}
+
+// A drive that does not report "operation enabled" soon after we asked is a drive fault.
+void Session::check_drive_answers(CycleOutput &out, const Readings &r, bool enable) noexcept {
+  if (enable && r.drive.io == hal::IoStatus::Ok && !r.drive.operation_enabled) {
+    if (now_ - drive_answered_at_ > setup_.timings.drive_enable_timeout)
+      latch_fault(out, FaultCode::DriveFault);
+  } else {
+    drive_answered_at_ = now_;
+  }
+}
+
+// A latched fault disables the drive, except during a slip's bounded pay-out, which any other
+// fault (E-stop first) or a stalled loop ends at once.
+Session::Motion Session::fault_motion(const Readings &r, Force measured) noexcept {
+  const FaultCode present = monitors_.check(r, measured);
+  const bool other_fault =
+      (present != FaultCode::None && present != FaultCode::ForceImplausible) || stalled();
+  const SlipCommand c = slip_pay_out_.step(
+      now_, measured, other_fault, r.drive.io == hal::IoStatus::Ok && r.drive.operation_enabled);
+  return {c.enable, c.cable_speed};
+}
+
+void Session::remind(CycleOutput &out) noexcept {
+  if (state_ != State::Complete || !reminder_ || now_ < next_reminder_) return;
+  next_reminder_ = now_ + setup_.timings.reminder_every;
+  emit(out, EventKind::Reminder, FaultCode::None, "treatment complete: acknowledge");
 }
 
 } // namespace tractus::controller

@@ -24,7 +24,10 @@ namespace tractus::controller {
 struct SupervisorTimings {
   Force min_cord_tension = newtons(15);              // Eltrac: 15 N always stays on the cord
   ForceRate treatment_rate = newtons_per_second(50); // pause and resume ramps
-  ForceRate emergency_release_rate = newtons_per_second(400); // 890 N to 15 N in 2.2 s
+  // No setpoint moves faster than this. A stop's release runs at it (890 N to 15 N in 2.2 s);
+  // the protocol's own ramps are slower (at most 50 N/s, profiles/limits.hpp), so along the
+  // trajectory it is only a net under whatever the profile checks let through.
+  ForceRate max_setpoint_rate = newtons_per_second(400);
   Duration disable_after_release = seconds(5);      // DRX9000: motor disabled 5 s after release
   Speed pretension_speed = metres_per_second(0.02); // taking up slack, before force control
   Force pretension_handover = newtons(8);           // force at which force control takes over
@@ -126,10 +129,30 @@ public:
   [[nodiscard]] const SessionSetup &setup() const noexcept { return setup_; }
 
 private:
-  enum class ReleaseKind : std::uint8_t { EndOfTreatment, Stop };
+  // What the supervisor is doing inside a state. Each changes only within its state, and a
+  // state's step reads only its own.
+  enum class PretensionStage : std::uint8_t {
+    TakingUpSlack, // reeling in at a fixed speed until the harness is taut: no force control
+    Settling,      // force control at the protocol's starting force for pretension_settle
+  };
+  enum class TreatingStage : std::uint8_t {
+    FollowingProtocol, // the setpoint follows the trajectory; the protocol clock runs
+    Resuming,          // after a pause: back up to where the protocol stopped, clock frozen
+  };
+  enum class ReleaseStage : std::uint8_t {
+    EndOfTreatment, // the trajectory's own release, to its end (Complete)
+    StopDescending, // a stop: down to the minimum cord tension at the stop's release rate
+    StopHolding,    // a stop: holding that tension until the drive is disabled
+  };
+  // What a state asks of the drive this cycle, before the drive and fault checks overrule it.
+  struct Motion {
+    bool enable = false;
+    Speed speed{};
+  };
 
   void emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept;
   void enter(CycleOutput &out, State s) noexcept;
+  Force begin_cycle(Duration now, const Readings &r) noexcept;
   void latch_fault(CycleOutput &out, FaultCode code) noexcept;
   void begin_stop(CycleOutput &out, Outcome why) noexcept;
   void start_controlled_release() noexcept;
@@ -137,8 +160,25 @@ private:
   void handle_acknowledge(CycleOutput &out, const Readings &r, Force measured) noexcept;
   void track_press_test(CycleOutput &out, const Readings &r) noexcept;
   bool refuse_start(CycleOutput &out, const Readings &r) noexcept;
-  FaultCode supervisor_check(const Readings &r, Force measured) noexcept;
+  void supervise(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                 Force measured) noexcept;
+  [[nodiscard]] FaultCode supervisor_fault(const Readings &r, Force measured) const noexcept;
   [[nodiscard]] bool stalled() const noexcept; // this cycle came too late (201)
+  Motion step_state(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                    Force measured) noexcept;
+  void step_idle(CycleOutput &out, const Readings &r, const OperatorInput &op) noexcept;
+  void step_ready(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                  Force measured) noexcept;
+  Motion step_pretension(CycleOutput &out, const Readings &r, Force measured) noexcept;
+  Motion step_treating(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                       Force measured) noexcept;
+  Motion step_paused(CycleOutput &out, const Readings &r, const OperatorInput &op,
+                     Force measured) noexcept;
+  Motion step_end_of_treatment(CycleOutput &out, const Readings &r, Force measured) noexcept;
+  Motion step_stop_release(CycleOutput &out, const Readings &r, Force measured) noexcept;
+  void check_drive_answers(CycleOutput &out, const Readings &r, bool enable) noexcept;
+  Motion fault_motion(const Readings &r, Force measured) noexcept;
+  void remind(CycleOutput &out) noexcept;
   Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r) noexcept;
 
   SessionSetup setup_;
@@ -148,15 +188,16 @@ private:
   SlipPayOut slip_pay_out_;
 
   State state_ = State::Idle;
+  PretensionStage pretension_ = PretensionStage::TakingUpSlack;
+  TreatingStage treating_ = TreatingStage::FollowingProtocol;
+  ReleaseStage release_ = ReleaseStage::EndOfTreatment;
+  State release_ends_in_ = State::Complete; // Fault after a journal fault's release (204)
   Outcome outcome_ = Outcome::None;
   FaultCode fault_ = FaultCode::None;
-  ReleaseKind release_ = ReleaseKind::EndOfTreatment;
   bool alarm_ = false;
   bool reminder_ = false;
   bool press_seen_ = false;
   bool press_test_passed_ = false;
-  bool in_force_control_ = false;
-  bool resuming_ = false;
   bool first_step_ = true;
   Duration now_{};
   Duration dt_{};
@@ -164,8 +205,6 @@ private:
   Duration settle_since_{};
   Duration released_at_{};
   Duration drive_answered_at_{};
-  bool release_reached_ = false;
-  bool fault_release_ = false; // the stop release ends in Fault (204), not Complete
   Duration next_reminder_{};
   Duration protocol_time_{};
   Duration active_time_{}; // time with torque on, pauses excluded
