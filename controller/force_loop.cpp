@@ -158,10 +158,10 @@ void ForceLoop::reset(Speed current_speed) noexcept {
 }
 
 Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured, Length position,
-                        Duration dt) noexcept {
+                        Duration dt, Speed ceiling) noexcept {
   if (!valid_duration(dt) || !std::isfinite(measured.si())) {
     // Let the PID refuse the cycle: it holds the last output and counts the rejection.
-    return Speed(pid_.update(setpoint.si(), measured.si(), dt));
+    return Speed(pid_.update(setpoint.si(), measured.si(), dt, 0.0, ceiling.si()));
   }
   if (std::isfinite(position.si()) && std::isfinite(setpoint_rate.si()) &&
       estimator_.update(measured, position, setpoint_rate, dt)) {
@@ -169,8 +169,13 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
   }
   const double force = force_filter_.update(measured.si(), dt);
   const Speed feedforward = setpoint_rate / estimator_.estimate();
-  return Speed(
-      pid_.update(setpoint.si(), force, dt, (feedforward + relief(setpoint, force, dt)).si()));
+  const Speed command(pid_.update(setpoint.si(), force, dt,
+                                  (feedforward + relief(setpoint, force, dt)).si(), ceiling.si()));
+  // Held at a ceiling, the cable does not move as the loop asked while the force still changes
+  // (the patient relaxing into a stop's hold): a window over that would read a stiff spring,
+  // up to max_stiffness, and cut the gains just when the release needs them.
+  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed) estimator_.restart();
+  return command;
 }
 
 // Extra payout, proportional to how far the force is above the setpoint beyond a small band.

@@ -24,6 +24,7 @@
 #include "units/units.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace tractus::controller {
@@ -110,14 +111,16 @@ public:
   void reset(Speed current_speed) noexcept;
 
   // One cycle; dt is this cycle's measured duration. A bad dt or non-finite force holds the
-  // last command; a non-finite position only pauses the stiffness estimate.
+  // last command; a non-finite position only pauses the stiffness estimate. `ceiling` lowers
+  // the pulling speed limit for this cycle (a stop's release passes zero: never reel in).
   Speed update(Force setpoint, ForceRate setpoint_rate, Force measured, Length position,
-               Duration dt) noexcept;
+               Duration dt,
+               Speed ceiling = Speed(std::numeric_limits<double>::infinity())) noexcept;
 
   [[nodiscard]] Speed command() const noexcept { return Speed(pid_.output()); }
   [[nodiscard]] Stiffness stiffness_estimate() const noexcept { return estimator_.estimate(); }
   [[nodiscard]] const StiffnessEstimator &estimator() const noexcept { return estimator_; }
-  // Saturation, its duration and the P/I/D/feedforward split, for supervision and the journal.
+  // Saturation and the P/I/D/feedforward split, for diagnostics and tests.
   [[nodiscard]] const Pid &pid() const noexcept { return pid_; }
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
 

@@ -76,15 +76,17 @@ void Pid::reset(double current_output) noexcept {
   starting_ = true;
   measurement_rate_ = 0.0;
   saturation_ = Saturation::none;
-  saturated_for_ = Duration{};
 }
 
-double Pid::update(double setpoint, double measurement, Duration dt, double feedforward) noexcept {
+double Pid::update(double setpoint, double measurement, Duration dt, double feedforward,
+                   double ceiling) noexcept {
   const double h = dt.si();
   if (!(std::isfinite(h) && h > 0.0) || !std::isfinite(setpoint) || !std::isfinite(measurement) ||
       !std::isfinite(feedforward)) {
     ++rejected_updates_;
-    return terms_.output; // hold: a bad cycle must not move the table
+    // Hold: a bad cycle must not move the table, nor pass this cycle's ceiling (the first
+    // cycle of a stop's release holds what the pull before it commanded).
+    return std::min(terms_.output, std::max(ceiling, gains_.output_min));
   }
   const PidGains &g = gains_;
   const double error = setpoint - measurement;
@@ -107,14 +109,23 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
                                         g.derivative_filter.si());
   }
   const double d = -g.kd * measurement_rate_;
-  const double v = p + integral_ + d + feedforward;
-  const double u = std::clamp(v, g.output_min, g.output_max);
+  double v = p + integral_ + d + feedforward;
+  // std::min keeps output_max when the ceiling is NaN.
+  const double upper = std::max(std::min(g.output_max, ceiling), g.output_min);
+  const bool at_ceiling = v > upper && upper < g.output_max;
+  if (at_ceiling) {
+    // Only the integrator is limited (I <= ceiling - D): the present error and feedforward act
+    // in full, so the force above the target is paid out on the first cycle. Tracking alone
+    // (Tt) would keep a descent's feedforward in I for a second and hold the cable (pid.hpp).
+    integral_ = std::min(integral_, upper - d);
+    v = p + integral_ + d + feedforward;
+  }
+  const double u = std::clamp(v, g.output_min, upper);
 
   terms_ = PidTerms{p, integral_, d, feedforward, v, u};
-  saturation_ = v > g.output_max   ? Saturation::high
-                : v < g.output_min ? Saturation::low
-                                   : Saturation::none;
-  saturated_for_ = saturation_ == Saturation::none ? Duration{} : saturated_for_ + dt;
+  saturation_ = at_ceiling || v > upper ? Saturation::high
+                : v < g.output_min      ? Saturation::low
+                                        : Saturation::none;
 
   previous_measurement_ = measurement;
   last_error_ = error;

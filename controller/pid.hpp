@@ -32,8 +32,13 @@
 // is v - u = kp · e, so the output leaves the limit on the first cycle the error changes sign,
 // however long it was saturated (see docs/force-loop.md).
 //
-// Saturation is reported, with how long it has lasted, as LinuxCNC's pid component does, so the
-// supervisor can act on a loop that has been pinned against a limit for too long.
+// A cycle may lower the upper limit for itself alone (`ceiling`): a stop's release may pay out
+// but never reel in. At a ceiling the integrator is limited to it (I <= ceiling - D), so the
+// output leaves the ceiling on the first cycle the error and feedforward do. A descent that
+// saturated low with a large feedforward leaves I = u_min - ff by back-calculation; without the
+// limit that held the cable for a second at the end of a stop's ramp. (The ceiling used to be a
+// clamp outside the PID, which had to reset it every cycle.) Saturation, against whichever limit
+// applied, is reported for diagnostics and tests.
 //
 // update(), reset(), set_gains() never allocate and never throw. Software is never the only
 // safety layer on the table: this PID's limits are a convenience, the over-force monitor and the
@@ -43,6 +48,7 @@
 #include "units/units.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace tractus::controller {
@@ -92,9 +98,11 @@ public:
   // the limits) whatever the error, and the derivative starts from zero.
   void reset(double current_output) noexcept;
 
-  // One cycle. dt is the measured time since the previous update. Returns u.
-  double update(double setpoint, double measurement, Duration dt,
-                double feedforward = 0.0) noexcept;
+  // One cycle. dt is the measured time since the previous update. Returns u. `ceiling` lowers
+  // the upper limit for this cycle (never raises it, never below output_min), a held output
+  // included.
+  double update(double setpoint, double measurement, Duration dt, double feedforward = 0.0,
+                double ceiling = std::numeric_limits<double>::infinity()) noexcept;
 
   // Bumpless retune while running. Invalid gains are refused (false) and the old ones kept.
   bool set_gains(const PidGains &gains) noexcept;
@@ -104,8 +112,6 @@ public:
   [[nodiscard]] const PidTerms &terms() const noexcept { return terms_; }
   [[nodiscard]] Saturation saturation() const noexcept { return saturation_; }
   [[nodiscard]] bool saturated() const noexcept { return saturation_ != Saturation::none; }
-  // Measured time the output has been pinned at a limit without a break; zero when not.
-  [[nodiscard]] Duration saturated_for() const noexcept { return saturated_for_; }
   // Updates refused for a bad dt or non-finite input since construction.
   [[nodiscard]] std::uint64_t rejected_updates() const noexcept { return rejected_updates_; }
 
@@ -119,7 +125,6 @@ private:
   double pending_output_ = 0.0;       // what the first update after reset() must output
   bool starting_ = true;              // reset() armed, no update accepted since
   Saturation saturation_ = Saturation::none;
-  Duration saturated_for_{};
   std::uint64_t rejected_updates_ = 0;
 };
 

@@ -154,10 +154,10 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
   return refused;
 }
 
-Speed Session::control(Force target, ForceRate rate_limit, Force measured,
-                       const Readings &r) noexcept {
+Speed Session::control(Force target, ForceRate rate_limit, Force measured, const Readings &r,
+                       Speed ceiling) noexcept {
   const Force sp = setpoint_.update(target, rate_limit, dt_);
-  return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_);
+  return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_, ceiling);
 }
 
 // At 100 Hz (RTU) a cycle of three 10 ms response timeouts plus a PC's 12 ms hole passes
@@ -383,18 +383,12 @@ Session::Motion Session::step_end_of_treatment(CycleOutput &out, const Readings 
 
 // Stop category 1: down to the minimum cord tension at the stop's rate, hold it, and disable the
 // drive a fixed time after the release reached it. The cable is never reeled in during a stop,
-// whatever the loop would like.
+// whatever the loop would like: its pulling speed limit is zero (a ceiling inside the PID, so
+// the integrator cannot wind up against it, see pid.hpp).
 Session::Motion Session::step_stop_release(CycleOutput &out, const Readings &r,
                                            Force measured) noexcept {
   const auto &t = setup_.timings;
-  Speed speed = control(release_target_, t.max_setpoint_rate, measured, r);
-  if (speed > Speed{}) {
-    // The clamp sits outside the PID, so tell it: restart it from standing still. Without this
-    // its integrator wound up against the clamp and held the force a few newtons above the
-    // target until the drive was disabled (found by the fault campaign).
-    force_loop_.reset(Speed{});
-    speed = Speed{};
-  }
+  const Speed speed = control(release_target_, t.max_setpoint_rate, measured, r, Speed{});
   if (release_ == ReleaseStage::StopDescending && setpoint_.value() <= release_target_) {
     release_ = ReleaseStage::StopHolding;
     released_at_ = now_;

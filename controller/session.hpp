@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 namespace tractus::controller {
 
@@ -179,7 +180,8 @@ private:
   void check_drive_answers(CycleOutput &out, const Readings &r, bool enable) noexcept;
   Motion fault_motion(const Readings &r, Force measured) noexcept;
   void remind(CycleOutput &out) noexcept;
-  Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r) noexcept;
+  Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r,
+                Speed ceiling = Speed(std::numeric_limits<double>::infinity())) noexcept;
 
   SessionSetup setup_;
   Monitors monitors_;

@@ -86,15 +86,44 @@ TEST(Pid, AsymmetricLimitsDoNotWindUpAndRecoveryTakesOneCycle) {
   EXPECT_GT(pid.output(), g.output_min);
 }
 
-TEST(Pid, SaturationIsReportedWithItsMeasuredDuration) {
-  Pid pid = settled_pid(force_like_gains(), 100.0);
-  for (int i = 0; i < 250; ++i)
-    pid.update(400.0, 100.0, milliseconds(2)); // kp·300 > 0.05
-  EXPECT_TRUE(pid.saturated());
-  EXPECT_NEAR(pid.saturated_for().si(), 0.5, 1e-9);
-  pid.update(100.0, 100.0, milliseconds(2));
-  EXPECT_FALSE(pid.saturated());
-  EXPECT_EQ(pid.saturated_for().si(), 0.0);
+TEST(Pid, AtACeilingTheIntegratorIsLimitedAndTheForceAboveTheTargetIsPaidOutAtOnce) {
+  const PidGains g = force_like_gains();
+  Pid pid = settled_pid(g, 100.0);
+  // A stop's descent on a soft patient: the setpoint's feedforward (-0.08) is beyond the
+  // output's limit, and back-calculation settles I at u_min - ff = +0.03.
+  for (int i = 0; i < 5'000; ++i)
+    pid.update(100.0, 100.0, kPeriod, -0.08, 0.0);
+  ASSERT_EQ(pid.output(), g.output_min);
+  EXPECT_NEAR(pid.terms().integral, 0.03, 1e-4);
+  // The ramp ends with the force 2 above the target. That +0.03 would hold the cable (0) until
+  // it bled off; at the ceiling it is limited to the ceiling, and the loop pays out kp·2 now.
+  EXPECT_NEAR(pid.update(98.0, 100.0, kPeriod, 0.0, 0.0), -g.kp * 2.0, 1e-6);
+  EXPECT_EQ(pid.terms().integral, 0.0);
+  // 10 s with the force 5 below the target, asking to pull: held at 0, nothing winds up (plain
+  // integration would hold ki·5·10 = 0.05).
+  for (int i = 0; i < 10'000; ++i)
+    EXPECT_EQ(pid.update(105.0, 100.0, kPeriod, 0.0, 0.0), 0.0);
+  EXPECT_EQ(pid.saturation(), Saturation::high);
+  EXPECT_NEAR(pid.terms().integral, 0.0, 1e-9);
+  // The force 1 above: kp·1 out, plus one cycle's integration and tracking (6e-6).
+  EXPECT_NEAR(pid.update(99.0, 100.0, kPeriod, 0.0, 0.0), -g.kp * 1.0, 1e-5);
+  // Without a ceiling the loop may pull again: the limit was those cycles' alone.
+  EXPECT_GT(pid.update(110.0, 100.0, kPeriod), 0.0);
+}
+
+TEST(Pid, AHeldOutputKeepsTheCeilingAndAPoorCeilingIsIgnored) {
+  const PidGains g = force_like_gains();
+  Pid pid = settled_pid(g, 100.0);
+  pid.update(400.0, 100.0, kPeriod);
+  ASSERT_EQ(pid.output(), g.output_max);
+  // A rejected cycle holds its output, but never above this cycle's ceiling.
+  EXPECT_EQ(pid.update(100.0, 100.0, Duration{}, 0.0, 0.0), 0.0);
+  EXPECT_EQ(pid.update(100.0, 100.0, Duration{}), g.output_max);
+  // A ceiling below output_min stops at output_min; a NaN ceiling is no ceiling.
+  EXPECT_EQ(pid.update(400.0, 100.0, kPeriod, 0.0, -1.0), g.output_min);
+  Pid twin = pid;
+  EXPECT_EQ(pid.update(400.0, 100.0, kPeriod, 0.0, std::nan("")),
+            twin.update(400.0, 100.0, kPeriod));
 }
 
 TEST(Pid, FeedforwardIsAddedBeforeSaturation) {
