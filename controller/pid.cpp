@@ -85,8 +85,10 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
       !std::isfinite(feedforward)) {
     ++rejected_updates_;
     // Hold: a bad cycle must not move the table, nor pass this cycle's ceiling (the first
-    // cycle of a stop's release holds what the pull before it commanded).
-    return std::min(terms_.output, std::max(ceiling, gains_.output_min));
+    // cycle of a stop's release holds what the pull before it commanded). A capped hold is
+    // what the actuator got, so output() reports it.
+    terms_.output = std::min(terms_.output, upper_limit(ceiling));
+    return terms_.output;
   }
   const PidGains &g = gains_;
   const double error = setpoint - measurement;
@@ -110,10 +112,8 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
   }
   const double d = -g.kd * measurement_rate_;
   double v = p + integral_ + d + feedforward;
-  // std::min keeps output_max when the ceiling is NaN.
-  const double upper = std::max(std::min(g.output_max, ceiling), g.output_min);
-  const bool at_ceiling = v > upper && upper < g.output_max;
-  if (at_ceiling) {
+  const double upper = upper_limit(ceiling);
+  if (v > upper && upper < g.output_max) {
     // Only the integrator is limited (I <= ceiling - D): the present error and feedforward act
     // in full, so the force above the target is paid out on the first cycle. Tracking alone
     // (Tt) would keep a descent's feedforward in I for a second and hold the cable (pid.hpp).
@@ -123,13 +123,22 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
   const double u = std::clamp(v, g.output_min, upper);
 
   terms_ = PidTerms{p, integral_, d, feedforward, v, u};
-  saturation_ = at_ceiling || v > upper ? Saturation::high
-                : v < g.output_min      ? Saturation::low
-                                        : Saturation::none;
+  // From the output after the integrator's limit: the cycle that pays out from a ceiling is
+  // not saturated (the force loop restarts its stiffness window only while the ceiling holds).
+  saturation_ = v > upper          ? Saturation::high
+                : v < g.output_min ? Saturation::low
+                                   : Saturation::none;
 
   previous_measurement_ = measurement;
   last_error_ = error;
   return u;
+}
+
+// A NaN ceiling is the lowest one, output_min: a limit that cannot be read must not let the
+// output rise (for the cable, paying out is the safe direction).
+double Pid::upper_limit(double ceiling) const noexcept {
+  if (std::isnan(ceiling)) return gains_.output_min;
+  return std::max(std::min(gains_.output_max, ceiling), gains_.output_min);
 }
 
 bool Pid::set_gains(const PidGains &gains) noexcept {

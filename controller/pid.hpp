@@ -100,7 +100,7 @@ public:
 
   // One cycle. dt is the measured time since the previous update. Returns u. `ceiling` lowers
   // the upper limit for this cycle (never raises it, never below output_min), a held output
-  // included.
+  // included; a NaN ceiling is output_min.
   double update(double setpoint, double measurement, Duration dt, double feedforward = 0.0,
                 double ceiling = std::numeric_limits<double>::infinity()) noexcept;
 
@@ -116,6 +116,8 @@ public:
   [[nodiscard]] std::uint64_t rejected_updates() const noexcept { return rejected_updates_; }
 
 private:
+  [[nodiscard]] double upper_limit(double ceiling) const noexcept;
+
   PidGains gains_;
   PidTerms terms_;
   double integral_ = 0.0;             // I, in output units

@@ -99,6 +99,7 @@ TEST(Pid, AtACeilingTheIntegratorIsLimitedAndTheForceAboveTheTargetIsPaidOutAtOn
   // it bled off; at the ceiling it is limited to the ceiling, and the loop pays out kp·2 now.
   EXPECT_NEAR(pid.update(98.0, 100.0, kPeriod, 0.0, 0.0), -g.kp * 2.0, 1e-6);
   EXPECT_EQ(pid.terms().integral, 0.0);
+  EXPECT_EQ(pid.saturation(), Saturation::none); // paying out: off the ceiling
   // 10 s with the force 5 below the target, asking to pull: held at 0, nothing winds up (plain
   // integration would hold ki·5·10 = 0.05).
   for (int i = 0; i < 10'000; ++i)
@@ -111,19 +112,24 @@ TEST(Pid, AtACeilingTheIntegratorIsLimitedAndTheForceAboveTheTargetIsPaidOutAtOn
   EXPECT_GT(pid.update(110.0, 100.0, kPeriod), 0.0);
 }
 
-TEST(Pid, AHeldOutputKeepsTheCeilingAndAPoorCeilingIsIgnored) {
+TEST(Pid, AHeldOutputKeepsTheCeilingAndAnUnreadableCeilingIsTheLowest) {
   const PidGains g = force_like_gains();
   Pid pid = settled_pid(g, 100.0);
   pid.update(400.0, 100.0, kPeriod);
   ASSERT_EQ(pid.output(), g.output_max);
-  // A rejected cycle holds its output, but never above this cycle's ceiling.
+  // A rejected cycle holds its output, but never above this cycle's ceiling; what it held is
+  // what the actuator has, so the next rejected cycle holds that.
   EXPECT_EQ(pid.update(100.0, 100.0, Duration{}, 0.0, 0.0), 0.0);
-  EXPECT_EQ(pid.update(100.0, 100.0, Duration{}), g.output_max);
-  // A ceiling below output_min stops at output_min; a NaN ceiling is no ceiling.
+  EXPECT_EQ(pid.output(), 0.0);
+  EXPECT_EQ(pid.update(100.0, 100.0, Duration{}), 0.0);
+  // A ceiling below output_min stops at output_min; so does a NaN ceiling, a limit that cannot
+  // be read (rejected cycle and normal cycle alike).
   EXPECT_EQ(pid.update(400.0, 100.0, kPeriod, 0.0, -1.0), g.output_min);
-  Pid twin = pid;
-  EXPECT_EQ(pid.update(400.0, 100.0, kPeriod, 0.0, std::nan("")),
-            twin.update(400.0, 100.0, kPeriod));
+  EXPECT_EQ(pid.update(400.0, 100.0, kPeriod, 0.0, std::nan("")), g.output_min);
+  pid.update(400.0, 100.0, kPeriod);
+  ASSERT_EQ(pid.output(), g.output_max);
+  EXPECT_EQ(pid.update(400.0, 100.0, Duration{}, 0.0, std::nan("")), g.output_min);
+  EXPECT_EQ(pid.output(), g.output_min); // a capped hold is reported as what was output
 }
 
 TEST(Pid, FeedforwardIsAddedBeforeSaturation) {
