@@ -1,8 +1,8 @@
 #include "console/calibration_wizard.hpp"
 
+#include "calibration/store.hpp"
+#include "calibration/text.hpp"
 #include "console/request_fields.hpp"
-#include "hal/calibration_store.hpp"
-#include "hal/calibration_text.hpp"
 #include "text/utc_text.hpp"
 
 #include <cmath>
@@ -25,14 +25,14 @@ std::vector<std::string> lines(const std::string &text) {
   return out;
 }
 
-nlohmann::json record_body(hal::CalibrationRecord &record) {
-  return nlohmann::json::parse(hal::record_json(record));
+nlohmann::json record_body(calibration::CalibrationRecord &record) {
+  return nlohmann::json::parse(calibration::record_json(record));
 }
 
-hal::StableReading read_stable(TableLease &lease, double counts_per_newton) {
-  hal::StabilityCriteria criteria;
+calibration::StableReading read_stable(TableLease &lease, double counts_per_newton) {
+  calibration::StabilityCriteria criteria;
   criteria.counts_per_newton = counts_per_newton;
-  return hal::read_stable(
+  return calibration::read_stable(
       lease.table().load_cell, [&lease] { lease.wait_one_period(); }, lease.period(), criteria);
 }
 
@@ -47,28 +47,28 @@ CalibrationWizard::CalibrationWizard(std::filesystem::path store_dir, bool simul
 
 nlohmann::json CalibrationWizard::step_json() const {
   if (!procedure_ || procedure_->done()) return nullptr;
-  const hal::PlannedStep &s = procedure_->next();
-  const std::string load = hal::newtons_text(s.load.si());
+  const calibration::PlannedStep &s = procedure_->next();
+  const std::string load = calibration::newtons_text(s.load.si());
   return {{"number", procedure_->step_number()},
           {"count", procedure_->step_count()},
           {"cycle", s.cycle},
-          {"direction", hal::to_string(s.direction)},
+          {"direction", calibration::to_string(s.direction)},
           {"load_N", s.load.si()},
           {"instruction", simulated_ ? "state " + load + ": the simulator hangs it on its cell"
                                      : "hang " + load + " on the load cell, then state it"}};
 }
 
 ApiResult CalibrationWizard::status() const {
-  const hal::CalibrationStore store(store_dir_);
+  const calibration::CalibrationStore store(store_dir_);
   std::string why;
-  const bool in_force = hal::calibration_in_force(store_dir_, now_unix(), why).has_value();
+  const bool in_force = calibration::calibration_in_force(store_dir_, now_unix(), why).has_value();
   nlohmann::json body = {{"in_force", in_force}, {"simulated", simulated_}};
   if (!in_force) body["why_not"] = why;
   if (simulated_)
     body["sessions_use"] = "the simulator's factory calibration (records here are practice)";
-  if (hal::RecordRead read = hal::read_record_file(store.current_path())) {
+  if (calibration::RecordRead read = calibration::read_record_file(store.current_path())) {
     body["record"] = record_body(*read.record);
-    body["summary"] = lines(hal::record_summary(*read.record));
+    body["summary"] = lines(calibration::record_summary(*read.record));
     body["expires_utc"] = text::utc_timestamp(read.record->expires_unix);
     const auto latest = store.latest_verification(read.record->checksum);
     if (latest.verification)
@@ -76,7 +76,7 @@ ApiResult CalibrationWizard::status() const {
           {"time_utc", text::utc_timestamp(latest.verification->time_unix)},
           {"technician", latest.verification->technician},
           {"passed", latest.verification->passed},
-          {"text", hal::verification_text(*latest.verification)}};
+          {"text", calibration::verification_text(*latest.verification)}};
     else
       body["latest_verification"] = nullptr;
     if (!latest.error.empty()) body["verification_error"] = latest.error;
@@ -103,12 +103,12 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
   const std::string technician = request["technician"].get<std::string>();
   const std::string serial = request["serial"].get<std::string>();
   // hal's own rules for what the record keeps (a serial not starting with '.', …).
-  if (auto p = hal::technician_problem(technician); !p.empty())
+  if (auto p = calibration::technician_problem(technician); !p.empty())
     problems.push_back("/technician: " + p);
-  if (auto p = hal::serial_problem(serial); !p.empty()) problems.push_back("/serial: " + p);
+  if (auto p = calibration::serial_problem(serial); !p.empty()) problems.push_back("/serial: " + p);
   if (!problems.empty())
     return invalid("the calibration cannot begin; " + std::string(kUnchanged), problems);
-  hal::CalibrationPlan plan;
+  calibration::CalibrationPlan plan;
   if (request.contains("loads_N")) {
     for (const auto &l : request["loads_N"])
       plan.loads.push_back(newtons(l.get<double>()));
@@ -118,12 +118,12 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
   }
   plan.cycles = request.value("cycles", plan.cycles);
   if (request.contains("min_span_N")) plan.min_span = newtons(request["min_span_N"].get<double>());
-  const int months = request.value("valid_months", hal::kDefaultValidMonths);
+  const int months = request.value("valid_months", calibration::kDefaultValidMonths);
 
   LeaseOpen opened = open();
   if (!opened.lease) return api_error(503, "table-unavailable", opened.error);
   plan.capacity = opened.lease->capacity();
-  for (auto &p : hal::check_plan(plan))
+  for (auto &p : calibration::check_plan(plan))
     problems.push_back("/loads_N: " + p);
   if (!(plan.capacity.si() > 0.0) || !(opened.lease->nominal_counts_per_newton() > 0.0))
     problems.push_back("/: the load-cell transmitter reports no capacity or sensitivity; it "
@@ -132,14 +132,14 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
     return invalid("the plan cannot be followed; " + std::string(kUnchanged), problems);
 
   lease_ = std::move(opened.lease);
-  procedure_ =
-      std::make_unique<hal::CalibrationProcedure>(plan, lease_->nominal_counts_per_newton());
+  procedure_ = std::make_unique<calibration::CalibrationProcedure>(
+      plan, lease_->nominal_counts_per_newton());
   serial_ = serial;
   technician_ = technician;
   valid_months_ = months;
   accepted_.reset();
   lease_->hang_reference_load(Force{}); // the simulated cell comes off the cable, nothing hung
-  return api_ok({{"plan", hal::loads_text(plan.loads)},
+  return api_ok({{"plan", calibration::loads_text(plan.loads)},
                  {"cycles", plan.cycles},
                  {"capacity_N", plan.capacity.si()},
                  {"table", lease_->description()},
@@ -167,7 +167,7 @@ ApiResult CalibrationWizard::reading(const nlohmann::json &request) {
                      where + ": " + refusal +
                          "; nothing was kept, take the step "
                          "again");
-  const hal::CalibrationPoint &p = procedure_->points().back();
+  const calibration::CalibrationPoint &p = procedure_->points().back();
   return api_ok({{"point",
                   {{"load_N", p.load.si()},
                    {"counts", p.counts},
@@ -187,12 +187,12 @@ ApiResult CalibrationWizard::finish() {
                          std::to_string(procedure_->step_count()) + " readings taken: take the " +
                          "rest first");
   lease_->remove_reference_load();
-  hal::CalibrationRecord record =
-      hal::make_record(serial_, technician_, lease_->description(), now_unix(),
-                       procedure_->plan().capacity, procedure_->points(), {}, valid_months_);
+  calibration::CalibrationRecord record = calibration::make_record(
+      serial_, technician_, lease_->description(), now_unix(), procedure_->plan().capacity,
+      procedure_->points(), {}, valid_months_);
   nlohmann::json body = {{"accepted", record.accepted()},
                          {"failures", record.fit.failures},
-                         {"summary", lines(hal::record_summary(record))}};
+                         {"summary", lines(calibration::record_summary(record))}};
   if (record.accepted()) {
     body["record"] = record_body(record);
     body["next"] = "install";
@@ -200,7 +200,7 @@ ApiResult CalibrationWizard::finish() {
     return api_ok(std::move(body));
   }
   try {
-    body["kept_as"] = hal::CalibrationStore(store_dir_).archive_rejected(record).string();
+    body["kept_as"] = calibration::CalibrationStore(store_dir_).archive_rejected(record).string();
   } catch (const std::exception &e) {
     body["archive_error"] = e.what();
   }
@@ -214,7 +214,7 @@ ApiResult CalibrationWizard::finish() {
 ApiResult CalibrationWizard::install() {
   if (!accepted_)
     return api_error(409, "nothing-to-install", "no accepted calibration to install: finish one");
-  hal::CalibrationStore store(store_dir_);
+  calibration::CalibrationStore store(store_dir_);
   try {
     const auto kept = store.install(*accepted_);
     nlohmann::json body = {{"installed", true},

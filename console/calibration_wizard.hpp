@@ -3,7 +3,7 @@
 //
 // The same procedure as `tractus calibrate run` (apps/cli/calibrate_command.cpp), one HTTP
 // request per step: begin with the plan, then one stated load per reading (each a stable
-// reading, hal/calibration_reading.hpp), then finish (fit and acceptance), then install. The
+// reading, calibration/reading.hpp), then finish (fit and acceptance), then install. The
 // work is hal's: CalibrationProcedure refuses a wrong or out-of-order load, the fit judges the
 // record, the store installs it atomically and keeps every previous record. A refused step
 // keeps nothing and is simply taken again; cancel abandons everything.
@@ -15,10 +15,10 @@
 // Runs on the service's worker thread only, and only while no session loop holds the table.
 #pragma once
 
+#include "calibration/procedure.hpp"
+#include "calibration/record.hpp"
 #include "console/api_result.hpp"
 #include "console/table_binding.hpp"
-#include "hal/calibration_procedure.hpp"
-#include "hal/calibration_record.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -56,11 +56,11 @@ private:
   std::filesystem::path store_dir_;
   bool simulated_;
   std::unique_ptr<TableLease> lease_;
-  std::unique_ptr<hal::CalibrationProcedure> procedure_;
+  std::unique_ptr<calibration::CalibrationProcedure> procedure_;
   std::string serial_;
   std::string technician_;
-  int valid_months_ = hal::kDefaultValidMonths;
-  std::optional<hal::CalibrationRecord> accepted_; // finished, waiting for install
+  int valid_months_ = calibration::kDefaultValidMonths;
+  std::optional<calibration::CalibrationRecord> accepted_; // finished, waiting for install
 };
 
 } // namespace tractus::console

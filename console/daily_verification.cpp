@@ -1,13 +1,10 @@
-// CalibrationWizard::verify: the daily verification at one load, as `tractus calibrate verify`
-// (apps/cli/calibrate_command.cpp) does it.
+// CalibrationWizard::verify: the console's presentation of the daily verification
+// (calibration/daily_verification.hpp), which `tractus calibrate verify` presents too.
 #include "console/calibration_wizard.hpp"
 
+#include "calibration/daily_verification.hpp"
 #include "console/request_fields.hpp"
-#include "hal/calibration_store.hpp"
-#include "hal/calibration_text.hpp"
-#include "hal/calibration_verification.hpp"
 
-#include <cmath>
 #include <ctime>
 
 namespace tractus::console {
@@ -20,43 +17,35 @@ ApiResult CalibrationWizard::verify(const nlohmann::json &request, TableLease &l
                      problems);
   const std::string technician = request.value("technician", std::string("unnamed"));
 
-  hal::CalibrationStore store(store_dir_);
-  const hal::RecordRead current = store.current(now);
-  if (!current) return api_error(409, "no-calibration", current.error + ": nothing to verify");
-  const hal::CalibrationRecord &record = *current.record;
+  calibration::DailyVerification verification(store_dir_, now);
+  const calibration::CalibrationRecord *record = verification.record();
+  if (!record)
+    return api_error(409, "no-calibration", verification.why_not() + ": nothing to verify");
   const Force load = newtons(request["load_N"].get<double>());
-  if (auto p = hal::verification_load_problem(record, load); !p.empty())
+  if (auto p = verification.load_problem(load); !p.empty())
     return api_error(422, "invalid", p, {"/load_N: " + p});
 
   // The simulator hangs the weight; on a real table it hangs already (the technician put it on
   // before sending the request).
   lease.hang_reference_load(load);
-  hal::StabilityCriteria criteria;
-  criteria.counts_per_newton = 1.0 / std::abs(record.fit.c1);
-  const hal::StableReading reading = hal::read_stable(
-      lease.table().load_cell, [&lease] { lease.wait_one_period(); }, lease.period(), criteria);
+  const calibration::StableReading reading = calibration::read_stable(
+      lease.table().load_cell, [&lease] { lease.wait_one_period(); }, lease.period(),
+      verification.stability());
   lease.remove_reference_load();
-  if (!reading.stable)
-    return api_error(422, "refused",
-                     "unstable reading at " + hal::newtons_text(load.si()) + ": " + reading.why +
-                         "; nothing was logged");
-  const hal::Verification v = hal::verify_at_load(record, load, reading, technician, now);
-  try {
-    store.append_verification(v);
-  } catch (const std::exception &e) {
-    return api_error(500, "internal", e.what());
-  }
+  const auto result = verification.conclude(load, reading, technician);
+  using Outcome = calibration::DailyVerification::Outcome;
+  if (result.outcome == Outcome::Unstable) return api_error(422, "refused", result.message);
+  if (result.outcome == Outcome::NotLogged) return api_error(500, "internal", result.message);
+  const calibration::Verification &v = result.verification;
   nlohmann::json body = {{"passed", v.passed},
-                         {"record_id", record.id},
+                         {"record_id", record->id},
                          {"reference_N", v.reference.si()},
                          {"measured_N", v.measured.si()},
                          {"error_N", v.error().si()},
                          {"tolerance_N", v.tolerance.si()},
-                         {"text", hal::verification_text(v)},
+                         {"text", calibration::verification_text(v)},
                          {"simulated", simulated_}};
-  if (!v.passed)
-    body["message"] = "the calibration is out of force until a verification passes; check the "
-                      "weight and the load path, then verify again or recalibrate";
+  if (!v.passed) body["message"] = result.message;
   return api_ok(std::move(body));
 }
 

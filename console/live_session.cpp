@@ -3,7 +3,7 @@
 #include "controller/journal_text.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
-#include "hal/calibration_text.hpp"
+#include "calibration/text.hpp"
 #include "profiles/limits.hpp"
 #include "profiles/quantity_text.hpp"
 #include "text/utc_text.hpp"

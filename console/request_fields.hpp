@@ -25,9 +25,9 @@ namespace bounds {
 // A load stated to the calibration wizard or the verification: far above any cell on an
 // 890 N table; the cell's own capacity is checked once the table is open.
 inline constexpr double kMaxLoadN = 5000.0;
-inline constexpr int kMinCycles = 2; // repeatability needs two cycles (hal::check_plan)
+inline constexpr int kMinCycles = 2; // repeatability needs two cycles (calibration::check_plan)
 inline constexpr int kMaxCycles = 10;
-inline constexpr std::size_t kMinLoads = 5; // zero, span and 3 between (hal::check_plan)
+inline constexpr std::size_t kMinLoads = 5; // zero, span and 3 between (calibration::check_plan)
 inline constexpr std::size_t kMaxLoads = 25;
 inline constexpr int kMinValidMonths = 1;
 inline constexpr int kMaxValidMonths = 12; // a calibration is good for a year at most

@@ -17,9 +17,9 @@
 // sessions when it broke; every lease uses it on the monotonic clock.
 #pragma once
 
+#include "calibration/store.hpp"
 #include "controller/clock.hpp"
 #include "hal/calibration.hpp"
-#include "hal/calibration_store.hpp"
 #include "hal/hal.hpp"
 #include "units/units.hpp"
 
@@ -73,11 +73,11 @@ public:
   // The journal header's "table": address, simulated, preset and seed or the Modbus devices.
   [[nodiscard]] virtual nlohmann::ordered_json journal_table() const = 0;
   // The calibration a session uses: the simulator's factory calibration, or on a real table the
-  // store's record in force for its load cell, verified today (hal::calibration_for_treatment).
-  // Without one, `why` and `way_out` say what is wrong and what the technician does: the
-  // console still loads the session and the supervisor refuses its start with 110; `tractus
-  // run` refuses before it.
-  [[nodiscard]] virtual hal::TreatmentCalibration
+  // store's record in force for its load cell, verified today
+  // (calibration::calibration_for_treatment). Without one, `why` and `way_out` say what is wrong
+  // and what the technician does: the console still loads the session and the supervisor refuses
+  // its start with 110; `tractus run` refuses before it.
+  [[nodiscard]] virtual calibration::TreatmentCalibration
   calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const = 0;
 };
 

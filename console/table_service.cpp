@@ -147,7 +147,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   spec.session_id = controller::new_session_id(check.request->profile.id, now);
   spec.journal_dir = m.options.journal_dir;
-  hal::TreatmentCalibration calibration =
+  calibration::TreatmentCalibration calibration =
       opened.lease->calibration(m.options.calibration_store, now);
   spec.calibration = std::move(calibration.calibration);
   if (!spec.calibration) spec.calibration_problem = calibration.why + "; " + calibration.way_out;

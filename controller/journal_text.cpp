@@ -1,7 +1,6 @@
 #include "controller/journal_text.hpp"
 
 #include "controller/journal.hpp"
-#include "hal/calibration_text.hpp"
 #include "profiles/quantity_text.hpp"
 #include "text/utc_text.hpp"
 

@@ -1,6 +1,6 @@
 #include "bindings/modbus_lease.hpp"
 
-#include "hal/calibration_store.hpp"
+#include "calibration/store.hpp"
 #include "hal/register_map.hpp"
 
 #include <algorithm>
@@ -61,11 +61,12 @@ std::unique_ptr<controller::Clock> ModbusLease::make_clock() {
   return std::make_unique<controller::MonotonicClock>();
 }
 
-hal::TreatmentCalibration ModbusLease::calibration(const std::filesystem::path &store_dir,
-                                                   std::int64_t now_unix) const {
+calibration::TreatmentCalibration ModbusLease::calibration(const std::filesystem::path &store_dir,
+                                                           std::int64_t now_unix) const {
   if (connection_->factory_calibration) return {connection_->factory_calibration, "", ""};
   // A real table: the record in force for its load cell's serial, verified today.
-  return hal::calibration_for_treatment(store_dir, now_unix, connection_->load_cell_serial());
+  return calibration::calibration_for_treatment(store_dir, now_unix,
+                                                connection_->load_cell_serial());
 }
 
 Force ModbusLease::capacity() const {

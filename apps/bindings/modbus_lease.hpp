@@ -22,8 +22,8 @@ public:
   [[nodiscard]] nlohmann::ordered_json journal_table() const override {
     return connection_->journal_table;
   }
-  [[nodiscard]] hal::TreatmentCalibration calibration(const std::filesystem::path &store_dir,
-                                                      std::int64_t now_unix) const override;
+  [[nodiscard]] calibration::TreatmentCalibration
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const override;
 
   [[nodiscard]] Force capacity() const override;
   [[nodiscard]] double nominal_counts_per_newton() const override;

@@ -36,8 +36,8 @@ public:
   hal::Table table() noexcept override { return sim_.table(); }
   std::unique_ptr<controller::Clock> make_clock() override;
   [[nodiscard]] nlohmann::ordered_json journal_table() const override;
-  [[nodiscard]] hal::TreatmentCalibration calibration(const std::filesystem::path &store_dir,
-                                                      std::int64_t now_unix) const override;
+  [[nodiscard]] calibration::TreatmentCalibration
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const override;
 
   [[nodiscard]] Force capacity() const override { return cell_.full_scale; }
   [[nodiscard]] double nominal_counts_per_newton() const override {

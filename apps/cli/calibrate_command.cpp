@@ -2,9 +2,10 @@
 
 #include "bindings/table_bindings.hpp"
 
-#include "hal/calibration_procedure.hpp"
-#include "hal/calibration_store.hpp"
-#include "hal/calibration_text.hpp"
+#include "calibration/daily_verification.hpp"
+#include "calibration/procedure.hpp"
+#include "calibration/store.hpp"
+#include "calibration/text.hpp"
 #include "profiles/quantity_text.hpp"
 #include "text/number_text.hpp"
 #include "text/utc_text.hpp"
@@ -62,16 +63,16 @@ std::optional<Force> parse_load(const std::string &raw, const std::string &local
   return force.value;
 }
 
-hal::StabilityCriteria stability_for(double counts_per_newton) {
-  hal::StabilityCriteria c;
-  c.counts_per_newton = counts_per_newton;
-  return c;
+calibration::StableReading read_stable(console::CalibrationLease &table,
+                                       const calibration::StabilityCriteria &criteria) {
+  return calibration::read_stable(
+      table.load_cell(), [&table] { table.wait_one_period(); }, table.period(), criteria);
 }
 
-hal::StableReading read_stable(console::CalibrationLease &table, double counts_per_newton) {
-  return hal::read_stable(
-      table.load_cell(), [&table] { table.wait_one_period(); }, table.period(),
-      stability_for(counts_per_newton));
+calibration::StabilityCriteria stability_for(double counts_per_newton) {
+  calibration::StabilityCriteria c;
+  c.counts_per_newton = counts_per_newton;
+  return c;
 }
 
 // The technician's answer to a prompt: the load typed (Enter = the suggestion), or nullopt
@@ -119,9 +120,9 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
   const std::string me = "tractus calibrate run: ";
   // ---- everything that can be wrong with the input is found before a weight is hung ----
   std::vector<std::string> problems;
-  if (auto p = hal::serial_problem(o.serial); !p.empty()) problems.push_back(p);
-  if (auto p = hal::technician_problem(o.technician); !p.empty()) problems.push_back(p);
-  hal::CalibrationPlan plan;
+  if (auto p = calibration::serial_problem(o.serial); !p.empty()) problems.push_back(p);
+  if (auto p = calibration::technician_problem(o.technician); !p.empty()) problems.push_back(p);
+  calibration::CalibrationPlan plan;
   plan.cycles = o.cycles;
   plan.capacity = table.capacity();
   std::string error;
@@ -139,7 +140,7 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
     start = comma + 1;
   }
   if (problems.size() == unreadable_before) // the plan is judged only when every load was read
-    for (auto &p : hal::check_plan(plan))
+    for (auto &p : calibration::check_plan(plan))
       problems.push_back(std::move(p));
   if (o.valid_months < 1 || o.valid_months > 12)
     problems.push_back("--valid-months must be 1 to 12 (a calibration is good for a year at most)");
@@ -154,24 +155,25 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
     return kBadInput;
   }
 
-  hal::CalibrationProcedure procedure(plan, table.nominal_counts_per_newton());
+  calibration::CalibrationProcedure procedure(plan, table.nominal_counts_per_newton());
   out << "Calibrating load cell " << o.serial << " on " << table.description() << ", capacity "
-      << hal::newtons_text(plan.capacity.si()) << ".\nPlan: " << hal::loads_text(plan.loads)
-      << ", up then down, " << plan.cycles << " cycles (" << procedure.step_count()
+      << calibration::newtons_text(plan.capacity.si())
+      << ".\nPlan: " << calibration::loads_text(plan.loads) << ", up then down, " << plan.cycles
+      << " cycles (" << procedure.step_count()
       << " readings). Each reading waits until the load cell is steady.\n";
   while (!procedure.done()) {
-    const hal::PlannedStep step = procedure.next();
+    const calibration::PlannedStep step = procedure.next();
     const std::string where = "step " + std::to_string(procedure.step_number()) + "/" +
                               std::to_string(procedure.step_count()) + " (cycle " +
-                              std::to_string(step.cycle) + ", " + hal::to_string(step.direction) +
-                              ")";
+                              std::to_string(step.cycle) + ", " +
+                              calibration::to_string(step.direction) + ")";
     table.hang_reference_load(step.load); // the simulator's hands; a real table: the technician
     Force entered = step.load;
     if (o.interactive) {
-      const auto answer =
-          ask(in, out,
-              where + ": place " + hal::newtons_text(step.load.si()) +
-                  ", then type the load on the cell [" + hal::newtons_text(step.load.si()) + "]: ");
+      const auto answer = ask(in, out,
+                              where + ": place " + calibration::newtons_text(step.load.si()) +
+                                  ", then type the load on the cell [" +
+                                  calibration::newtons_text(step.load.si()) + "]: ");
       if (!answer) {
         err << me << "calibration abandoned at " << where << "; " << kUnchanged << "\n";
         return kBadInput;
@@ -187,7 +189,8 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
     }
     std::string refusal = procedure.check_entered_load(entered);
     if (refusal.empty())
-      refusal = procedure.add_reading(read_stable(table, table.nominal_counts_per_newton()));
+      refusal = procedure.add_reading(
+          read_stable(table, stability_for(table.nominal_counts_per_newton())));
     if (!refusal.empty()) {
       err << me << refusal << "\n";
       if (!o.interactive) {
@@ -196,27 +199,27 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
       }
       continue; // the technician puts it right and takes the step again
     }
-    const hal::CalibrationPoint &p = procedure.points().back();
-    out << where << ": " << hal::newtons_text(p.load.si()) << " -> "
+    const calibration::CalibrationPoint &p = procedure.points().back();
+    out << where << ": " << calibration::newtons_text(p.load.si()) << " -> "
         << text::format_number(p.counts, 1) << " counts (spread "
         << text::format_number(p.sigma_counts, 1) << " counts)\n";
   }
   table.remove_reference_load();
 
-  hal::CalibrationRecord record =
-      hal::make_record(o.serial, o.technician, table.description(), now_unix, plan.capacity,
-                       procedure.points(), {}, o.valid_months);
-  hal::CalibrationStore store(o.store);
+  calibration::CalibrationRecord record =
+      calibration::make_record(o.serial, o.technician, table.description(), now_unix, plan.capacity,
+                               procedure.points(), {}, o.valid_months);
+  calibration::CalibrationStore store(o.store);
   try {
     if (!record.accepted()) {
       const auto kept = store.archive_rejected(record);
-      out << hal::record_summary(record);
+      out << calibration::record_summary(record);
       err << me << "calibration failed acceptance (kept as " << kept.string() << "); "
           << "the calibration in force is unchanged\n";
       return kFailed;
     }
     const auto kept = store.install(record);
-    out << hal::record_summary(record);
+    out << calibration::record_summary(record);
     out << "Installed " << store.current_path().string() << " (history: " << kept.string()
         << "). It is in force until " << text::utc_date(record.expires_unix) << ".\n";
   } catch (const std::exception &e) {
@@ -230,24 +233,22 @@ int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease 
                      std::int64_t now_unix, std::istream &in, std::ostream &out,
                      std::ostream &err) {
   const std::string me = "tractus calibrate verify: ";
-  hal::CalibrationStore store(o.store);
-  const hal::RecordRead current = store.current(now_unix);
-  if (!current) {
-    err << me << current.error << "\n";
+  calibration::DailyVerification verification(o.store, now_unix);
+  if (!verification.record()) {
+    err << me << verification.why_not() << "\n";
     return kBadInput;
   }
-  const hal::CalibrationRecord &record = *current.record;
   std::string error;
   const auto load = parse_load(o.load, o.local_gravity, error);
   if (!load) {
     err << me << "--load " << error << "\n";
     return kBadInput;
   }
-  if (auto p = hal::verification_load_problem(record, *load); !p.empty()) {
+  if (auto p = verification.load_problem(*load); !p.empty()) {
     err << me << p << "\n";
     return kBadInput;
   }
-  if (auto p = hal::technician_problem(o.technician); !p.empty()) {
+  if (auto p = calibration::technician_problem(o.technician); !p.empty()) {
     err << me << p << "\n";
     return kBadInput;
   }
@@ -256,30 +257,26 @@ int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease 
     err << me << "on a real table use --interactive and hang the weight yourself\n";
     return kBadInput;
   }
-  if (o.interactive &&
-      !ask(in, out,
-           "Hang " + hal::newtons_text(load->si()) + " on the load cell, then press Enter: ")) {
+  if (o.interactive && !ask(in, out,
+                            "Hang " + calibration::newtons_text(load->si()) +
+                                " on the load cell, then press Enter: ")) {
     err << me << "verification abandoned; nothing was logged\n";
     return kBadInput;
   }
-  const hal::StableReading reading = read_stable(table, 1.0 / std::abs(record.fit.c1));
+  const calibration::StableReading reading = read_stable(table, verification.stability());
   table.remove_reference_load();
-  if (!reading.stable) {
-    err << me << "refused: unstable reading at " << hal::newtons_text(load->si()) << ": "
-        << reading.why << "; nothing was logged\n";
-    return kBadInput;
+  const auto result = verification.conclude(*load, reading, o.technician);
+  using Outcome = calibration::DailyVerification::Outcome;
+  switch (result.outcome) {
+  case Outcome::Unstable: err << me << "refused: " << result.message << "\n"; return kBadInput;
+  case Outcome::NotLogged: err << me << result.message << "\n"; return kInternal;
+  case Outcome::Passed:
+  case Outcome::Failed: break;
   }
-  const hal::Verification v = hal::verify_at_load(record, *load, reading, o.technician, now_unix);
-  try {
-    store.append_verification(v);
-  } catch (const std::exception &e) {
-    err << me << e.what() << "\n";
-    return kInternal;
-  }
-  out << "Verification of calibration " << record.id << ": " << hal::verification_text(v) << "\n";
-  if (!v.passed) {
-    err << me << "the calibration is out of force until a verification passes; check the "
-        << "weight and the load path, then verify again or recalibrate\n";
+  out << "Verification of calibration " << verification.record()->id << ": "
+      << calibration::verification_text(result.verification) << "\n";
+  if (result.outcome == Outcome::Failed) {
+    err << me << result.message << "\n";
     return kFailed;
   }
   return kOk;
@@ -287,21 +284,21 @@ int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease 
 
 int calibrate_show(const std::string &store_dir, std::int64_t now_unix, std::ostream &out,
                    std::ostream &err) {
-  hal::CalibrationStore store(store_dir);
+  calibration::CalibrationStore store(store_dir);
   // Show the record even when it is not in force (expired, failed): the details say why.
-  if (const hal::RecordRead read = hal::read_record_file(store.current_path()))
-    out << hal::record_summary(*read.record);
+  if (const calibration::RecordRead read = calibration::read_record_file(store.current_path()))
+    out << calibration::record_summary(*read.record);
   const auto in_force = [&] {
     std::string why;
-    auto calibration = hal::calibration_in_force(store_dir, now_unix, why);
+    auto calibration = calibration::calibration_in_force(store_dir, now_unix, why);
     return std::make_pair(calibration.has_value(), why);
   }();
-  if (const hal::RecordRead current = store.current(now_unix)) {
+  if (const calibration::RecordRead current = store.current(now_unix)) {
     const auto latest = store.latest_verification(current.record->checksum);
     if (latest.verification)
       out << "  last verification " << text::utc_timestamp(latest.verification->time_unix) << " by "
-          << latest.verification->technician << ": " << hal::verification_text(*latest.verification)
-          << "\n";
+          << latest.verification->technician << ": "
+          << calibration::verification_text(*latest.verification) << "\n";
     else
       out << "  not verified yet\n";
     for (const auto &w : latest.warnings)

@@ -12,7 +12,7 @@
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
-#include "hal/calibration_text.hpp"
+#include "calibration/text.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
@@ -130,7 +130,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
            "FILE (docs/screening.md)\n";
     return kExitBadInput;
   }
-  hal::TreatmentCalibration calibration;
+  calibration::TreatmentCalibration calibration;
   {
     console::LeaseOpen look = binding.open(console::LeasePurpose::Diagnostics, o.seed);
     if (!look.lease) {

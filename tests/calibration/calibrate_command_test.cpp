@@ -55,7 +55,7 @@ TEST(CalibrateCommand, ScriptedSimulatorRunIsAcceptedInstalledAndInForce) {
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("Installed " + (dir.path() / "current.json").string()), std::string::npos);
   std::string why;
-  const auto calibration = hal::calibration_in_force(dir.path(), kJan2026 + 60, why);
+  const auto calibration = calibration::calibration_in_force(dir.path(), kJan2026 + 60, why);
   ASSERT_TRUE(calibration) << why;
   EXPECT_EQ(calibration->id, "LC-1234-20260101T000000Z");
   EXPECT_NEAR(calibration->to_force(8000 + 100 * 500).si(), 500.0, 0.1);
@@ -73,7 +73,7 @@ TEST(CalibrateCommand, WrongReferenceLoadIsRefusedAndTheCalibrationInForceStays)
                    "tractus calibrate run: nothing was saved; the calibration in force is "
                    "unchanged\n");
   EXPECT_TRUE(store.unchanged());
-  EXPECT_EQ(hal::CalibrationStore(store.dir.path()).history().size(), 1U);
+  EXPECT_EQ(calibration::CalibrationStore(store.dir.path()).history().size(), 1U);
 }
 
 TEST(CalibrateCommand, UnstableReadingIsRefusedAndTheCalibrationInForceStays) {
@@ -131,7 +131,7 @@ TEST(CalibrateCommand, InteractiveRunAcceptsEnterForEachPlannedLoad) {
   o.interactive = true;
   const CommandResult r = run_calibration(o, table, std::string(21, '\n'));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(hal::CalibrationStore(dir.path()).current(kJan2026));
+  EXPECT_TRUE(calibration::CalibrationStore(dir.path()).current(kJan2026));
 }
 
 TEST(CalibrateCommand, FailedAcceptanceIsKeptAsRejectedAndTheCalibrationInForceStays) {
@@ -163,9 +163,9 @@ TEST(CalibrateCommand, DailyVerificationPassesOnTheCalibratedCellAndIsLogged) {
   EXPECT_EQ(out.str().rfind("Verification of calibration LC-1234-20260101T000000Z: passed: ", 0),
             0U);
   const auto latest =
-      hal::CalibrationStore(store.dir.path())
+      calibration::CalibrationStore(store.dir.path())
           .latest_verification(
-              hal::CalibrationStore(store.dir.path()).current(kJan2026).record->checksum);
+              calibration::CalibrationStore(store.dir.path()).current(kJan2026).record->checksum);
   ASSERT_TRUE(latest.verification);
   EXPECT_TRUE(latest.verification->passed);
   EXPECT_TRUE(store.unchanged()); // logged beside the record, never in it
@@ -184,7 +184,7 @@ TEST(CalibrateCommand, VerificationAfterTheZeroShiftedFailsAndTakesTheCalibratio
             std::string::npos)
       << out.str();
   std::string why;
-  EXPECT_FALSE(hal::calibration_in_force(store.dir.path(), kJan2026 + 7200, why));
+  EXPECT_FALSE(calibration::calibration_in_force(store.dir.path(), kJan2026 + 7200, why));
   EXPECT_NE(why.find("failed (FAILED: 504.93 N measured"), std::string::npos) << why;
 }
 

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "bindings/sim_lease.hpp"
+#include "calibration/store.hpp"
 #include "cli/calibrate_command.hpp"
-#include "hal/calibration_store.hpp"
 #include "sim/patient_preset.hpp"
 
 #include "support/temp_dir.hpp"

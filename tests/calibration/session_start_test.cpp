@@ -78,7 +78,7 @@ TEST(SessionStart, InvalidCalibrationRefusesTheStartWithFault110AndNothingElse) 
 // What a real table's start-up does: ask the store, and start only on what it vouches for.
 StartAttempt start_from_store(const std::filesystem::path &store, std::int64_t now,
                               std::string &why) {
-  const auto calibration = hal::calibration_in_force(store, now, why);
+  const auto calibration = calibration::calibration_in_force(store, now, why);
   return try_to_start(calibration.value_or(hal::Calibration{}), calibration.has_value());
 }
 

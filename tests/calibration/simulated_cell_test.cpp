@@ -3,7 +3,7 @@
 // hysteresis it reports are the cell's own within ±0.01 % FS.
 #include "calibration_support.hpp"
 
-#include "hal/calibration_reading.hpp"
+#include "calibration/reading.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@ constexpr double kSpan = 1000.0; // the default plan: 0, 200, … 1000 N
 constexpr double kStep = 200.0;
 
 struct Outcome {
-  hal::CalibrationRecord record;
+  calibration::CalibrationRecord record;
   double worst_error_pct = 0.0; // over a 0 → span → 0 sweep in 50 N steps, % of span
 };
 
@@ -28,15 +28,16 @@ Outcome calibrate_and_sweep(const sim::LoadCellParams &cell, const std::string &
   bindings::SimLease table(config_with(cell), 7);
   const CommandResult run = run_calibration(run_options(dir.path()), table);
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  const hal::RecordRead current = hal::CalibrationStore(dir.path()).current(kJan2026);
+  const calibration::RecordRead current =
+      calibration::CalibrationStore(dir.path()).current(kJan2026);
   EXPECT_TRUE(current) << current.error;
   Outcome o{*current.record, 0.0};
-  hal::StabilityCriteria criteria;
+  calibration::StabilityCriteria criteria;
   criteria.counts_per_newton = cell.gain_counts_per_n;
   for (int i = 0; i <= 40; ++i) {
     const double load = 50.0 * (i <= 20 ? i : 40 - i);
     table.hang_reference_load(newtons(load));
-    const hal::StableReading r = hal::read_stable(
+    const calibration::StableReading r = calibration::read_stable(
         table.load_cell(), [&] { table.wait_one_period(); }, table.period(), criteria);
     EXPECT_TRUE(r.stable) << r.why;
     const double error_pct = std::abs(o.record.fit.to_newtons(r.mean_counts) - load) / kSpan * 100;
@@ -45,7 +46,7 @@ Outcome calibrate_and_sweep(const sim::LoadCellParams &cell, const std::string &
   std::printf("[ figures  ] %s: %s fit, worst error %.4f %% FS; non-linearity cell %.4f %% "
               "(true %.4f %%), calibrated %.4f %%; hysteresis %.4f %% (true %.4f %%); "
               "repeatability %.4f %%\n",
-              name.c_str(), hal::to_string(o.record.fit.model), o.worst_error_pct,
+              name.c_str(), calibration::to_string(o.record.fit.model), o.worst_error_pct,
               o.record.fit.cell_nonlinearity_pct, true_cell_nonlinearity_pct(cell, kSpan, kStep),
               o.record.fit.nonlinearity_pct, o.record.fit.hysteresis_pct,
               true_hysteresis_pct(cell, kSpan, kStep), o.record.fit.repeatability_pct);
@@ -57,7 +58,7 @@ TEST(SimulatedCell, LinearCellIsRecoveredWithinATenthOfAPercentOfFullScale) {
   cell.gain_counts_per_n = 123.4; // not the factory 100, so nothing is assumed
   cell.offset_counts = -25000;
   const Outcome o = calibrate_and_sweep(cell, "cal-linear");
-  EXPECT_EQ(o.record.fit.model, hal::CurveModel::Linear);
+  EXPECT_EQ(o.record.fit.model, calibration::CurveModel::Linear);
   EXPECT_NEAR(o.record.fit.c1, 1.0 / 123.4, 1e-4 / 123.4); // gain within 0.01 %
   EXPECT_NEAR(o.record.fit.c0, 25000.0 / 123.4, 0.1);      // offset within 0.1 N
   EXPECT_LT(o.worst_error_pct, 0.1);
@@ -71,7 +72,7 @@ TEST(SimulatedCell, MildlyNonLinearCellGetsAQuadraticAndIsRecovered) {
   cell.quadratic_per_n = 6e-6; // 1.44 N (0.14 % FS) off the terminal line at 400 and 600 N,
   cell.cubic_per_n2 = -1e-9;   // less 0.34 N of S-shape that the quadratic cannot take out
   const Outcome o = calibrate_and_sweep(cell, "cal-nonlinear");
-  EXPECT_EQ(o.record.fit.model, hal::CurveModel::Quadratic);
+  EXPECT_EQ(o.record.fit.model, calibration::CurveModel::Quadratic);
   EXPECT_LT(o.worst_error_pct, 0.1);
   EXPECT_NEAR(o.record.fit.cell_nonlinearity_pct, true_cell_nonlinearity_pct(cell, kSpan, kStep),
               0.01);
@@ -84,7 +85,8 @@ TEST(SimulatedCell, CellWithHysteresisIsRecoveredAndItsLoopMeasured) {
   sim::LoadCellParams cell;
   cell.hysteresis = newtons(3.2); // 0.77 N (0.077 % FS) wide at 400 and 600 N of a 1000 N loop
   const Outcome o = calibrate_and_sweep(cell, "cal-hysteresis");
-  EXPECT_EQ(o.record.fit.model, hal::CurveModel::Linear); // a symmetric loop is not curvature
+  EXPECT_EQ(o.record.fit.model,
+            calibration::CurveModel::Linear); // a symmetric loop is not curvature
   EXPECT_LT(o.worst_error_pct, 0.1);
   EXPECT_NEAR(o.record.fit.hysteresis_pct, true_hysteresis_pct(cell, kSpan, kStep), 0.01);
   EXPECT_NEAR(o.record.fit.cell_nonlinearity_pct, 0.0, 0.01);
@@ -98,7 +100,7 @@ TEST(SimulatedCell, AllThreeImperfectionsTogetherAreRecovered) {
   cell.quadratic_per_n = -5e-6;
   cell.hysteresis = newtons(2.4);
   const Outcome o = calibrate_and_sweep(cell, "cal-combined");
-  EXPECT_EQ(o.record.fit.model, hal::CurveModel::Quadratic);
+  EXPECT_EQ(o.record.fit.model, calibration::CurveModel::Quadratic);
   EXPECT_LT(o.worst_error_pct, 0.1);
   EXPECT_NEAR(o.record.fit.cell_nonlinearity_pct, true_cell_nonlinearity_pct(cell, kSpan, kStep),
               0.01);

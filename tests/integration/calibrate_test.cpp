@@ -1,7 +1,7 @@
 // `tractus calibrate` over Modbus TCP against tractus-sim in real time: the simulator's hands
 // hang the reference weights through its unit 247 (regmap::sim_control::kReferenceLoad), the
 // fit recovers the simulated transmitter, and the daily verification passes on the same table.
-#include "hal/calibration_store.hpp"
+#include "calibration/store.hpp"
 #include "hal/modbus/device_codec.hpp"
 #include "hal/register_map.hpp"
 #include "harness/sim_harness.hpp"
@@ -31,9 +31,9 @@ TEST(TractusCalibrateOverTcp, ScriptedRunOnTheSimulatorIsInstalledAndVerifies) {
             std::string::npos)
       << run.out;
 
-  const hal::RecordRead current = hal::CalibrationStore(store).current(std::time(nullptr));
+  const calibration::RecordRead current = calibration::CalibrationStore(store).current(std::time(nullptr));
   ASSERT_TRUE(current) << current.error;
-  const hal::CalibrationRecord &record = *current.record;
+  const calibration::CalibrationRecord &record = *current.record;
   EXPECT_TRUE(record.accepted());
   EXPECT_EQ(record.load_cell_serial, "LC-9");
   EXPECT_EQ(record.table.rfind("tractus-sim at ", 0), 0U) << record.table;

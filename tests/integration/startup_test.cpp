@@ -4,7 +4,7 @@
 #include "harness/tractus_run.hpp"
 #include "harness/vendor_table.hpp"
 
-#include "hal/calibration_store.hpp"
+#include "calibration/store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,7 +76,7 @@ TEST(TractusRunStartup, ARealTableWithACalibrationNotVerifiedTodayIsRefusedWith1
   PyTable table(dir, {});
   ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
   const auto store = dir / "cal";
-  const hal::CalibrationRecord record = install_record(store, now_unix() - 3 * 86400);
+  const calibration::CalibrationRecord record = install_record(store, now_unix() - 3 * 86400);
   const auto argv = tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
                                      {"--screening", screening_file(), "--store", store.string()});
   const RunResult never = run_command(argv, 30s);
@@ -89,7 +89,7 @@ TEST(TractusRunStartup, ARealTableWithACalibrationNotVerifiedTodayIsRefusedWith1
   const RunResult stale = run_command(argv, 30s);
   EXPECT_EQ(stale.exit_code, 2);
   EXPECT_TRUE(
-      contains(stale.err, "was last verified on " + hal::local_date(now_unix() - 2 * 86400)))
+      contains(stale.err, "was last verified on " + calibration::local_date(now_unix() - 2 * 86400)))
       << stale.err;
   EXPECT_FALSE(journal_file(dir)) << "a journal was started";
 }
@@ -152,7 +152,7 @@ std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,
                   "--technician", "CI", "--table", address, "--store", store.string()});
   EXPECT_EQ(ver.exit_code, 0) << ver.out << ver.err;
   EXPECT_TRUE(contains(ver.out, "passed")) << ver.out;
-  const hal::RecordRead current = hal::CalibrationStore(store).current(now_unix());
+  const calibration::RecordRead current = calibration::CalibrationStore(store).current(now_unix());
   return current ? current.record->id : current.error;
 }
 
@@ -175,7 +175,7 @@ void runs_a_session(const std::vector<std::string> &table_options, const std::st
     if (how == CalibratedBy::ByTheTechnician) {
       record_id = calibrate_by_hand(dir, table.address, store);
     } else {
-      const hal::CalibrationRecord record = install_record(store, now_unix());
+      const calibration::CalibrationRecord record = install_record(store, now_unix());
       verify(store, record, now_unix());
       record_id = record.id;
     }

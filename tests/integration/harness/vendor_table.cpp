@@ -32,37 +32,37 @@ std::string screening_file() {
 
 std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-hal::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
+calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
                                       const std::string &serial) {
-  std::vector<hal::CalibrationPoint> points;
+  std::vector<calibration::CalibrationPoint> points;
   for (int cycle = 1; cycle <= 2; ++cycle)
     for (const double load :
          {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 800.0, 600.0, 400.0, 200.0, 0.0}) {
-      hal::CalibrationPoint p;
+      calibration::CalibrationPoint p;
       p.cycle = cycle;
       p.direction = points.empty() || load >= points.back().load.si()
-                        ? hal::LoadDirection::Loading
-                        : hal::LoadDirection::Unloading;
+                        ? calibration::LoadDirection::Loading
+                        : calibration::LoadDirection::Unloading;
       p.load = newtons(load);
       p.counts = 5000.0 + 50.0 * load;
       p.sigma_counts = 10.0;
       p.samples = 500;
       points.push_back(p);
     }
-  hal::CalibrationRecord record =
-      hal::make_record(serial, "CI", "the table under test", now - 3600, newtons(2000), points);
-  hal::CalibrationStore(store).install(record);
+  calibration::CalibrationRecord record =
+      calibration::make_record(serial, "CI", "the table under test", now - 3600, newtons(2000), points);
+  calibration::CalibrationStore(store).install(record);
   return record;
 }
 
-void verify(const std::filesystem::path &store, const hal::CalibrationRecord &record,
+void verify(const std::filesystem::path &store, const calibration::CalibrationRecord &record,
             std::int64_t when) {
-  hal::StableReading r;
+  calibration::StableReading r;
   r.stable = true;
   r.mean_counts = 5000.0 + 50.0 * 500.0;
   r.samples = 500;
-  hal::CalibrationStore(store).append_verification(
-      hal::verify_at_load(record, newtons(500), r, "CI", when));
+  calibration::CalibrationStore(store).append_verification(
+      calibration::verify_at_load(record, newtons(500), r, "CI", when));
 }
 
 std::vector<TableTick> read_trace(const std::filesystem::path &file) {

@@ -3,7 +3,7 @@
 // recorded (its --trace-file), for tests that judge tractus from the table's side.
 #pragma once
 
-#include "hal/calibration_store.hpp"
+#include "calibration/store.hpp"
 #include "harness/process.hpp"
 
 #include <chrono>
@@ -28,10 +28,10 @@ std::int64_t now_unix();
 
 // The record a technician would have made on this table: its transmitter reads 5000 counts at
 // no load and 50 counts per newton (pymodbus_table.py), and reports serial 200001.
-hal::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
+calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
                                       const std::string &serial = "LC-200001");
 // Today's (or `when`'s) verification at 500 N, as the reference weight would read.
-void verify(const std::filesystem::path &store, const hal::CalibrationRecord &record,
+void verify(const std::filesystem::path &store, const calibration::CalibrationRecord &record,
             std::int64_t when);
 
 // One line of the device's --trace-file.

@@ -1,13 +1,13 @@
-#include "hal/calibration_reading.hpp"
+#include "calibration/reading.hpp"
 
-#include "hal/calibration_text.hpp"
+#include "calibration/text.hpp"
 #include "text/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 WindowStats window_stats(std::span<const double> counts) {
   WindowStats s;
@@ -30,7 +30,7 @@ WindowStats window_stats(std::span<const double> counts) {
   return s;
 }
 
-StableReading read_stable(LoadCell &cell, const std::function<void()> &wait_one_period,
+StableReading read_stable(hal::LoadCell &cell, const std::function<void()> &wait_one_period,
                           Duration period, const StabilityCriteria &criteria) {
   StableReading out;
   const double to_n = 1.0 / std::abs(criteria.counts_per_newton);
@@ -51,8 +51,8 @@ StableReading read_stable(LoadCell &cell, const std::function<void()> &wait_one_
   WindowStats last{};
   for (std::uint64_t i = 0; i < periods; ++i) {
     wait_one_period();
-    const LoadCellSample s = cell.read();
-    if (s.io != IoStatus::Ok) {
+    const hal::LoadCellSample s = cell.read();
+    if (s.io != hal::IoStatus::Ok) {
       out.why = std::string("the load cell does not answer (") + to_string(s.io) + ")";
       return out;
     }
@@ -101,4 +101,4 @@ StableReading read_stable(LoadCell &cell, const std::function<void()> &wait_one_
   return out;
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -14,8 +14,8 @@
 // question (expiry_problem) because it depends on the clock, which is passed in.
 #pragma once
 
+#include "calibration/fit.hpp"
 #include "hal/calibration.hpp"
-#include "hal/calibration_fit.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 inline constexpr std::string_view kCalibrationFormat = "tractus.calibration/1";
 inline constexpr int kDefaultValidMonths = 12;
@@ -44,7 +44,7 @@ struct CalibrationRecord {
 
   [[nodiscard]] bool accepted() const { return fit.accepted(); }
   // What the controller uses: the coefficients, range and expiry, named by the record id.
-  [[nodiscard]] Calibration calibration() const;
+  [[nodiscard]] hal::Calibration calibration() const;
 };
 
 // Serial numbers become file names: 1 to 32 letters, digits, '.', '-' or '_'. "" when valid.
@@ -81,4 +81,4 @@ std::string record_summary(const CalibrationRecord &record);
 std::string expiry_problem(const CalibrationRecord &record, const std::string &name,
                            std::int64_t now_unix);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -1,6 +1,6 @@
-#include "hal/calibration_fit.hpp"
+#include "calibration/fit.hpp"
 
-#include "hal/calibration_text.hpp"
+#include "calibration/text.hpp"
 #include "text/number_text.hpp"
 
 #include <Eigen/Dense>
@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 const char *to_string(LoadDirection d) {
   return d == LoadDirection::Loading ? "loading" : "unloading";
@@ -206,4 +206,4 @@ CalibrationFit fit_calibration(std::span<const CalibrationPoint> points,
   return fit;
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

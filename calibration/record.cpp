@@ -1,7 +1,7 @@
-#include "hal/calibration_record.hpp"
+#include "calibration/record.hpp"
 
-#include "hal/calibration_text.hpp"
-#include "hal/sha256.hpp"
+#include "calibration/sha256.hpp"
+#include "calibration/text.hpp"
 #include "strict_json/strict_json.hpp"
 #include "text/number_text.hpp"
 #include "text/utc_text.hpp"
@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -172,8 +172,8 @@ std::string position_text(std::string_view text, std::size_t byte) {
 
 } // namespace
 
-Calibration CalibrationRecord::calibration() const {
-  Calibration c;
+hal::Calibration CalibrationRecord::calibration() const {
+  hal::Calibration c;
   c.id = id;
   c.source = "technician calibration by " + technician + ", load cell " + load_cell_serial +
              ", sha256 " + checksum.substr(0, 12);
@@ -348,4 +348,4 @@ std::string expiry_problem(const CalibrationRecord &record, const std::string &n
          "; the load cell must be recalibrated (tractus calibrate run)";
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -18,7 +18,7 @@
 #include <span>
 #include <string>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 struct StabilityCriteria {
   std::uint32_t window = 500;       // conversions averaged: 0.5 s at 1 kHz
@@ -42,7 +42,7 @@ struct StableReading {
   std::string why; // when not stable, what was wrong, e.g. "did not settle within 20 s (...)"
 };
 
-StableReading read_stable(LoadCell &cell, const std::function<void()> &wait_one_period,
+StableReading read_stable(hal::LoadCell &cell, const std::function<void()> &wait_one_period,
                           Duration period, const StabilityCriteria &criteria);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

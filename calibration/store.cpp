@@ -1,7 +1,7 @@
-#include "hal/calibration_store.hpp"
+#include "calibration/store.hpp"
 
-#include "hal/calibration_text.hpp"
-#include "hal/sha256.hpp"
+#include "calibration/sha256.hpp"
+#include "calibration/text.hpp"
 #include "text/utc_text.hpp"
 
 #include <algorithm>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <utility>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace fs = std::filesystem;
 namespace {
 
@@ -218,8 +218,8 @@ CalibrationStore::latest_verification(const std::string &record_checksum) const 
   return out;
 }
 
-std::optional<Calibration> calibration_in_force(const fs::path &store_dir, std::int64_t now_unix,
-                                                std::string &why) {
+std::optional<hal::Calibration> calibration_in_force(const fs::path &store_dir,
+                                                     std::int64_t now_unix, std::string &why) {
   const CalibrationStore store(store_dir);
   const RecordRead current = store.current(now_unix);
   if (!current) {
@@ -319,4 +319,4 @@ TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::i
   return out;
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

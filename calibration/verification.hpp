@@ -12,15 +12,15 @@
 // out of force until a later one passes (calibration_store.hpp).
 #pragma once
 
-#include "hal/calibration_reading.hpp"
-#include "hal/calibration_record.hpp"
+#include "calibration/reading.hpp"
+#include "calibration/record.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 inline constexpr std::string_view kVerificationFormat = "tractus.verification/1";
 
@@ -63,4 +63,4 @@ struct VerificationLineRead {
 };
 VerificationLineRead parse_verification_line(std::string_view line);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 enum class LoadDirection : std::uint8_t { Loading, Unloading };
 const char *to_string(LoadDirection d); // "loading", "unloading"
@@ -102,4 +102,4 @@ CalibrationFit fit_calibration(std::span<const CalibrationPoint> points,
 // rows the next smaller ν is used, which is conservative.
 double f_critical_99(int dof);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -1,12 +1,12 @@
-// The checksum of calibration records (hal/sha256.hpp) against the NIST test vectors: a wrong
-// digest would make every stored record read as tampered with, or miss a changed one.
-#include "hal/sha256.hpp"
+// The checksum of calibration records (calibration/sha256.hpp) against the NIST test vectors: a
+// wrong digest would make every stored record read as tampered with, or miss a changed one.
+#include "calibration/sha256.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 TEST(Sha256, MatchesTheNistVectors) {
@@ -34,4 +34,4 @@ TEST(Sha256, EmbeddedZeroBytesAreHashedNotTruncated) {
 }
 
 } // namespace
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -18,9 +18,9 @@
 // control cycle: it reads files, allocates and may throw on I/O errors where noted.
 #pragma once
 
+#include "calibration/record.hpp"
+#include "calibration/verification.hpp"
 #include "hal/calibration.hpp"
-#include "hal/calibration_record.hpp"
-#include "hal/calibration_verification.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 class CalibrationStore {
 public:
@@ -69,8 +69,8 @@ private:
 
 // The calibration the controller may use now, or nullopt and `why` (one sentence naming the
 // file): what SessionSetup::calibration and calibration_valid are set from on a real table.
-std::optional<Calibration> calibration_in_force(const std::filesystem::path &store_dir,
-                                                std::int64_t now_unix, std::string &why);
+std::optional<hal::Calibration> calibration_in_force(const std::filesystem::path &store_dir,
+                                                     std::int64_t now_unix, std::string &why);
 
 // What a treatment on a real table may use (`tractus run`, docs/calibration.md "Daily
 // verification"): the record in force, made for this load cell, and verified with a pass on
@@ -78,7 +78,7 @@ std::optional<Calibration> calibration_in_force(const std::filesystem::path &sto
 // earlier day, is refused, as established tables demand the daily function test before the
 // first patient (Eltrac 471, REFERENCE.md).
 struct TreatmentCalibration {
-  std::optional<Calibration> calibration;
+  std::optional<hal::Calibration> calibration;
   std::string why;     // when refused: what is wrong, naming the file
   std::string way_out; // when refused: what the technician does about it
 };
@@ -91,4 +91,4 @@ TreatmentCalibration calibration_for_treatment(const std::filesystem::path &stor
 // The local calendar day of a Unix time, "2026-12-05": the day the daily verification counts.
 std::string local_date(std::int64_t unix_seconds);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

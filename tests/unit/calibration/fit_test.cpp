@@ -1,13 +1,13 @@
-// The least-squares calibration fit and the figures it reports (hal/calibration_fit.hpp).
-#include "calibration_test_points.hpp"
-#include "hal/calibration_fit.hpp"
+// The least-squares calibration fit and the figures it reports (calibration/fit.hpp).
+#include "calibration/fit.hpp"
+#include "test_points.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <stdexcept>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using test::standard_plan;
@@ -112,4 +112,4 @@ TEST(CalibrationFit, FCriticalFollowsTheTableAndIsConservativeBetweenRows) {
 }
 
 } // namespace
-} // namespace tractus::hal
+} // namespace tractus::calibration

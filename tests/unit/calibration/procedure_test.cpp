@@ -1,16 +1,16 @@
 // The technician's procedure: plan, order, range and wrong-weight checks
-// (hal/calibration_procedure.hpp), and what counts as a stable reading
-// (hal/calibration_reading.hpp).
-#include "calibration_test_points.hpp"
-#include "hal/calibration_procedure.hpp"
-#include "hal/calibration_reading.hpp"
+// (calibration/procedure.hpp), and what counts as a stable reading
+// (calibration/reading.hpp).
+#include "calibration/procedure.hpp"
+#include "calibration/reading.hpp"
+#include "test_points.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <functional>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using test::standard_plan;
@@ -127,14 +127,14 @@ TEST(CalibrationProcedure, UnstableReadingIsRefusedAndNotKept) {
 
 // ---- stable readings from a scripted load cell ----
 
-class ScriptedCell final : public LoadCell {
+class ScriptedCell final : public hal::LoadCell {
 public:
   std::function<double(int)> counts_at; // conversion number -> counts
   bool overload = false;
   bool frozen_after_first = false;
-  LoadCellSample read() noexcept override {
-    LoadCellSample s;
-    s.io = IoStatus::Ok;
+  hal::LoadCellSample read() noexcept override {
+    hal::LoadCellSample s;
+    s.io = hal::IoStatus::Ok;
     s.status = {true, overload, false};
     if (!(frozen_after_first && n_ > 0)) ++n_;
     s.sample_counter = static_cast<std::uint16_t>(n_);
@@ -197,4 +197,4 @@ TEST(StableReading, WindowStatsAreMeanSampleSigmaAndTrendAcrossTheWindow) {
 }
 
 } // namespace
-} // namespace tractus::hal
+} // namespace tractus::calibration

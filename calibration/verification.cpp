@@ -1,7 +1,7 @@
-#include "hal/calibration_verification.hpp"
+#include "calibration/verification.hpp"
 
-#include "hal/calibration_text.hpp"
-#include "hal/sha256.hpp"
+#include "calibration/sha256.hpp"
+#include "calibration/text.hpp"
 #include "strict_json/strict_json.hpp"
 #include "text/utc_text.hpp"
 
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <utility>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -113,4 +113,4 @@ VerificationLineRead parse_verification_line(std::string_view line) {
   return out;
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

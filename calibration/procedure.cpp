@@ -1,13 +1,13 @@
-#include "hal/calibration_procedure.hpp"
+#include "calibration/procedure.hpp"
 
-#include "hal/calibration_text.hpp"
+#include "calibration/text.hpp"
 #include "text/number_text.hpp"
 
 #include <cmath>
 #include <stdexcept>
 #include <utility>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 // A load typed as "222.4" for the plan's 50 lbf (222.41 N) is the same load: the plan's value
@@ -158,4 +158,4 @@ std::string CalibrationProcedure::add_reading(const StableReading &reading) {
   return "";
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

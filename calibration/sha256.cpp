@@ -1,11 +1,11 @@
-#include "hal/sha256.hpp"
+#include "calibration/sha256.hpp"
 
 #include <sodium.h>
 
 #include <array>
 #include <stdexcept>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 std::string sha256_hex(std::string_view bytes) {
   // sodium_init() picks the fastest implementation for this CPU; it is safe to call again and
@@ -19,4 +19,4 @@ std::string sha256_hex(std::string_view bytes) {
   return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
 }
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -2,8 +2,8 @@
 // figure the fit reports can be checked against it exactly.
 #pragma once
 
-#include "hal/calibration_fit.hpp"
-#include "hal/calibration_procedure.hpp"
+#include "calibration/fit.hpp"
+#include "calibration/procedure.hpp"
 
 #include "support/temp_dir.hpp"
 
@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace tractus::hal::test {
+namespace tractus::calibration::test {
 
 inline constexpr std::int64_t kJan2026 = 1767225600; // 2026-01-01T00:00:00Z
 
@@ -57,4 +57,4 @@ inline CalibrationPlan standard_plan() {
 
 using tractus::testing::TempDir;
 
-} // namespace tractus::hal::test
+} // namespace tractus::calibration::test

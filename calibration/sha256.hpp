@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 // The digest of `bytes` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view bytes);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

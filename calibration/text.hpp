@@ -4,11 +4,11 @@
 
 #include <string>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 // "200 N", "222.4 N" (one decimal at most unless asked for more).
 std::string newtons_text(double value_n, int max_decimals = 1);
 // "0.043 %" style percentages of full scale: three decimals, trailing zeros dropped.
 std::string percent_text(double value_pct);
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

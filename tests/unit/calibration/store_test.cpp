@@ -1,7 +1,7 @@
 // The calibration store: what is in force, history that is never lost, and the daily
-// verification log (hal/calibration_store.hpp, hal/calibration_verification.hpp).
-#include "calibration_test_points.hpp"
-#include "hal/calibration_store.hpp"
+// verification log (calibration/store.hpp, calibration/verification.hpp).
+#include "calibration/store.hpp"
+#include "test_points.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using test::kJan2026;
@@ -288,4 +288,4 @@ TEST(CalibrationForTreatment, ARecordOfAnotherLoadCellIsRefused) {
 }
 
 } // namespace
-} // namespace tractus::hal
+} // namespace tractus::calibration

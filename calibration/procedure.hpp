@@ -16,14 +16,14 @@
 // step is simply taken again; nothing is kept from it.
 #pragma once
 
-#include "hal/calibration_fit.hpp"
-#include "hal/calibration_reading.hpp"
+#include "calibration/fit.hpp"
+#include "calibration/reading.hpp"
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 
 struct CalibrationPlan {
   std::vector<Force> loads; // ascending, from 0 N to the span
@@ -89,4 +89,4 @@ private:
   std::vector<CalibrationPoint> points_;
 };
 
-} // namespace tractus::hal
+} // namespace tractus::calibration

@@ -1,12 +1,12 @@
-// The calibration record file: round trip, integrity and expiry (hal/calibration_record.hpp).
-#include "calibration_test_points.hpp"
-#include "hal/calibration_record.hpp"
-#include "hal/sha256.hpp"
+// The calibration record file: round trip, integrity and expiry (calibration/record.hpp).
+#include "calibration/record.hpp"
+#include "calibration/sha256.hpp"
+#include "test_points.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace tractus::hal {
+namespace tractus::calibration {
 namespace {
 
 using test::kJan2026;
@@ -153,7 +153,7 @@ TEST(CalibrationRecord, RecordDatedAfterTodayMeansAWrongClock) {
 TEST(CalibrationRecord, CalibrationCarriesTheCoefficientsRangeExpiryAndId) {
   CalibrationRecord record = sample_record();
   record_json(record);
-  const Calibration c = record.calibration();
+  const hal::Calibration c = record.calibration();
   EXPECT_EQ(c.id, "LC-1234-20260101T000000Z");
   EXPECT_EQ(c.source, "technician calibration by A. Tech, load cell LC-1234, sha256 " +
                           record.checksum.substr(0, 12));
@@ -172,4 +172,4 @@ TEST(CalibrationRecord, SerialAndTechnicianAreChecked) {
 }
 
 } // namespace
-} // namespace tractus::hal
+} // namespace tractus::calibration
