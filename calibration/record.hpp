@@ -28,6 +28,9 @@ namespace tractus::calibration {
 
 inline constexpr std::string_view kCalibrationFormat = "tractus.calibration/1";
 inline constexpr int kDefaultValidMonths = 12;
+// How long a technician may make a record good for: a year at most (docs/calibration.md).
+inline constexpr int kMinValidMonths = 1;
+inline constexpr int kMaxValidMonths = 12;
 
 struct CalibrationRecord {
   std::string id; // "<serial>-<YYYYMMDDTHHMMSSZ>": names the record in journals and history

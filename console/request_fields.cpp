@@ -1,5 +1,7 @@
 #include "console/request_fields.hpp"
 
+#include "calibration/record.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
@@ -272,8 +274,8 @@ Problems calibration_begin_problems(const Json &body) {
   }
   f.number(body, "", "cycles", bounds::kMinCycles, bounds::kMaxCycles, true, false, "");
   f.number(body, "", "min_span_N", 0.0, bounds::kMaxLoadN, false, false, "N");
-  f.number(body, "", "valid_months", bounds::kMinValidMonths, bounds::kMaxValidMonths, true, false,
-           "months");
+  f.number(body, "", "valid_months", calibration::kMinValidMonths, calibration::kMaxValidMonths,
+           true, false, "months");
   return capped(std::move(problems));
 }
 

@@ -14,12 +14,12 @@
 namespace tractus::hal {
 
 struct Calibration {
-  std::string id;          // names the record in the journal, e.g. "sim-factory" or a hash
-  std::string source;      // "simulator factory calibration", "technician record", ...
-  double c0 = 0.0;         // N
-  double c1 = 0.0;         // N per count
-  double c2 = 0.0;         // N per count²
-  Force full_scale{};      // the load cell's rated range; readings beyond it are out of range
+  std::string id;                // names the record in the journal, e.g. "sim-factory" or a hash
+  std::string source;            // "simulator factory calibration", "technician record", ...
+  double c0 = 0.0;               // N
+  double c1 = 0.0;               // N per count
+  double c2 = 0.0;               // N per count²
+  Force full_scale{};            // the load cell's rated range; readings beyond it are out of range
   std::int64_t expires_unix = 0; // seconds since the epoch; 0 = never (simulator only)
 
   [[nodiscard]] Force to_force(std::int32_t counts) const noexcept {
@@ -28,6 +28,16 @@ struct Calibration {
   }
   [[nodiscard]] bool expired_at(std::int64_t now_unix) const noexcept {
     return expires_unix != 0 && now_unix >= expires_unix;
+  }
+
+  // The straight line of a transmitter's factory data, counts = offset + gain·F, inverted to
+  // F = c0 + c1·counts (c2 = 0). Only the coefficients: the caller names the source.
+  [[nodiscard]] static Calibration from_gain_offset(double gain_counts_per_n,
+                                                    std::int32_t offset_counts) noexcept {
+    Calibration c;
+    c.c1 = 1.0 / gain_counts_per_n;
+    c.c0 = -static_cast<double>(offset_counts) * c.c1;
+    return c;
   }
 };
 

@@ -57,11 +57,9 @@ void SimTable::step_reference_weight() noexcept {
 
 hal::Calibration SimTable::factory_calibration() const {
   const LoadCellParams &lc = plant_.config().load_cell;
-  hal::Calibration cal;
+  hal::Calibration cal = hal::Calibration::from_gain_offset(lc.gain_counts_per_n, lc.offset_counts);
   cal.id = "sim-factory";
   cal.source = "simulator factory calibration";
-  cal.c1 = 1.0 / lc.gain_counts_per_n;
-  cal.c0 = -static_cast<double>(lc.offset_counts) * cal.c1;
   cal.full_scale = lc.full_scale;
   cal.expires_unix = 0; // the simulator's calibration never expires
   return cal;

@@ -142,7 +142,8 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
   if (problems.size() == unreadable_before) // the plan is judged only when every load was read
     for (auto &p : calibration::check_plan(plan))
       problems.push_back(std::move(p));
-  if (o.valid_months < 1 || o.valid_months > 12)
+  if (o.valid_months < calibration::kMinValidMonths ||
+      o.valid_months > calibration::kMaxValidMonths)
     problems.push_back("--valid-months must be 1 to 12 (a calibration is good for a year at most)");
   // Asking the table for hands also takes the simulated cell off the cable, with nothing hung.
   const bool hands = o.interactive || table.hang_reference_load(Force{});

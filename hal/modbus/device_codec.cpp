@@ -74,12 +74,10 @@ FactoryCalibration decode_factory_calibration(const std::uint16_t *regs) noexcep
 }
 
 Calibration simulator_calibration(const FactoryCalibration &f) {
-  Calibration cal;
-  if (!(f.gain_counts_per_n > 0)) return cal;
+  if (!(f.gain_counts_per_n > 0)) return Calibration{};
+  Calibration cal = Calibration::from_gain_offset(f.gain_counts_per_n, f.offset_counts);
   cal.id = "sim-factory";
   cal.source = "simulator factory calibration (read over Modbus)";
-  cal.c1 = 1.0 / f.gain_counts_per_n;
-  cal.c0 = -static_cast<double>(f.offset_counts) * cal.c1;
   cal.full_scale = f.capacity;
   cal.expires_unix = 0; // the simulator's calibration never expires
   return cal;
