@@ -93,6 +93,22 @@ struct KindRule {
   std::string_view basis; // where the bound comes from (docs/fault-codes.md)
 };
 
+// The rule of a kind that silences a device (308 load cell, 309 drive, 310 safety I/O; the
+// in-process timeouts and the Modbus transport faults alike): no good reply for the stale
+// window, 30 ms (docs/fault-codes.md), seen the next cycle. The drive's status is one exchange
+// old, so its loss is seen one cycle later. `basis` is the report's sentence for the kind.
+constexpr KindRule comm_lost_rule(std::string_view kind, controller::FaultCode code,
+                                  std::string_view basis) {
+  constexpr Micros kStaleWindow = 30'000;
+  const int cycles = code == controller::FaultCode::DriveCommLost ? 2 : 1;
+  return KindRule{.kind = kind,
+                  .response = Response::Fault,
+                  .code = code,
+                  .bound = kStaleWindow + cycles * kMicrosPerMs,
+                  .cycles = cycles,
+                  .basis = basis};
+}
+
 // One rule per sim::injection_kinds() entry plus "operator-stop", in that order.
 std::span<const KindRule> kind_rules() noexcept;
 const KindRule *find_kind_rule(std::string_view kind) noexcept;

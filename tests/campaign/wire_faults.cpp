@@ -13,7 +13,6 @@ namespace sc = hal::regmap::sim_control;
 using controller::FaultCode;
 
 constexpr std::uint8_t kLoadCell = 1, kDrive = 2, kSafety = 3;
-constexpr Micros cycles(int n) { return n * kMicrosPerMs; }
 
 constexpr WireTrigger kTriggers[] = {
     {"patient-switch", sc::kPressSwitchMs, 2000, "the patient presses the hand switch for 2 s"},
@@ -39,39 +38,22 @@ constexpr std::string_view kSharedKinds[] = {"patient-switch",  "switch-disconne
                                              "loadcell-freeze", "drive-fault",       kOperatorStop};
 
 constexpr KindRule kTransportRules[] = {
-    {.kind = "loadcell-delay",
-     .response = Response::Fault,
-     .code = FaultCode::LoadCellCommLost,
-     .bound = 30'000 + cycles(1),
-     .cycles = 1,
-     .basis = "308: no good reply for 30 ms, seen the next cycle"},
-    {.kind = "loadcell-corrupt",
-     .response = Response::Fault,
-     .code = FaultCode::LoadCellCommLost,
-     .bound = 30'000 + cycles(1),
-     .cycles = 1,
-     .basis = "308: no good reply for 30 ms, seen the next cycle (a reply that does not decode is "
-              "a failed transaction)"},
-    {.kind = "drive-exception",
-     .response = Response::Fault,
-     .code = FaultCode::DriveCommLost,
-     .bound = 30'000 + cycles(2),
-     .cycles = 2,
-     .basis = "309: no good reply for 30 ms, seen the next cycle (+1: the drive's status is one "
-              "exchange old)"},
-    {.kind = "drive-drop",
-     .response = Response::Fault,
-     .code = FaultCode::DriveCommLost,
-     .bound = 30'000 + cycles(2),
-     .cycles = 2,
-     .basis = "309: no good reply for 30 ms, seen the next cycle (+1: the drive's status is one "
-              "exchange old)"},
-    {.kind = "safety-drop",
-     .response = Response::Fault,
-     .code = FaultCode::SafetyIoCommLost,
-     .bound = 30'000 + cycles(1),
-     .cycles = 1,
-     .basis = "310: no good reply for 30 ms, seen the next cycle"},
+    comm_lost_rule("loadcell-delay", FaultCode::LoadCellCommLost,
+                   "308: no good reply for 30 ms, seen the next cycle"),
+    comm_lost_rule(
+        "loadcell-corrupt", FaultCode::LoadCellCommLost,
+        "308: no good reply for 30 ms, seen the next cycle (a reply that does not decode is "
+        "a failed transaction)"),
+    comm_lost_rule(
+        "drive-exception", FaultCode::DriveCommLost,
+        "309: no good reply for 30 ms, seen the next cycle (+1: the drive's status is one "
+        "exchange old)"),
+    comm_lost_rule(
+        "drive-drop", FaultCode::DriveCommLost,
+        "309: no good reply for 30 ms, seen the next cycle (+1: the drive's status is one "
+        "exchange old)"),
+    comm_lost_rule("safety-drop", FaultCode::SafetyIoCommLost,
+                   "310: no good reply for 30 ms, seen the next cycle"),
 };
 
 std::vector<KindRule> make_wire_rules() {
