@@ -218,28 +218,22 @@ CalibrationStore::latest_verification(const std::string &record_checksum) const 
   return out;
 }
 
-std::optional<hal::Calibration> calibration_in_force(const fs::path &store_dir,
-                                                     std::int64_t now_unix, std::string &why) {
+text::Outcome<hal::Calibration> calibration_in_force(const fs::path &store_dir,
+                                                     std::int64_t now_unix) {
+  using Result = text::Outcome<hal::Calibration>;
   const CalibrationStore store(store_dir);
   const RecordRead current = store.current(now_unix);
-  if (!current) {
-    why = current.error;
-    return std::nullopt;
-  }
+  if (!current) return Result::failure(current.error);
   const auto latest = store.latest_verification(current.record->checksum);
-  if (!latest.error.empty()) {
-    why = latest.error;
-    return std::nullopt;
-  }
+  if (!latest.error.empty()) return Result::failure(latest.error);
   if (latest.verification && !latest.verification->passed) {
     const Verification &v = *latest.verification;
-    why = store.verification_log_path().string() + ": the verification of calibration " +
-          current.record->id + " on " + text::utc_date(v.time_unix) + " failed (" +
-          verification_text(v) + "); verify again or recalibrate";
-    return std::nullopt;
+    return Result::failure(store.verification_log_path().string() +
+                           ": the verification of calibration " + current.record->id + " on " +
+                           text::utc_date(v.time_unix) + " failed (" + verification_text(v) +
+                           "); verify again or recalibrate");
   }
-  why.clear();
-  return current.record->calibration();
+  return {current.record->calibration(), {}};
 }
 
 std::string local_date(std::int64_t unix_seconds) {
@@ -270,15 +264,15 @@ TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::i
   const CalibrationStore store(store_dir);
   const RecordRead current = store.current(now_unix);
   if (!current) {
-    out.why = current.error;
+    out.error = current.error;
     out.way_out = "calibrate the load cell (tractus calibrate run --interactive" + store_arg + ")";
     return out;
   }
   const CalibrationRecord &record = *current.record;
   if (!serial_matches(record.load_cell_serial, transmitter_serial)) {
-    out.why = store.current_path().string() + ": calibration " + record.id +
-              " was made for load cell " + record.load_cell_serial +
-              ", but the transmitter reports serial " + transmitter_serial;
+    out.error = store.current_path().string() + ": calibration " + record.id +
+                " was made for load cell " + record.load_cell_serial +
+                ", but the transmitter reports serial " + transmitter_serial;
     out.way_out = "calibrate this load cell (tractus calibrate run --interactive" + store_arg + ")";
     return out;
   }
@@ -287,31 +281,32 @@ TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::i
                              "--interactive" +
                              store_arg + ")";
   if (!latest.error.empty()) {
-    out.why = latest.error;
+    out.error = latest.error;
     out.way_out = verify;
     return out;
   }
   const std::string today = local_date(now_unix);
   if (!latest.verification) {
-    out.why = store.verification_log_path().string() + ": calibration " + record.id +
-              " has never been verified; the daily verification is due before the first "
-              "session of the day (" +
-              today + ")";
+    out.error = store.verification_log_path().string() + ": calibration " + record.id +
+                " has never been verified; the daily verification is due before the first "
+                "session of the day (" +
+                today + ")";
     out.way_out = verify;
     return out;
   }
   const Verification &v = *latest.verification;
   if (!v.passed) {
-    out.why = store.verification_log_path().string() + ": the verification of calibration " +
-              record.id + " on " + local_date(v.time_unix) + " failed (" + verification_text(v) +
-              ")";
+    out.error = store.verification_log_path().string() + ": the verification of calibration " +
+                record.id + " on " + local_date(v.time_unix) + " failed (" + verification_text(v) +
+                ")";
     out.way_out = verify + ", or recalibrate";
     return out;
   }
   if (local_date(v.time_unix) != today) {
-    out.why = store.verification_log_path().string() + ": calibration " + record.id +
-              " was last verified on " + local_date(v.time_unix) +
-              "; the daily verification is due before the first session of the day (" + today + ")";
+    out.error = store.verification_log_path().string() + ": calibration " + record.id +
+                " was last verified on " + local_date(v.time_unix) +
+                "; the daily verification is due before the first session of the day (" + today +
+                ")";
     out.way_out = verify;
     return out;
   }

@@ -21,6 +21,7 @@
 #include "calibration/record.hpp"
 #include "calibration/verification.hpp"
 #include "hal/calibration.hpp"
+#include "text/outcome.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -67,10 +68,10 @@ private:
   std::filesystem::path dir_;
 };
 
-// The calibration the controller may use now, or nullopt and `why` (one sentence naming the
-// file): what SessionSetup::calibration and calibration_valid are set from on a real table.
-std::optional<hal::Calibration> calibration_in_force(const std::filesystem::path &store_dir,
-                                                     std::int64_t now_unix, std::string &why);
+// The calibration the controller may use now, or why not (one sentence naming the file): what
+// SessionSetup::calibration and calibration_valid are set from on a real table.
+text::Outcome<hal::Calibration> calibration_in_force(const std::filesystem::path &store_dir,
+                                                     std::int64_t now_unix);
 
 // What a treatment on a real table may use (`tractus run`, docs/calibration.md "Daily
 // verification"): the record in force, made for this load cell, and verified with a pass on
@@ -79,7 +80,7 @@ std::optional<hal::Calibration> calibration_in_force(const std::filesystem::path
 // first patient (Eltrac 471, REFERENCE.md).
 struct TreatmentCalibration {
   std::optional<hal::Calibration> calibration;
-  std::string why;     // when refused: what is wrong, naming the file
+  std::string error;   // when refused: what is wrong, naming the file
   std::string way_out; // when refused: what the technician does about it
 };
 // `transmitter_serial`: the serial the transmitter reports, in decimal ("" when it reports

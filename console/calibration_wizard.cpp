@@ -60,10 +60,9 @@ nlohmann::json CalibrationWizard::step_json() const {
 
 ApiResult CalibrationWizard::status() const {
   const calibration::CalibrationStore store(store_dir_);
-  std::string why;
-  const bool in_force = calibration::calibration_in_force(store_dir_, now_unix(), why).has_value();
-  nlohmann::json body = {{"in_force", in_force}, {"simulated", simulated_}};
-  if (!in_force) body["why_not"] = why;
+  const auto in_force = calibration::calibration_in_force(store_dir_, now_unix());
+  nlohmann::json body = {{"in_force", in_force.ok()}, {"simulated", simulated_}};
+  if (!in_force) body["why_not"] = in_force.error;
   if (simulated_)
     body["sessions_use"] = "the simulator's factory calibration (records here are practice)";
   if (calibration::RecordRead read = calibration::read_record_file(store.current_path())) {

@@ -78,22 +78,23 @@ int hex_value(char c) {
 
 std::string_view scheme(const ServerAddress &server) { return server.tls ? "https://" : "http://"; }
 
-std::optional<std::string> normalize_origin(std::string_view text, bool tls, std::string &error) {
+text::Outcome<std::string> normalize_origin(std::string_view text, bool tls) {
+  using Result = text::Outcome<std::string>;
   const std::string wanted = tls ? "https://" : "http://";
-  error = "--allow-origin " + std::string(text) + ": expected " + wanted +
-          "HOST[:PORT], the address bar's origin without a path (e.g. " + wanted +
-          "tractus.clinic.example:8080)";
+  std::string error = "--allow-origin " + std::string(text) + ": expected " + wanted +
+                      "HOST[:PORT], the address bar's origin without a path (e.g. " + wanted +
+                      "tractus.clinic.example:8080)";
   std::string origin = lower(text);
   if (origin.ends_with('/')) origin.pop_back();
   const auto sep = origin.find("://");
-  if (sep == std::string::npos) return std::nullopt;
+  if (sep == std::string::npos) return Result::failure(error);
   const std::string given = origin.substr(0, sep + 3);
-  if (given != "http://" && given != "https://") return std::nullopt;
+  if (given != "http://" && given != "https://") return Result::failure(error);
   if (given != wanted) {
     error = "--allow-origin " + std::string(text) + ": this console serves " + wanted +
             (tls ? " (--tls-cert)" : " (no --tls-cert)") + ", so its page's origin is " + wanted +
             "…";
-    return std::nullopt;
+    return Result::failure(error);
   }
   std::string authority = origin.substr(sep + 3);
   const bool host_chars =
@@ -101,12 +102,12 @@ std::optional<std::string> normalize_origin(std::string_view text, bool tls, std
         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
                c == '[' || c == ']';
       });
-  if (!host_chars || !port_is_digits(authority) || host_of(authority).empty()) return std::nullopt;
+  if (!host_chars || !port_is_digits(authority) || host_of(authority).empty())
+    return Result::failure(error);
   const std::string default_port = tls ? ":443" : ":80";
   if (authority.ends_with(default_port)) // "[::1]:80" too
     authority.resize(authority.size() - default_port.size());
-  error.clear();
-  return wanted + authority;
+  return {wanted + authority, {}};
 }
 
 std::string request_authority(const HttpRequest &request, const ServerAddress &server) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "console/api_result.hpp"
+#include "text/outcome.hpp"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -41,7 +42,7 @@ std::string_view scheme(const ServerAddress &server);
 // An --allow-origin value as browsers send it in Origin: "SCHEME://HOST[:PORT]", lower case,
 // the scheme's default port dropped. nullopt and `error` (naming the value and what is
 // allowed) when it is not such an origin, or its scheme is not the one this server serves.
-std::optional<std::string> normalize_origin(std::string_view text, bool tls, std::string &error);
+text::Outcome<std::string> normalize_origin(std::string_view text, bool tls);
 
 // The host[:port] the request addressed (its Host header), when that names an IP address or
 // localhost or an allowed origin's host; otherwise (no Host, or another DNS name) this

@@ -2,8 +2,8 @@
 // never names sim or hal/modbus itself (DESIGN §1: apps → console → controller; apps → sim).
 //
 //   apps/bindings (tractus_table_bindings):
-//     console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
-//                                              std::string &error);
+//     text::Outcome<console::TableBinding> make_table_binding(const std::string &address,
+//                                                             std::uint64_t seed);
 //
 // A binding opens a lease on the table for one use — one session, one calibration, one look at
 // the devices. The console holds at most one lease at a time (one control loop, or one wizard),

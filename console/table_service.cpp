@@ -150,7 +150,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   calibration::TreatmentCalibration calibration =
       opened.lease->calibration(m.options.calibration_store, now);
   spec.calibration = std::move(calibration.calibration);
-  if (!spec.calibration) spec.calibration_problem = calibration.why + "; " + calibration.way_out;
+  if (!spec.calibration) spec.calibration_problem = calibration.error + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;
   spec.period = m.binding.period;
   const std::uint64_t first_seq = m.channel.next_seq();

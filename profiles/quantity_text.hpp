@@ -7,6 +7,7 @@
 // NaN or infinity), at most one space, then a unit from a fixed, case-sensitive list.
 #pragma once
 
+#include "text/outcome.hpp"
 #include "units/units.hpp"
 
 #include <cstdint>
@@ -38,13 +39,9 @@ struct ForceSpec {
   friend bool operator==(const ForceSpec &, const ForceSpec &) = default;
 };
 
-// The outcome of parsing one piece of text: the value, or what is wrong with the text.
-template <class T> struct Parsed {
-  std::optional<T> value;
-  std::string error; // e.g. "\"60\" has no unit"; empty when value is set
-  [[nodiscard]] bool ok() const { return value.has_value(); }
-  explicit operator bool() const { return ok(); }
-};
+// The outcome of parsing one piece of text: the value, or what is wrong with the text
+// (e.g. "\"60\" has no unit").
+template <class T> using Parsed = text::Outcome<T>;
 
 [[nodiscard]] std::string_view unit_symbol(ForceUnit unit);
 

@@ -9,15 +9,13 @@ namespace tractus::bindings {
 
 namespace {
 
-console::TableBinding sim_binding(const std::string &address, std::uint64_t seed,
-                                  std::string &error, const SimulatorOptions &simulator) {
+BindingMade sim_binding(const std::string &address, std::uint64_t seed,
+                        const SimulatorOptions &simulator) {
   const std::string name = address == "sim" ? "average" : address.substr(4);
   const sim::PatientPreset *preset = sim::find_patient_preset(name);
-  if (preset == nullptr) {
-    error = "--table " + address + ": unknown simulated patient \"" + name +
-            "\" (known: " + std::string(sim::patient_preset_names()) + ")";
-    return {};
-  }
+  if (preset == nullptr)
+    return BindingMade::failure("--table " + address + ": unknown simulated patient \"" + name +
+                                "\" (known: " + std::string(sim::patient_preset_names()) + ")");
   console::TableBinding b;
   b.address = address;
   b.simulated = true;
@@ -36,15 +34,12 @@ console::TableBinding sim_binding(const std::string &address, std::uint64_t seed
     return console::LeaseOpen{std::move(lease), ""};
   };
   b.link_statistics = [] { return nlohmann::json(nullptr); };
-  return b;
+  return {std::move(b), {}};
 }
 
-console::TableBinding modbus_binding(const std::string &address, std::string &error) {
+BindingMade modbus_binding(const std::string &address) {
   TableOpen opened = open_table_connection(address);
-  if (!opened.connection) {
-    error = "--table " + address + ": " + opened.error;
-    return {};
-  }
+  if (!opened.connection) return BindingMade::failure("--table " + address + ": " + opened.error);
   std::shared_ptr<TableConnection> connection = std::move(opened.connection);
   console::TableBinding b;
   b.address = address;
@@ -61,7 +56,7 @@ console::TableBinding modbus_binding(const std::string &address, std::string &er
                           {"bad_replies", c.bad_replies},
                           {"disconnects", c.disconnects}};
   };
-  return b;
+  return {std::move(b), {}};
 }
 
 } // namespace
@@ -78,18 +73,16 @@ bool is_simulator_address(const std::string &address) {
   return address == "sim" || address.rfind("sim:", 0) == 0;
 }
 
-console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
-                                         std::string &error, const SimulatorOptions &simulator) {
-  if (is_simulator_address(address)) return sim_binding(address, seed, error, simulator);
-  if (!simulator.events.empty()) {
-    error = "--inject acts on the in-process simulator; on a Modbus table give it to "
-            "tractus-sim (tractus-sim --inject KIND@TIME)";
-    return {};
-  }
-  if (hal::modbus::is_modbus_address(address)) return modbus_binding(address, error);
-  error = "--table " + address +
-          ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";
-  return {};
+BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
+                               const SimulatorOptions &simulator) {
+  if (is_simulator_address(address)) return sim_binding(address, seed, simulator);
+  if (!simulator.events.empty())
+    return BindingMade::failure("--inject acts on the in-process simulator; on a Modbus table "
+                                "give it to tractus-sim (tractus-sim --inject KIND@TIME)");
+  if (hal::modbus::is_modbus_address(address)) return modbus_binding(address);
+  return BindingMade::failure(
+      "--table " + address +
+      ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX");
 }
 
 } // namespace tractus::bindings

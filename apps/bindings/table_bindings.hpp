@@ -1,14 +1,14 @@
 // The tables `tractus serve` can bind the console to (console/table_binding.hpp): the in-process
 // simulator and tables on Modbus. Linked by `tractus` and by the console's API tests.
 //
-//   std::string error;
-//   console::TableBinding binding = bindings::make_table_binding("sim", 1, error);
-//   if (!binding.open) fail(error);   // bad address, unreachable table
-//   console::TableService service(std::move(binding), options);
+//   bindings::BindingMade made = bindings::make_table_binding("sim", 1);
+//   if (!made) fail(made.error);   // bad address, unreachable table
+//   console::TableService service(std::move(*made.value), options);
 #pragma once
 
 #include "console/table_binding.hpp"
 #include "sim/injection.hpp"
+#include "text/outcome.hpp"
 
 #include <cstdint>
 #include <string>
@@ -37,9 +37,11 @@ struct SimulatorOptions {
 std::vector<std::string> add_simulator_events(const std::vector<std::string> &texts,
                                               SimulatorOptions &options);
 
-console::TableBinding make_table_binding(const std::string &address, std::uint64_t seed,
-                                         std::string &error,
-                                         const SimulatorOptions &simulator = {});
+// The binding for `address`, or why there is none (naming the address): its table connected
+// and identified, nothing written to it yet.
+using BindingMade = text::Outcome<console::TableBinding>;
+BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
+                               const SimulatorOptions &simulator = {});
 
 // "sim" or "sim:PRESET": the in-process simulator rather than a Modbus address.
 bool is_simulator_address(const std::string &address);

@@ -41,26 +41,23 @@ std::optional<double> plain_number(std::string_view text) {
 // A reference load as a technician types it: "200", "200 N", "45 lbf", "20 kgf", or a mass of
 // weights "20 kg", which needs the local gravity (it differs from standard gravity by up to
 // 0.3 % between sites: three times the acceptance limit).
-std::optional<Force> parse_load(const std::string &raw, const std::string &local_gravity,
-                                std::string &error) {
+profiles::Parsed<Force> parse_load(const std::string &raw, const std::string &local_gravity) {
+  using Result = profiles::Parsed<Force>;
   const std::string text = trim(raw);
-  if (const auto n = plain_number(text)) return newtons(*n);
+  if (const auto n = plain_number(text)) return {newtons(*n), {}};
   if (text.size() > 2 && text.ends_with("kg")) {
     const auto mass = plain_number(trim(text.substr(0, text.size() - 2)));
     const auto g = plain_number(local_gravity);
-    if (!mass)
-      error = "\"" + text + "\": expected a number before kg";
-    else if (!g || *g < 9.7 || *g > 9.9)
-      error = "\"" + text +
-              "\": loads in kg need --local-gravity (m/s², 9.7 to 9.9, from the "
-              "site's gravity survey), or enter them in N";
-    else
-      return newtons(*mass * *g);
-    return std::nullopt;
+    if (!mass) return Result::failure("\"" + text + "\": expected a number before kg");
+    if (!g || *g < 9.7 || *g > 9.9)
+      return Result::failure("\"" + text +
+                             "\": loads in kg need --local-gravity (m/s², 9.7 to 9.9, from the "
+                             "site's gravity survey), or enter them in N");
+    return {newtons(*mass * *g), {}};
   }
   const auto force = profiles::parse_force(text);
-  if (!force) error = "\"" + text + "\": " + force.error;
-  return force.value;
+  if (!force) return Result::failure("\"" + text + "\": " + force.error);
+  return force;
 }
 
 calibration::StableReading read_stable(console::CalibrationLease &table,
@@ -88,31 +85,22 @@ std::optional<std::string> ask(std::istream &in, std::ostream &out, const std::s
 
 } // namespace
 
-std::unique_ptr<console::TableLease> open_calibration_table(const std::string &address,
-                                                            std::uint64_t seed,
-                                                            const std::vector<std::string> &inject,
-                                                            std::string &error) {
+console::LeaseOpen open_calibration_table(const std::string &address, std::uint64_t seed,
+                                          const std::vector<std::string> &inject) {
   bindings::SimulatorOptions simulator;
-  if (const auto bad = bindings::add_simulator_events(inject, simulator); !bad.empty()) {
-    error = "--inject " + bad.front();
-    return nullptr;
-  }
-  const console::TableBinding binding =
-      bindings::make_table_binding(address, seed, error, simulator);
-  if (!binding.open) return nullptr;
-  console::LeaseOpen opened = binding.open(console::LeasePurpose::Calibration, seed);
-  if (!opened.lease) {
-    error = "--table " + address + ": " + opened.error;
-    return nullptr;
-  }
-  if (!(opened.lease->capacity().si() > 0.0) ||
-      !(opened.lease->nominal_counts_per_newton() > 0.0)) {
-    error = "--table " + address + ": the load-cell transmitter of " + opened.lease->description() +
-            " reports no usable factory calibration (gain and capacity must be positive; a map "
-            "without the transmitter's factory-calibration registers cannot be calibrated yet)";
-    return nullptr;
-  }
-  return std::move(opened.lease);
+  if (const auto bad = bindings::add_simulator_events(inject, simulator); !bad.empty())
+    return {nullptr, "--inject " + bad.front()};
+  const bindings::BindingMade made = bindings::make_table_binding(address, seed, simulator);
+  if (!made) return {nullptr, made.error};
+  console::LeaseOpen opened = made.value->open(console::LeasePurpose::Calibration, seed);
+  if (!opened.lease) return {nullptr, "--table " + address + ": " + opened.error};
+  if (!(opened.lease->capacity().si() > 0.0) || !(opened.lease->nominal_counts_per_newton() > 0.0))
+    return {nullptr,
+            "--table " + address + ": the load-cell transmitter of " + opened.lease->description() +
+                " reports no usable factory calibration (gain and capacity must be positive; a "
+                "map without the transmitter's factory-calibration registers cannot be "
+                "calibrated yet)"};
+  return opened;
 }
 
 int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table,
@@ -125,18 +113,17 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
   calibration::CalibrationPlan plan;
   plan.cycles = o.cycles;
   plan.capacity = table.capacity();
-  std::string error;
-  if (const auto span = parse_load(o.min_span, o.local_gravity, error))
-    plan.min_span = *span;
+  if (const auto span = parse_load(o.min_span, o.local_gravity))
+    plan.min_span = *span.value;
   else
-    problems.push_back("--min-span " + error);
+    problems.push_back("--min-span " + span.error);
   const std::size_t unreadable_before = problems.size();
   for (std::size_t start = 0; start <= o.loads.size();) {
     const std::size_t comma = std::min(o.loads.find(',', start), o.loads.size());
-    if (const auto load = parse_load(o.loads.substr(start, comma - start), o.local_gravity, error))
-      plan.loads.push_back(*load);
+    if (const auto load = parse_load(o.loads.substr(start, comma - start), o.local_gravity))
+      plan.loads.push_back(*load.value);
     else
-      problems.push_back("--loads " + error);
+      problems.push_back("--loads " + load.error);
     start = comma + 1;
   }
   if (problems.size() == unreadable_before) // the plan is judged only when every load was read
@@ -180,12 +167,12 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
         return kBadInput;
       }
       if (!answer->empty()) {
-        const auto typed = parse_load(*answer, o.local_gravity, error);
+        const auto typed = parse_load(*answer, o.local_gravity);
         if (!typed) {
-          err << me << "refused: " << error << "\n";
+          err << me << "refused: " << typed.error << "\n";
           continue;
         }
-        entered = *typed;
+        entered = *typed.value;
       }
     }
     std::string refusal = procedure.check_entered_load(entered);
@@ -239,12 +226,12 @@ int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease 
     err << me << verification.why_not() << "\n";
     return kBadInput;
   }
-  std::string error;
-  const auto load = parse_load(o.load, o.local_gravity, error);
-  if (!load) {
-    err << me << "--load " << error << "\n";
+  const auto parsed_load = parse_load(o.load, o.local_gravity);
+  if (!parsed_load) {
+    err << me << "--load " << parsed_load.error << "\n";
     return kBadInput;
   }
+  const std::optional<Force> &load = parsed_load.value;
   if (auto p = verification.load_problem(*load); !p.empty()) {
     err << me << p << "\n";
     return kBadInput;
@@ -289,11 +276,7 @@ int calibrate_show(const std::string &store_dir, std::int64_t now_unix, std::ost
   // Show the record even when it is not in force (expired, failed): the details say why.
   if (const calibration::RecordRead read = calibration::read_record_file(store.current_path()))
     out << calibration::record_summary(*read.record);
-  const auto in_force = [&] {
-    std::string why;
-    auto calibration = calibration::calibration_in_force(store_dir, now_unix, why);
-    return std::make_pair(calibration.has_value(), why);
-  }();
+  const auto in_force = calibration::calibration_in_force(store_dir, now_unix);
   if (const calibration::RecordRead current = store.current(now_unix)) {
     const auto latest = store.latest_verification(current.record->checksum);
     if (latest.verification)
@@ -307,8 +290,8 @@ int calibrate_show(const std::string &store_dir, std::int64_t now_unix, std::ost
   }
   out << "  history: " << store.history().size() << " record(s) in " << store.history_dir().string()
       << "\n";
-  if (!in_force.first) {
-    err << "tractus calibrate show: NOT IN FORCE: " << in_force.second << "\n";
+  if (!in_force) {
+    err << "tractus calibrate show: NOT IN FORCE: " << in_force.error << "\n";
     return kBadInput;
   }
   out << "In force.\n";
@@ -358,15 +341,15 @@ int CalibrateCommandLine::run(std::istream &in, std::ostream &out, std::ostream 
   if (*show_) return calibrate_show(show_store_, now, out, err);
   const bool verify = verify_->parsed();
   const std::string &address = verify ? verify_options_.table : run_options_.table;
-  std::string error;
-  auto table = open_calibration_table(address, verify ? verify_options_.seed : run_options_.seed,
-                                      verify ? verify_options_.inject : run_options_.inject, error);
-  if (!table) {
-    err << "tractus calibrate: " << error << "\n";
+  const console::LeaseOpen table =
+      open_calibration_table(address, verify ? verify_options_.seed : run_options_.seed,
+                             verify ? verify_options_.inject : run_options_.inject);
+  if (!table.lease) {
+    err << "tractus calibrate: " << table.error << "\n";
     return kBadInput;
   }
-  if (verify) return calibrate_verify(verify_options_, *table, now, in, out, err);
-  return calibrate_run(run_options_, *table, now, in, out, err);
+  if (verify) return calibrate_verify(verify_options_, *table.lease, now, in, out, err);
+  return calibrate_run(run_options_, *table.lease, now, in, out, err);
 }
 
 std::unique_ptr<CalibrateCommandLine> add_calibrate_command(CLI::App &app) {

@@ -35,12 +35,10 @@ namespace tractus::cli {
 // (bindings::make_table_binding, as `tractus serve` and `tractus run` open it): "sim" or
 // "sim:PRESET" (a calm simulated patient with these `inject` events), or a Modbus address
 // (events refused: tractus-sim takes its own), whose transmitter must report its capacity and
-// nominal gain. Null and `error` set when the address is not usable or the table cannot be
+// nominal gain. No lease, and why, when the address is not usable or the table cannot be
 // opened.
-std::unique_ptr<console::TableLease> open_calibration_table(const std::string &address,
-                                                            std::uint64_t seed,
-                                                            const std::vector<std::string> &inject,
-                                                            std::string &error);
+console::LeaseOpen open_calibration_table(const std::string &address, std::uint64_t seed,
+                                          const std::vector<std::string> &inject);
 
 struct CalibrateRunOptions {
   std::string table = "sim";

@@ -4,6 +4,7 @@
 
 #include "bindings/table_bindings.hpp"
 
+#include "calibration/text.hpp"
 #include "console/screening.hpp"
 #include "controller/fault_codes.hpp"
 #include "controller/journal.hpp"
@@ -12,7 +13,6 @@
 #include "controller/loop_runner.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
-#include "calibration/text.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
 #include "profiles/quantity_text.hpp"
@@ -116,13 +116,12 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
 
   // ---- the table (apps/bindings, as the console and `tractus calibrate` open it): connected
   // and identified, looked at, and written to only once the session will run ----
-  std::string error;
-  const console::TableBinding binding =
-      bindings::make_table_binding(o.table, o.seed, error, simulator);
-  if (!binding.open) {
-    err << "tractus run: " << error << "\n";
+  const bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed, simulator);
+  if (!made) {
+    err << "tractus run: " << made.error << "\n";
     return kExitBadInput;
   }
+  const console::TableBinding &binding = *made.value;
   if (!binding.simulated && !screening) {
     err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
         << controller::info(kScreeningRefusal).name << ": the table at " << o.table
@@ -141,7 +140,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   }
   if (!calibration.calibration) {
     err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
-        << controller::info(kCalibrationRefusal).name << ": " << calibration.why << "\n"
+        << controller::info(kCalibrationRefusal).name << ": " << calibration.error << "\n"
         << "  the way out: " << calibration.way_out << "\n";
     return kExitBadInput;
   }

@@ -92,34 +92,33 @@ bool is_loopback(const std::string &host) {
 
 } // namespace
 
-std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error) {
-  error = "--listen " + text +
-          ": expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 or "
-          "[::1]:8080";
+text::Outcome<ListenAddress> parse_listen(const std::string &text) {
+  using Result = text::Outcome<ListenAddress>;
+  const std::string error = "--listen " + text +
+                            ": expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 or "
+                            "[::1]:8080";
   const auto parsed = text::parse_host_port(text);
-  if (!parsed) return std::nullopt;
+  if (!parsed) return Result::failure(error);
   boost::system::error_code bad;
   boost::asio::ip::make_address(parsed->host, bad);
-  if (bad) return std::nullopt;
-  error.clear();
-  return ListenAddress{parsed->host, parsed->port};
+  if (bad) return Result::failure(error);
+  return {ListenAddress{parsed->host, parsed->port}, {}};
 }
 
 int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
-  std::string error;
-  const auto listen = parse_listen(o.listen, error);
+  const auto listen = parse_listen(o.listen);
   if (!listen) {
-    err << kMe << error << "\n";
+    err << kMe << listen.error << "\n";
     return kExitBadInput;
   }
   std::vector<std::string> origins;
   for (const auto &text : o.allow_origins) {
-    auto origin = console::normalize_origin(text, !o.tls_cert.empty(), error);
+    auto origin = console::normalize_origin(text, !o.tls_cert.empty());
     if (!origin) {
-      err << kMe << error << "\n";
+      err << kMe << origin.error << "\n";
       return kExitBadInput;
     }
-    origins.push_back(std::move(*origin));
+    origins.push_back(std::move(*origin.value));
   }
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     err << kMe << (o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
@@ -134,7 +133,7 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
       err << kMe << e.what() << "\n";
       return kExitBadInput;
     }
-  } else if (!is_loopback(listen->host)) {
+  } else if (!is_loopback(listen.value->host)) {
     err << kMe << "WARNING: listening on " << o.listen
         << " without TLS: the PINs, tokens and patient ids sent to this console cross the "
            "network in clear, readable by anyone on it. Give --tls-cert FILE --tls-key FILE "
@@ -159,11 +158,12 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   std::signal(SIGPIPE, SIG_IGN);
   // Blocked before the first thread starts, so every thread inherits the mask.
   SignalWatcher signals;
-  console::TableBinding binding = bindings::make_table_binding(o.table, o.seed, error);
-  if (!binding.open) {
-    err << kMe << error << "\n";
+  bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed);
+  if (!made) {
+    err << kMe << made.error << "\n";
     return kExitBadInput;
   }
+  console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions service_options;
   service_options.journal_dir = o.journal_dir;
   service_options.calibration_store = o.store;
@@ -174,8 +174,8 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   std::unique_ptr<console::HttpServer> server;
   try {
     console::HttpServerOptions server_options;
-    server_options.address = listen->host;
-    server_options.port = listen->port;
+    server_options.address = listen.value->host;
+    server_options.port = listen.value->port;
     server_options.tls = tls;
     server_options.allowed_origins = origins;
     server = std::make_unique<console::HttpServer>(*service, *auth, server_options);

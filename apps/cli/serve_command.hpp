@@ -14,6 +14,8 @@
 // 1 internal error.
 #pragma once
 
+#include "text/outcome.hpp"
+
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -45,7 +47,7 @@ struct ListenAddress {
 };
 // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0": nullopt and `error` when it is not HOST:PORT with
 // an IP address and a port 0 to 65535.
-std::optional<ListenAddress> parse_listen(const std::string &text, std::string &error);
+text::Outcome<ListenAddress> parse_listen(const std::string &text);
 
 int serve(const ServeOptions &options, std::ostream &out, std::ostream &err);
 

@@ -54,9 +54,10 @@ TEST(CalibrateCommand, ScriptedSimulatorRunIsAcceptedInstalledAndInForce) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("Installed " + (dir.path() / "current.json").string()), std::string::npos);
-  std::string why;
-  const auto calibration = calibration::calibration_in_force(dir.path(), kJan2026 + 60, why);
-  ASSERT_TRUE(calibration) << why;
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration::calibration_in_force(dir.path(), kJan2026 + 60);
+  const auto &calibration = in_force.value;
+  ASSERT_TRUE(calibration) << in_force.error;
   EXPECT_EQ(calibration->id, "LC-1234-20260101T000000Z");
   EXPECT_NEAR(calibration->to_force(8000 + 100 * 500).si(), 500.0, 0.1);
 }
@@ -78,10 +79,10 @@ TEST(CalibrateCommand, WrongReferenceLoadIsRefusedAndTheCalibrationInForceStays)
 
 TEST(CalibrateCommand, UnstableReadingIsRefusedAndTheCalibrationInForceStays) {
   StoreInForce store("cal-cmd-unstable");
-  std::string error;
-  auto table = cli::open_calibration_table("sim", 3, {"loadcell-noise@0s"}, error); // σ 5 N
-  ASSERT_TRUE(table) << error;
-  const CommandResult r = run_calibration(run_options(store.dir.path()), *table, "", kJan2026 + 60);
+  const auto table = cli::open_calibration_table("sim", 3, {"loadcell-noise@0s"}); // σ 5 N
+  ASSERT_TRUE(table.lease) << table.error;
+  const CommandResult r =
+      run_calibration(run_options(store.dir.path()), *table.lease, "", kJan2026 + 60);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "tractus calibrate run: refused: unstable reading at 0 N: the reading did not "
                    "settle within 20 s (spread 4.96 N, allowed 0.5 N; drift 0.9 N, allowed 0.25 "
@@ -183,9 +184,11 @@ TEST(CalibrateCommand, VerificationAfterTheZeroShiftedFailsAndTakesTheCalibratio
   EXPECT_NE(out.str().find(": FAILED: 504.93 N measured at 500 N (error +4.93 N, allowed ±2.5 N)"),
             std::string::npos)
       << out.str();
-  std::string why;
-  EXPECT_FALSE(calibration::calibration_in_force(store.dir.path(), kJan2026 + 7200, why));
-  EXPECT_NE(why.find("failed (FAILED: 504.93 N measured"), std::string::npos) << why;
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration::calibration_in_force(store.dir.path(), kJan2026 + 7200);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_NE(in_force.error.find("failed (FAILED: 504.93 N measured"), std::string::npos)
+      << in_force.error;
 }
 
 TEST(CalibrateCommand, ShowSaysWhyTheCalibrationIsNotInForce) {

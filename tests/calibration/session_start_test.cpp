@@ -78,8 +78,9 @@ TEST(SessionStart, InvalidCalibrationRefusesTheStartWithFault110AndNothingElse) 
 // What a real table's start-up does: ask the store, and start only on what it vouches for.
 StartAttempt start_from_store(const std::filesystem::path &store, std::int64_t now,
                               std::string &why) {
-  const auto calibration = calibration::calibration_in_force(store, now, why);
-  return try_to_start(calibration.value_or(hal::Calibration{}), calibration.has_value());
+  const auto calibration = calibration::calibration_in_force(store, now);
+  why = calibration.error;
+  return try_to_start(calibration.value.value_or(hal::Calibration{}), calibration.ok());
 }
 
 TEST(SessionStart, TamperedRecordInTheStoreKeepsTheSessionFromStartingAndSaysWhy) {

@@ -167,12 +167,12 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
 
   // ---- the table, opened as `tractus run --table modbus-tcp://…` opens it (apps/bindings):
   // the session's lease arms the drive's watchdog ----
-  std::string error;
-  const console::TableBinding binding = bindings::make_table_binding(sim.address(), 1, error);
-  if (!binding.open) {
-    report.error = error;
+  const bindings::BindingMade made = bindings::make_table_binding(sim.address(), 1);
+  if (!made) {
+    report.error = made.error;
     return;
   }
+  const console::TableBinding &binding = *made.value;
   if (!binding.simulated) {
     report.error = sim.address() + " is not tractus-sim";
     return;

@@ -32,9 +32,9 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
   console::save_pins(console::pins_file(dir_.path()), test_pins());
   auth_ = std::make_unique<console::Auth>(dir_.path(), [this] { return clock_.now(); });
 
-  std::string error;
-  auto binding = bindings::make_table_binding("sim", 1, error);
-  if (!binding.open) throw std::runtime_error("sim binding: " + error);
+  bindings::BindingMade made = bindings::make_table_binding("sim", 1);
+  if (!made) throw std::runtime_error("sim binding: " + made.error);
+  console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions options;
   options.journal_dir = dir_.path() / "sessions";
   options.calibration_store = dir_.path() / "calibration";

@@ -84,18 +84,19 @@ TEST(AllowedOrigin, WithoutItAConsoleOpenedByNameIsRefused) {
 }
 
 TEST(AllowedOrigin, AnOriginIsNormalisedAsBrowsersSendIt) {
-  std::string error;
-  EXPECT_EQ(console::normalize_origin("HTTP://Tractus.Local:80/", false, error),
+  EXPECT_EQ(console::normalize_origin("HTTP://Tractus.Local:80/", false).value,
             "http://tractus.local");
-  EXPECT_EQ(console::normalize_origin("https://tractus.local:8443", true, error),
+  EXPECT_EQ(console::normalize_origin("https://tractus.local:8443", true).value,
             "https://tractus.local:8443");
   for (const char *bad : {"tractus.local:8080", "http://tractus.local/console", "*", "null",
                           "http://user@tractus.local", "http://tractus.local:80a", "ftp://x"}) {
-    EXPECT_FALSE(console::normalize_origin(bad, false, error).has_value()) << bad;
-    EXPECT_NE(error.find(bad), std::string::npos) << error;
+    const auto origin = console::normalize_origin(bad, false);
+    EXPECT_FALSE(origin.ok()) << bad;
+    EXPECT_NE(origin.error.find(bad), std::string::npos) << origin.error;
   }
-  EXPECT_FALSE(console::normalize_origin("http://tractus.local", true, error).has_value());
-  EXPECT_NE(error.find("https://"), std::string::npos) << error;
+  const auto wrong_scheme = console::normalize_origin("http://tractus.local", true);
+  EXPECT_FALSE(wrong_scheme.ok());
+  EXPECT_NE(wrong_scheme.error.find("https://"), std::string::npos) << wrong_scheme.error;
 }
 
 // ---- TLS

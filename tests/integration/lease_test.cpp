@@ -17,9 +17,9 @@ TEST(ModbusLeases, ACalibrationReadingWaitsForASlowReplyASessionCycleDoesNot) {
   ScratchDir dir;
   SimServer sim(dir, {"--calm"});
   ASSERT_TRUE(sim.ready()) << sim.log();
-  std::string error;
-  const console::TableBinding binding = bindings::make_table_binding(sim.tcp_address(), 1, error);
-  ASSERT_TRUE(binding.open) << error;
+  const bindings::BindingMade made = bindings::make_table_binding(sim.tcp_address(), 1);
+  ASSERT_TRUE(made) << made.error;
+  const console::TableBinding &binding = *made.value;
   SimProbe probe(sim.port());
   ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 50)); // every load-cell reply 50 ms late
 

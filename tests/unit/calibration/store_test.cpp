@@ -100,11 +100,13 @@ TEST(CalibrationStore, ARejectedRecordIsKeptWithoutTouchingCurrent) {
 
 TEST(CalibrationStore, NoRecordSaysTheCellWasNotCalibratedHere) {
   TempDir dir("cal-store-empty");
-  std::string why;
-  EXPECT_FALSE(calibration_in_force(dir.path() / "calibration", kJan2026, why));
-  EXPECT_EQ(why, (dir.path() / "calibration" / "current.json").string() +
-                     ": no calibration record: the load cell has not been calibrated here "
-                     "(tractus calibrate run)");
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration_in_force(dir.path() / "calibration", kJan2026);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error,
+            (dir.path() / "calibration" / "current.json").string() +
+                ": no calibration record: the load cell has not been calibrated here "
+                "(tractus calibrate run)");
 }
 
 TEST(CalibrationStore, TamperedTruncatedOrExpiredCurrentIsNotInForce) {
@@ -114,23 +116,29 @@ TEST(CalibrationStore, TamperedTruncatedOrExpiredCurrentIsNotInForce) {
   store.install(record);
   const std::string good = bytes_of(store.current_path());
   const std::string name = store.current_path().string();
-  std::string why;
-  ASSERT_TRUE(calibration_in_force(dir.path(), kJan2026 + 60, why)) << why;
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 60);
+  ASSERT_TRUE(in_force.ok()) << in_force.error;
 
   std::string tampered = good;
   tampered.replace(tampered.find("\"technician\": \"A. Tech\""), 23, "\"technician\": \"B. Tech\"");
   write_bytes(store.current_path(), tampered);
-  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 60, why));
-  EXPECT_EQ(why.rfind(name + ": checksum mismatch", 0), 0U) << why;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 60);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error.rfind(name + ": checksum mismatch", 0), 0U) << in_force.error;
 
   write_bytes(store.current_path(), good.substr(0, good.size() / 2));
-  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 60, why));
-  EXPECT_NE(why.find("(the file ends early: truncated)"), std::string::npos) << why;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 60);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_NE(in_force.error.find("(the file ends early: truncated)"), std::string::npos)
+      << in_force.error;
 
   write_bytes(store.current_path(), good);
-  EXPECT_FALSE(calibration_in_force(dir.path(), record.expires_unix + 1, why));
-  EXPECT_EQ(why, name + ": calibration LC-1234-20260101T000000Z expired on 2027-01-01; the load "
-                        "cell must be recalibrated (tractus calibrate run)");
+  in_force = calibration_in_force(dir.path(), record.expires_unix + 1);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error,
+            name + ": calibration LC-1234-20260101T000000Z expired on 2027-01-01; the load "
+                   "cell must be recalibrated (tractus calibrate run)");
 }
 
 TEST(CalibrationStore, CalibrationInForceIsTheRecordsCalibration) {
@@ -138,10 +146,11 @@ TEST(CalibrationStore, CalibrationInForceIsTheRecordsCalibration) {
   CalibrationStore store(dir.path());
   CalibrationRecord record = record_made_at(kJan2026);
   store.install(record);
-  std::string why = "stale";
-  const auto calibration = calibration_in_force(dir.path(), kJan2026 + 60, why);
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 60);
+  const auto &calibration = in_force.value;
   ASSERT_TRUE(calibration);
-  EXPECT_EQ(why, "");
+  EXPECT_EQ(in_force.error, "");
   EXPECT_EQ(calibration->id, record.id);
   EXPECT_EQ(calibration->c1, record.fit.c1);
   EXPECT_EQ(calibration->full_scale, newtons(2000));
@@ -166,17 +175,20 @@ TEST(CalibrationVerification, FailedVerificationTakesTheCalibrationOutOfForceUnt
   EXPECT_EQ(verification_text(failed),
             "FAILED: 503.1 N measured at 500 N (error +3.1 N, allowed ±2.5 N)");
   store.append_verification(failed);
-  std::string why;
-  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 120, why));
-  EXPECT_EQ(why, store.verification_log_path().string() +
-                     ": the verification of calibration LC-1234-20260101T000000Z on 2026-01-01 "
-                     "failed (FAILED: 503.1 N measured at 500 N (error +3.1 N, allowed ±2.5 N)); "
-                     "verify again or recalibrate");
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 120);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error,
+            store.verification_log_path().string() +
+                ": the verification of calibration LC-1234-20260101T000000Z on 2026-01-01 "
+                "failed (FAILED: 503.1 N measured at 500 N (error +3.1 N, allowed ±2.5 N)); "
+                "verify again or recalibrate");
   const Verification passed = verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4),
                                              "A. Tech", kJan2026 + 180);
   EXPECT_TRUE(passed.passed);
   store.append_verification(passed);
-  EXPECT_TRUE(calibration_in_force(dir.path(), kJan2026 + 240, why)) << why;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 240);
+  EXPECT_TRUE(in_force.ok()) << in_force.error;
   EXPECT_EQ(bytes_of(store.current_path()), current_before); // the record is never rewritten
 }
 
@@ -190,11 +202,13 @@ TEST(CalibrationVerification, AnEditedVerificationLineIsDetectedAndBlocks) {
   std::string log = bytes_of(store.verification_log_path());
   log.replace(log.find("\"passed\":false"), 14, "\"passed\":true");
   write_bytes(store.verification_log_path(), log);
-  std::string why;
-  EXPECT_FALSE(calibration_in_force(dir.path(), kJan2026 + 120, why));
-  EXPECT_EQ(why, store.verification_log_path().string() +
-                     " line 1 is damaged (checksum mismatch: the line was changed after it was "
-                     "written); verify again (tractus calibrate verify)");
+  text::Outcome<hal::Calibration> in_force;
+  in_force = calibration_in_force(dir.path(), kJan2026 + 120);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error,
+            store.verification_log_path().string() +
+                " line 1 is damaged (checksum mismatch: the line was changed after it was "
+                "written); verify again (tractus calibrate verify)");
 }
 
 TEST(CalibrationVerification, ALineGivingAKeyTwiceIsRefusedNamingIt) {
@@ -231,9 +245,10 @@ TEST(CalibrationForTreatment, ARecordNeverVerifiedIsRefusedWithTheWayOut) {
   store.install(record);
   const TreatmentCalibration c = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
   EXPECT_FALSE(c.calibration);
-  EXPECT_EQ(c.why, store.verification_log_path().string() +
-                       ": calibration LC-1234-20260101T000000Z has never been verified; the daily "
-                       "verification is due before the first session of the day (2026-01-01)");
+  EXPECT_EQ(c.error,
+            store.verification_log_path().string() +
+                ": calibration LC-1234-20260101T000000Z has never been verified; the daily "
+                "verification is due before the first session of the day (2026-01-01)");
   EXPECT_EQ(c.way_out, "verify it with the reference weight (tractus calibrate verify "
                        "--interactive --store " +
                            dir.path().string() + ")");
@@ -248,13 +263,13 @@ TEST(CalibrationForTreatment, AVerificationOfAnEarlierDayIsRefusedOneOfTodayIsUs
   const TreatmentCalibration yesterday =
       calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
   EXPECT_FALSE(yesterday.calibration);
-  EXPECT_NE(yesterday.why.find("was last verified on 2025-12-31; the daily verification is due "
-                               "before the first session of the day (2026-01-01)"),
+  EXPECT_NE(yesterday.error.find("was last verified on 2025-12-31; the daily verification is due "
+                                 "before the first session of the day (2026-01-01)"),
             std::string::npos)
-      << yesterday.why;
+      << yesterday.error;
   store.append_verification(passed_at(record, kJan2026Noon - 60));
   const TreatmentCalibration today = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
-  ASSERT_TRUE(today.calibration) << today.why;
+  ASSERT_TRUE(today.calibration) << today.error;
   EXPECT_EQ(today.calibration->id, record.id);
 }
 
@@ -267,7 +282,8 @@ TEST(CalibrationForTreatment, AFailedVerificationTodayIsRefused) {
                                            "A. Tech", kJan2026Noon - 60));
   const TreatmentCalibration c = calibration_for_treatment(dir.path(), kJan2026Noon, "1234");
   EXPECT_FALSE(c.calibration);
-  EXPECT_NE(c.why.find("failed (FAILED: 503.1 N measured at 500 N"), std::string::npos) << c.why;
+  EXPECT_NE(c.error.find("failed (FAILED: 503.1 N measured at 500 N"), std::string::npos)
+      << c.error;
   EXPECT_NE(c.way_out.find("or recalibrate"), std::string::npos);
 }
 
@@ -281,10 +297,10 @@ TEST(CalibrationForTreatment, ARecordOfAnotherLoadCellIsRefused) {
   EXPECT_TRUE(calibration_for_treatment(dir.path(), kJan2026Noon, "").calibration); // unreported
   const TreatmentCalibration other = calibration_for_treatment(dir.path(), kJan2026Noon, "51234");
   EXPECT_FALSE(other.calibration);
-  EXPECT_NE(other.why.find("was made for load cell LC-1234, but the transmitter reports serial "
-                           "51234"),
+  EXPECT_NE(other.error.find("was made for load cell LC-1234, but the transmitter reports serial "
+                             "51234"),
             std::string::npos)
-      << other.why;
+      << other.error;
 }
 
 } // namespace

@@ -20,8 +20,7 @@ protected:
     return o;
   }
   tractus::testing::TempDir dir{"console-calibration"};
-  std::string error;
-  TableService service{bindings::make_table_binding("sim", 3, error), options()};
+  TableService service{bindings::make_table_binding("sim", 3).value.value(), options()};
 };
 
 TEST_F(CalibrationWizardTest, WalksThroughInstallsAndVerifies) {

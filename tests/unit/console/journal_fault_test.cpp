@@ -39,8 +39,7 @@ protected:
 };
 
 TEST_F(ConsoleJournal, ALoadWithoutRoomForTheWholeSessionIsRefusedWith118AndLeavesNoFile) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 7, error), options());
+  TableService service(bindings::make_table_binding("sim", 7).value.value(), options());
   ApiResult loaded;
   {
     tractus::testing::FileSizeLimit limit(1'000'000); // 1 MB; the session may write ~7 MB
@@ -57,8 +56,7 @@ TEST_F(ConsoleJournal, ALoadWithoutRoomForTheWholeSessionIsRefusedWith118AndLeav
 }
 
 TEST_F(ConsoleJournal, AJournalShortOfRoomMidPullShows204AndReleasesBelow15NewtonsIn3Seconds) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 7, error), options());
+  TableService service(bindings::make_table_binding("sim", 7).value.value(), options());
   TelemetryWatcher watch(service);
   const ApiResult loaded =
       service.load_session(tractus::testing::load_request(tractus::testing::kQuickProfile));

@@ -34,8 +34,7 @@ protected:
 bool is(const TelemetryFrame &f, State s) { return f.loop_running && f.state == s; }
 
 TEST_F(LiveSession, RisesStopsWithinThreeSecondsAndEndsOnlyWhenAcknowledged) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 7, error), options());
+  TableService service(bindings::make_table_binding("sim", 7).value.value(), options());
   TelemetryWatcher watch(service);
   const ApiResult loaded = service.load_session(quick_request());
   ASSERT_EQ(loaded.status, 201) << loaded.body.dump();
@@ -145,8 +144,7 @@ TEST_F(LiveSession, AFaultStaysLatchedWhileItsCauseIsPresent) {
 }
 
 TEST_F(LiveSession, OneSessionAtATimeAndAReadySessionUnloads) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 1, error), options());
+  TableService service(bindings::make_table_binding("sim", 1).value.value(), options());
   ASSERT_EQ(service.load_session(quick_request()).status, 201);
   const ApiResult second = service.load_session(quick_request());
   EXPECT_EQ(second.status, 409);
@@ -158,8 +156,7 @@ TEST_F(LiveSession, OneSessionAtATimeAndAReadySessionUnloads) {
 }
 
 TEST_F(LiveSession, WithoutASessionStopIsAcceptedAndTheRestRefused) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 1, error), options());
+  TableService service(bindings::make_table_binding("sim", 1).value.value(), options());
   EXPECT_EQ(service.command(OperatorCommand::Stop).status, 202);
   for (auto c : {OperatorCommand::Start, OperatorCommand::Pause, OperatorCommand::Resume,
                  OperatorCommand::Acknowledge}) {
@@ -177,8 +174,7 @@ TEST_F(LiveSession, WithoutASessionStopIsAcceptedAndTheRestRefused) {
 }
 
 TEST_F(LiveSession, AScreeningYesIsRefusedWithItsOwnCode) {
-  std::string error;
-  TableService service(bindings::make_table_binding("sim", 1, error), options());
+  TableService service(bindings::make_table_binding("sim", 1).value.value(), options());
   auto request = quick_request();
   request["screening"]["answers"]["osteoporosis"] = true;
   const ApiResult r = service.load_session(request);

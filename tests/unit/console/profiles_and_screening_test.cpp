@@ -12,8 +12,7 @@ using ::testing::HasSubstr;
 
 class ServiceWithoutSession : public ::testing::Test {
 protected:
-  std::string error;
-  TableService service{bindings::make_table_binding("sim", 1, error), ServiceOptions{}};
+  TableService service{bindings::make_table_binding("sim", 1).value.value(), ServiceOptions{}};
 };
 
 TEST_F(ServiceWithoutSession, ListsTheStockProtocols) {
