@@ -119,8 +119,10 @@ public:
 
   void set_journal(Journal *journal) noexcept { journal_ = journal; }
   void set_operator(OperatorSource *op) noexcept { operator_ = op; }
-  // Called after every cycle with the cycle's output (tests observe the true plant here).
-  void set_observer(std::function<void(const CycleOutput &)> f) { observer_ = std::move(f); }
+  // Called after every cycle with the cycle's output: tests, the campaign and the benches
+  // observe the true plant here. A std::function, so never set by the product's loops.
+  void set_output_observer(std::function<void(const CycleOutput &)> f) { observer_ = std::move(f); }
+  // The product's observer (the console's telemetry): readings and output, allocation-free.
   void set_cycle_observer(CycleObserver *o) noexcept { cycle_observer_ = o; }
 
   // Runs until the session has ended (Complete or Fault) and `linger` has passed.

@@ -53,7 +53,7 @@ TEST(ConsoleCycle, OperatorSourceAndTelemetryAllocateNothing) {
 
   long cycles_counted = 0;
   std::uint64_t frames = 0;
-  runner.set_observer([&](const controller::CycleOutput &out) {
+  runner.set_output_observer([&](const controller::CycleOutput &out) {
     counting = false;
     if (session.press_test_passed() && out.state == controller::State::Ready)
       mailbox.post(console::OperatorCommand::Start);

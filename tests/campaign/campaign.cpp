@@ -196,7 +196,7 @@ SessionReport run_session(const SessionPlan &plan, const profiles::Profile &prof
 
   bool triggered = plan.kind.empty();
   FaultMoment moment(plan);
-  runner.set_observer([&](const controller::CycleOutput &out) {
+  runner.set_output_observer([&](const controller::CycleOutput &out) {
     const Micros t = sim::to_micros(sim.elapsed());
     if (!triggered && controller::is_active(out.state) &&
         out.outcome == controller::Outcome::None) {

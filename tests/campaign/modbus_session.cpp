@@ -230,7 +230,7 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   std::string trigger_error;
   FaultMoment moment(plan);
   bool abandoned = false;
-  runner.set_observer([&](const controller::CycleOutput &out) {
+  runner.set_output_observer([&](const controller::CycleOutput &out) {
     const Micros t = op.last_now;
     CycleRecord c{t,
                   steady_ns(),

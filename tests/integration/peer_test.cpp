@@ -3,7 +3,7 @@
 // runs a session against a pymodbus server scripted to the same map (pymodbus_table.py). None
 // of them shares code with tractus, so what passes here is the documented map, not an
 // agreement between two halves of one program.
-#include "harness/live_session.hpp"
+#include "harness/modbus_session_under_test.hpp"
 #include "harness/sim_harness.hpp"
 
 #include <gtest/gtest.h>
@@ -114,7 +114,7 @@ TEST(IndependentPeers, HalRunsAShortSessionAgainstAPymodbusServer) {
   ASSERT_TRUE(wait_for_file(dir / "py.port", 20s)) << read_file(dir / "py.err");
   const std::string port = read_file(dir / "py.port");
   // A python server answers in about a millisecond: a 10 ms cycle, as over RTU.
-  LiveOptions o;
+  ModbusSessionOptions o;
   o.address = "modbus-tcp://127.0.0.1:" + port.substr(0, port.find('\n')) + "?timeout=50ms";
   o.period = milliseconds(10);
   hal::Calibration cal; // the script's transmitter: 5000 counts at no load, 50 counts/N
@@ -123,7 +123,7 @@ TEST(IndependentPeers, HalRunsAShortSessionAgainstAPymodbusServer) {
   cal.c0 = -5000.0 / 50.0;
   cal.full_scale = newtons(2000);
   o.calibration = cal;
-  LiveSession session(o);
+  ModbusSessionUnderTest session(o);
   ASSERT_EQ(session.error(), "");
   EXPECT_FALSE(session.table().identity().is_simulator());
   EXPECT_EQ(session.table().identity().load_cell.model, 0x5059);

@@ -5,7 +5,7 @@
 // the response timeout.
 #include "controller/fault_codes.hpp"
 #include "hal/register_map.hpp"
-#include "harness/live_session.hpp"
+#include "harness/modbus_session_under_test.hpp"
 #include "harness/sim_harness.hpp"
 
 #include <gtest/gtest.h>
@@ -30,14 +30,14 @@ struct PullingSession {
   ScratchDir dir;
   SimServer sim{dir, {"--calm"}};
   SimProbe probe{sim.port()};
-  std::unique_ptr<LiveSession> session;
+  std::unique_ptr<ModbusSessionUnderTest> session;
 
   void start(const std::string &address_options = "") {
     ASSERT_TRUE(sim.ready()) << sim.log();
     ASSERT_TRUE(probe.connected());
-    LiveOptions o;
+    ModbusSessionOptions o;
     o.address = sim.tcp_address() + address_options;
-    session = std::make_unique<LiveSession>(o);
+    session = std::make_unique<ModbusSessionUnderTest>(o);
     ASSERT_EQ(session->error(), "");
     session->start();
     ASSERT_TRUE(session->wait_for_state(State::Pretension, 15s));
@@ -270,9 +270,9 @@ TEST(TractusSimInjections, CountFromTheControllersStartUp) {
   // The controller arms the watchdog at its start-up; 4 s later it is pulling (pretension).
   SimServer sim(dir, {"--calm", "--inject", "estop@4s"});
   ASSERT_TRUE(sim.ready()) << sim.log();
-  LiveOptions o;
+  ModbusSessionOptions o;
   o.address = sim.tcp_address();
-  LiveSession session(o);
+  ModbusSessionUnderTest session(o);
   ASSERT_EQ(session.error(), "");
   session.start();
   ASSERT_TRUE(session.wait_for_state(State::Pretension, 15s));

@@ -72,7 +72,7 @@ SessionRun run_session(const SessionSpec &spec) {
   }
   double sq = 0;
   std::uint64_t n = 0;
-  runner.set_observer([&](const controller::CycleOutput &out) {
+  runner.set_output_observer([&](const controller::CycleOutput &out) {
     const Duration now = sim.elapsed();
     for (std::uint8_t i = 0; i < out.event_count; ++i)
       run.events.push_back(out.events[i]);

@@ -70,7 +70,7 @@ LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete 
   LoopRunner runner(sim.table(), session, clock, stats, o);
   runner.set_operator(&op);
   LoopRun r;
-  runner.set_observer([&](const CycleOutput &out) {
+  runner.set_output_observer([&](const CycleOutput &out) {
     r.t_end = clock.now();
     if (stop_request_after_complete && out.state == State::Complete) runner.request_stop();
   });

@@ -17,7 +17,7 @@
 
 namespace tractus::integration {
 
-struct LiveOptions {
+struct ModbusSessionOptions {
   std::string address;                      // modbus-tcp://…
   std::string profile = "modbus-2min.json"; // in tests/data
   double weight_kg = 80;
@@ -27,10 +27,10 @@ struct LiveOptions {
   std::optional<hal::Calibration> calibration;
 };
 
-class LiveSession {
+class ModbusSessionUnderTest {
 public:
-  explicit LiveSession(const LiveOptions &options);
-  ~LiveSession();
+  explicit ModbusSessionUnderTest(const ModbusSessionOptions &options);
+  ~ModbusSessionUnderTest();
   // Empty if the table opened, its watchdog is armed and the profile compiled.
   [[nodiscard]] const std::string &error() const { return error_; }
 

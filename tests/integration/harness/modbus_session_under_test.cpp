@@ -1,4 +1,4 @@
-#include "harness/live_session.hpp"
+#include "harness/modbus_session_under_test.hpp"
 
 #include "controller/session_config.hpp"
 #include "harness/process.hpp"
@@ -12,7 +12,7 @@ using controller::EventKind;
 using controller::State;
 
 // Starts the session once the patient has tested the hand switch, as `tractus run` does.
-class LiveSession::Operator final : public controller::OperatorSource {
+class ModbusSessionUnderTest::Operator final : public controller::OperatorSource {
 public:
   controller::OperatorInput poll(Duration, const controller::CycleOutput &last) noexcept override {
     controller::OperatorInput op;
@@ -29,7 +29,7 @@ private:
   bool passed_ = false, started_ = false;
 };
 
-LiveSession::LiveSession(const LiveOptions &o) {
+ModbusSessionUnderTest::ModbusSessionUnderTest(const ModbusSessionOptions &o) {
   auto opened = hal::modbus::ModbusTable::open(o.address);
   if (!opened.table) {
     error_ = opened.error;
@@ -76,7 +76,7 @@ LiveSession::LiveSession(const LiveOptions &o) {
       std::make_unique<controller::LoopRunner>(table_->table(), *session_, *clock_, *stats_, loop);
   operator_ = std::make_unique<Operator>();
   runner_->set_operator(operator_.get());
-  runner_->set_observer([this](const controller::CycleOutput &out) {
+  runner_->set_output_observer([this](const controller::CycleOutput &out) {
     state_.store(out.state);
     if (out.state == State::Fault && fault_.load() == controller::FaultCode::None) {
       fault_at_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
@@ -85,21 +85,21 @@ LiveSession::LiveSession(const LiveOptions &o) {
   });
 }
 
-LiveSession::~LiveSession() {
+ModbusSessionUnderTest::~ModbusSessionUnderTest() {
   if (thread_.joinable()) {
     runner_->request_stop();
     thread_.join();
   }
 }
 
-void LiveSession::start() {
+void ModbusSessionUnderTest::start() {
   thread_ = std::thread([this] {
     report_ = runner_->run();
     done_ = true;
   });
 }
 
-bool LiveSession::wait_for_state(State s, std::chrono::milliseconds timeout) const {
+bool ModbusSessionUnderTest::wait_for_state(State s, std::chrono::milliseconds timeout) const {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (state_.load() != s) {
     if (done_.load() || std::chrono::steady_clock::now() >= until) return false;
@@ -108,7 +108,7 @@ bool LiveSession::wait_for_state(State s, std::chrono::milliseconds timeout) con
   return true;
 }
 
-bool LiveSession::join(std::chrono::milliseconds timeout) {
+bool ModbusSessionUnderTest::join(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (!done_.load()) {
     if (std::chrono::steady_clock::now() >= until) return false;
@@ -118,7 +118,7 @@ bool LiveSession::join(std::chrono::milliseconds timeout) {
   return true;
 }
 
-std::optional<std::chrono::steady_clock::time_point> LiveSession::fault_at() const {
+std::optional<std::chrono::steady_clock::time_point> ModbusSessionUnderTest::fault_at() const {
   const std::int64_t ns = fault_at_ns_.load();
   if (ns == 0) return std::nullopt;
   return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ns));
