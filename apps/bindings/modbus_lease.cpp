@@ -37,10 +37,10 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<TableConnection> connection
                                      console::LeasePurpose purpose) {
   hal::modbus::ModbusTable &mt = *connection->modbus;
   const std::string where = mt.address().where();
-  if (!mt.connected()) {
-    if (const std::string e = mt.reconnect(); !e.empty())
-      return {nullptr, "the table at " + where + " cannot be reached again: " + e};
-  }
+  // Every device is asked before the lease is handed out, and after a table restart every
+  // link is reopened at once: one load, not one try per device.
+  if (const std::string e = mt.ensure_answering(); !e.empty())
+    return {nullptr, "the table at " + where + " cannot be reached again: " + e};
   const bool session = purpose == console::LeasePurpose::Session;
   mt.set_response_timeout(session || mt.address().response_timeout_given ? mt.response_timeout()
                                                                          : kReadingResponseTimeout);

@@ -165,19 +165,32 @@ Duration ModbusTable::loop_period() const noexcept {
   return address_.transport == Transport::Tcp ? kTcpLoopPeriod : kRtuLoopPeriod;
 }
 
-std::string ModbusTable::reconnect() {
-  std::string e = connect_all();
-  if (e.empty()) {
-    TableIdentity now;
-    e = identify(now);
-    if (e.empty() && !(same(now.load_cell, identity_.load_cell) &&
-                       same(now.drive, identity_.drive) && same(now.safety, identity_.safety)))
-      e = "after reconnecting, the devices at " + address_.where() +
-          " identify differently than before: open the table again";
-  }
+std::string ModbusTable::identify_as_opened() {
+  TableIdentity now;
+  std::string e = identify(now);
+  if (e.empty() && !(same(now.load_cell, identity_.load_cell) && same(now.drive, identity_.drive) &&
+                     same(now.safety, identity_.safety)))
+    e = "the devices at " + address_.where() +
+        " identify differently than when the table was opened: open the table again";
   for (auto &link : links_)
     link->set_response_timeout(address_.response_timeout);
   return e;
+}
+
+std::string ModbusTable::reconnect() {
+  for (auto &link : links_)
+    link->close();
+  if (std::string e = connect_all(); !e.empty()) {
+    for (auto &link : links_)
+      link->set_response_timeout(address_.response_timeout);
+    return e;
+  }
+  return identify_as_opened();
+}
+
+std::string ModbusTable::ensure_answering() {
+  if (connected() && identify_as_opened().empty()) return {};
+  return reconnect();
 }
 
 void ModbusTable::set_response_timeout(Duration timeout) noexcept {

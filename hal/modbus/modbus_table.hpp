@@ -96,9 +96,16 @@ public:
   // device identifies as the simulator (a real table has no such unit).
   IoStatus write_simulator_control(regmap::Span span, const std::uint16_t *values) noexcept;
 
-  // Between runs only (see above). Re-opens broken links and checks the devices still identify
-  // as before. Empty on success, otherwise what is still wrong.
+  // Between runs only (see above). Closes every link and opens them all again, then checks
+  // the devices still identify as before: a restarted table breaks all its connections at
+  // once, and a broken TCP connection looks healthy until it is used, so reopening only the
+  // links known to be down would find the next dead one at the next try. Empty on success,
+  // otherwise what is still wrong.
   std::string reconnect();
+  // Between runs only, before a lease uses the table: one identification round over the links
+  // as they are; if any link is down or any device does not answer as the one opened, every
+  // link is reconnected (reconnect()). Empty when every device answers.
+  std::string ensure_answering();
   [[nodiscard]] bool connected() const noexcept;
   // Transaction counts summed over the links (diagnostics; any thread).
   [[nodiscard]] LinkCounters counters() const noexcept;
@@ -107,6 +114,9 @@ private:
   ModbusTable(const ModbusAddress &address, const regmap::RegisterMap &map, std::string map_name);
   std::string connect_all();
   std::string identify(TableIdentity &out);
+  // identify() and a comparison with the identity the table was opened with; restores the
+  // cycle's response timeout.
+  std::string identify_as_opened();
   Link &link_of(std::uint8_t device) noexcept; // 0 load cell, 1 drive, 2 safety I/O
 
   ModbusAddress address_;

@@ -1,6 +1,7 @@
 // The table's leases on Modbus (apps/bindings), against tractus-sim: a calibration reading
 // waits for a slow reply, where a control cycle must give up at its own short timeout. Both
-// leases share one connection, so the session lease must take the short timeout back.
+// leases share one connection, so the session lease must take the short timeout back. After
+// the table restarts, the first lease reconnects every device.
 #include "bindings/table_bindings.hpp"
 #include "hal/register_map.hpp"
 #include "harness/sim_harness.hpp"
@@ -40,4 +41,32 @@ TEST(ModbusLeases, ACalibrationReadingWaitsForASlowReplyASessionCycleDoesNot) {
   EXPECT_EQ(s.io, hal::IoStatus::Timeout);
   EXPECT_LT(waited, std::chrono::milliseconds(40)) << "the cycle waited for the slow reply";
   ASSERT_TRUE(probe.trigger(1, sc::kDelayMs, 0));
+}
+
+// The console's "a load takes four tries after the table restarts": each try found the next of
+// the three dead connections. Now the first lease asks every device and reopens every link.
+TEST(ModbusLeases, AfterTheTableRestartsTheFirstLeaseReconnectsEveryDevice) {
+  ScratchDir dir;
+  auto sim = std::make_unique<SimServer>(dir, std::vector<std::string>{"--calm"});
+  ASSERT_TRUE(sim->ready()) << sim->log();
+  const std::uint16_t port = sim->port();
+  const bindings::BindingMade made = bindings::make_table_binding(sim->tcp_address(), 1);
+  ASSERT_TRUE(made) << made.error;
+  const console::TableBinding &binding = *made.value;
+  {
+    console::LeaseOpen before = binding.open(console::LeasePurpose::Diagnostics, 1);
+    ASSERT_TRUE(before.lease) << before.error;
+    EXPECT_EQ(before.lease->load_cell().read().io, hal::IoStatus::Ok);
+  }
+
+  sim.reset(); // the table powers off: all three connections die unseen
+  SimServer restarted(dir, {"--calm"}, port);
+  ASSERT_TRUE(restarted.ready()) << restarted.log();
+
+  console::LeaseOpen after = binding.open(console::LeasePurpose::Session, 1);
+  ASSERT_TRUE(after.lease) << "the first load after the restart was refused: " << after.error;
+  hal::Table table = after.lease->table();
+  EXPECT_EQ(table.load_cell.read().io, hal::IoStatus::Ok);
+  EXPECT_EQ(table.drive.exchange(hal::DriveCommand::disabled()).io, hal::IoStatus::Ok);
+  EXPECT_EQ(table.safety.read().io, hal::IoStatus::Ok);
 }

@@ -32,11 +32,14 @@ PtyPair::PtyPair(const ScratchDir &dir) : a_(dir / "pty-a"), b_(dir / "pty-b") {
   }
 }
 
-SimServer::SimServer(const ScratchDir &dir, const std::vector<std::string> &extra)
+SimServer::SimServer(const ScratchDir &dir, const std::vector<std::string> &extra,
+                     std::uint16_t port)
     : out_(dir / "sim.out"), err_(dir / "sim.err") {
   const auto port_file = dir / "sim.port";
-  std::vector<std::string> argv{Tools::tractus_sim(), "--listen",         "127.0.0.1:0",
-                                "--port-file",        port_file.string(), "--realtime"};
+  std::filesystem::remove(port_file); // a restart in the same directory waits for its own
+  std::vector<std::string> argv{
+      Tools::tractus_sim(), "--listen",         "127.0.0.1:" + std::to_string(port),
+      "--port-file",        port_file.string(), "--realtime"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   process_ = std::make_unique<Process>(argv, out_, err_);
   if (!wait_for_file(port_file, 10s)) return;

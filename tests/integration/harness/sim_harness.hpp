@@ -29,8 +29,10 @@ private:
 
 class SimServer {
 public:
-  // tractus-sim --listen 127.0.0.1:0 (a free port) --realtime, plus `extra` options.
-  SimServer(const ScratchDir &dir, const std::vector<std::string> &extra = {});
+  // tractus-sim --listen 127.0.0.1:PORT --realtime, plus `extra` options. PORT 0 is a free
+  // port; another is a table restarted where it was.
+  SimServer(const ScratchDir &dir, const std::vector<std::string> &extra = {},
+            std::uint16_t port = 0);
   // tractus-sim --rtu DEVICE --realtime, plus `extra`.
   SimServer(const ScratchDir &dir, const std::string &rtu_device,
             const std::vector<std::string> &extra);
