@@ -24,6 +24,8 @@ constexpr std::array kFaults{
               "the protocol is not valid for this patient"},
     FaultInfo{FaultCode::JournalNoRoom, "journal-no-room",
               "the journal folder lacks room for this session's record"},
+    FaultInfo{FaultCode::TableNotAnswering, "table-not-answering",
+              "a device of the table did not answer the start's reading"},
     FaultInfo{FaultCode::PatientSwitchPressed, "patient-switch",
               "the patient pressed the hand switch"},
     FaultInfo{FaultCode::OperatorStop, "operator-stop", "the operator stopped the session"},

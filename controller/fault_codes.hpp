@@ -18,6 +18,7 @@ enum class FaultCode : std::uint16_t {
   ScreeningNotConfirmed = 116,
   ProfileInvalidForPatient = 117,
   JournalNoRoom = 118,
+  TableNotAnswering = 119,
   PatientSwitchPressed = 150,
   OperatorStop = 151,
   // 2xx: internal.

@@ -125,23 +125,33 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
   struct Condition {
     bool failed;
     FaultCode code;
+    const char *detail = nullptr; // the code's meaning unless given
   };
+  // A device that did not answer this reading is refused as not answering (119), naming it; its
+  // own conditions are not judged on what it did not say (an unanswered safety I/O is not an
+  // open E-stop chain).
+  const bool load_cell_ok = r.load_cell.io == hal::IoStatus::Ok;
   const bool safety_ok = r.safety.io == hal::IoStatus::Ok;
-  const bool drive_ok =
-      r.drive.io == hal::IoStatus::Ok && r.drive.ready && !r.drive.fault && !r.drive.sto_active;
+  const bool drive_answered = r.drive.io == hal::IoStatus::Ok;
+  const char *silent = !load_cell_ok
+                           ? "the load-cell transmitter did not answer the start's reading"
+                       : !drive_answered ? "the drive did not answer the start's reading"
+                       : !safety_ok      ? "the safety I/O did not answer the start's reading"
+                                         : nullptr;
   const std::array conditions{
       Condition{!setup_.calibration_valid, FaultCode::CalibrationInvalid},
-      Condition{!safety_ok || !r.safety.patient_switch_connected ||
-                    hal::patient_switch_state(r.safety) != hal::PatientSwitch::Released,
+      Condition{safety_ok && (!r.safety.patient_switch_connected ||
+                              hal::patient_switch_state(r.safety) != hal::PatientSwitch::Released),
                 FaultCode::PatientSwitchNotConnected},
       Condition{!press_test_passed_, FaultCode::PressTestNotPassed},
-      Condition{!safety_ok || !r.safety.estop_chain_closed, FaultCode::EstopOpenAtStart},
-      Condition{!drive_ok, FaultCode::DriveNotReady},
-      Condition{r.drive.io == hal::IoStatus::Ok && !r.drive.watchdog_armed,
-                FaultCode::WatchdogNotConfigured},
+      Condition{safety_ok && !r.safety.estop_chain_closed, FaultCode::EstopOpenAtStart},
+      Condition{drive_answered && (!r.drive.ready || r.drive.fault || r.drive.sto_active),
+                FaultCode::DriveNotReady},
+      Condition{drive_answered && !r.drive.watchdog_armed, FaultCode::WatchdogNotConfigured},
       Condition{!setup_.screening_confirmed, FaultCode::ScreeningNotConfirmed},
       Condition{setup_.trajectory == nullptr, FaultCode::ProfileInvalidForPatient},
       Condition{r.journal_failed, FaultCode::JournalNoRoom},
+      Condition{silent != nullptr, FaultCode::TableNotAnswering, silent},
   };
   // The event buffer is sized from this count (session.hpp): a new condition must update it.
   static_assert(std::tuple_size_v<decltype(conditions)> == kStartConditionCount);
@@ -149,7 +159,7 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
   for (const Condition &c : conditions) {
     if (!c.failed) continue;
     refused = true;
-    emit(out, EventKind::StartRefused, c.code, info(c.code).meaning);
+    emit(out, EventKind::StartRefused, c.code, c.detail ? c.detail : info(c.code).meaning);
   }
   return refused;
 }

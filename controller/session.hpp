@@ -83,8 +83,8 @@ struct Event {
 };
 
 // The start conditions of DESIGN §5 checked at a start request, one refusal code each
-// (110–118; Session::refuse_start static_asserts that it checks exactly this many).
-inline constexpr std::size_t kStartConditionCount = 9;
+// (110–119; Session::refuse_start static_asserts that it checks exactly this many).
+inline constexpr std::size_t kStartConditionCount = 10;
 
 // The most events one cycle can emit, counted along Session::step in its order:
 //   press test passed (Idle, Ready)                                             1

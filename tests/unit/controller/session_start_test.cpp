@@ -58,6 +58,49 @@ TEST(StartInterlock, WithoutTheDriveWatchdogConfiguredTheStartIsRefusedWith115On
   EXPECT_TRUE(refused_with_only(out, FaultCode::WatchdogNotConfigured));
 }
 
+// A device that does not answer the start's reading (a lost reply, a table still coming up) is
+// refused as not answering, 119, with the device named: not as an unplugged switch or an open
+// chain (111, 113), which nobody read. The other devices' conditions are judged as usual.
+std::string refusal_detail(const CycleOutput &out, FaultCode code) {
+  for (std::uint8_t i = 0; i < out.event_count; ++i)
+    if (out.events[i].kind == EventKind::StartRefused && out.events[i].code == code)
+      return out.events[i].detail;
+  return "";
+}
+
+TEST(StartInterlock, WhenTheSafetyIoDoesNotAnswerTheStartIsRefusedWith119NamingIt) {
+  SessionBench bench;
+  bench.pass_press_test();
+  bench.inject("safety-timeout");
+  bench.run_for(milliseconds(2)); // within the 30 ms a lost reply is ridden through
+  const CycleOutput out = bench.cycle(start_request());
+  EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
+  EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
+            "the safety I/O did not answer the start's reading");
+}
+
+TEST(StartInterlock, WhenTheLoadCellDoesNotAnswerTheStartIsRefusedWith119NamingIt) {
+  SessionBench bench;
+  bench.pass_press_test();
+  bench.inject("loadcell-timeout");
+  bench.run_for(milliseconds(2));
+  const CycleOutput out = bench.cycle(start_request());
+  EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
+  EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
+            "the load-cell transmitter did not answer the start's reading");
+}
+
+TEST(StartInterlock, WhenTheDriveDoesNotAnswerTheStartIsRefusedWith119NotAsNotReady) {
+  SessionBench bench;
+  bench.pass_press_test();
+  bench.inject("drive-timeout");
+  bench.run_for(milliseconds(3)); // the drive's status is one exchange old
+  const CycleOutput out = bench.cycle(start_request());
+  EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
+  EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
+            "the drive did not answer the start's reading");
+}
+
 // A drive that reports a fault (over-current 0x2310 here) is not ready: 114 alone, the chain
 // being closed and the watchdog armed.
 TEST(StartInterlock, WithTheDriveInFaultTheStartIsRefusedWith114Only) {
