@@ -28,15 +28,10 @@ TEST(ControllerCrash, KillMinus9MidPullStopsTheDriveAndReleasesTheTension) {
   Process run(tractus_run_argv(dir, sim.tcp_address(), "modbus-hold.json", "100kg"),
               dir / "run.out", dir / "run.err");
 
-  std::optional<Truth> t;
-  const auto give_up = Clock::now() + 60s;
-  while (Clock::now() < give_up) {
-    t = probe.truth();
-    if (t && t->tension_n >= 400.0) break;
-    ASSERT_TRUE(run.running()) << read_file(dir / "run.err");
-    std::this_thread::sleep_for(20ms);
-  }
-  ASSERT_TRUE(t && t->tension_n >= 400.0) << "the session never reached 400 N";
+  std::optional<Truth> t = probe.wait_for_tension(400.0, run, 60s);
+  ASSERT_TRUE(t && t->tension_n >= 400.0)
+      << "the session never reached 400 N:\n"
+      << read_file(dir / "run.out") << read_file(dir / "run.err");
   ASSERT_TRUE(t->enabled);
   std::uint16_t watchdog[2] = {0, 0};
   ASSERT_TRUE(probe.read(2, 30, 2, watchdog));

@@ -104,4 +104,16 @@ bool SimProbe::trigger(std::uint8_t device_unit, std::uint16_t which, std::uint1
   return set(sc::trigger_address(device_unit, which), value);
 }
 
+std::optional<Truth> SimProbe::wait_for_tension(double newtons, Process &run,
+                                                std::chrono::seconds limit) {
+  std::optional<Truth> t;
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < give_up) {
+    t = truth();
+    if ((t && t->tension_n >= newtons) || !run.running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return t;
+}
+
 } // namespace tractus::integration

@@ -5,6 +5,7 @@
 #include "hal/modbus/modbus_link.hpp"
 #include "harness/process.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -73,6 +74,9 @@ public:
   bool trigger(std::uint8_t device_unit, std::uint16_t which, std::uint16_t value);
   // Any unit's registers (e.g. the drive's watchdog configuration), as a peer would read them.
   bool read(std::uint8_t unit, std::uint16_t address, std::uint16_t count, std::uint16_t *out);
+  // Reads the truth every 20 ms until the cable's tension reaches `newtons`, the controller
+  // `run` exits or `limit` passes; returns the last truth read (check its tension).
+  std::optional<Truth> wait_for_tension(double newtons, Process &run, std::chrono::seconds limit);
 
 private:
   std::unique_ptr<hal::modbus::Link> link_;
