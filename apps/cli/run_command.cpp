@@ -57,109 +57,191 @@ void watch(const controller::LoopRunner &runner, Duration total, std::ostream &o
   if (tty) out << "\r" << std::string(78, ' ') << "\r";
 }
 
-} // namespace
+// What the command line asks for, read and checked before the table is touched: every problem
+// is reported, and nothing starts if there is one.
+struct SessionRequest {
+  std::string patient_id;
+  Mass mass{};
+  profiles::Limits limits;
+  profiles::Profile profile;
+  profiles::Trajectory trajectory;
+  bindings::SimulatorOptions simulator;
+  std::optional<console::ScreeningCheck> screening; // given with --screening, and passed
+};
 
-int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
-  // ---- everything that can be wrong with the input is found before anything starts ----
+std::optional<SessionRequest> read_request(const RunOptions &o, std::ostream &err) {
+  SessionRequest r;
   const auto mass = profiles::parse_body_mass(o.weight);
   if (!mass) {
     err << "tractus run: --weight " << o.weight << ": " << mass.error << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
-  const std::string patient_id = o.patient.empty() ? controller::anonymous_patient_id() : o.patient;
-  if (!controller::valid_patient_id(patient_id)) {
+  r.mass = *mass.value;
+  r.patient_id = o.patient.empty() ? controller::anonymous_patient_id() : o.patient;
+  if (!controller::valid_patient_id(r.patient_id)) {
     err << "tractus run: --patient \"" << o.patient
         << "\": not a pseudonymous id (1 to 32 letters, digits, '-' or '_'; never a name)\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
-  const profiles::Limits limits;
-  auto profile = profiles::find_profile(o.profile, profiles::default_library_dir(), limits);
+  auto profile = profiles::find_profile(o.profile, profiles::default_library_dir(), r.limits);
   if (!profile.ok()) {
     for (const auto &p : profile.problems)
       err << profiles::to_string(p) << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
-  auto trajectory =
-      profiles::compile(*profile.value, profiles::Patient{patient_id, *mass.value}, limits);
+  r.profile = std::move(*profile.value);
+  auto trajectory = profiles::compile(r.profile, profiles::Patient{r.patient_id, r.mass}, r.limits);
   if (!trajectory.ok()) {
     for (const auto &p : trajectory.problems)
       err << profiles::to_string(p) << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
-  const bool in_process = bindings::is_simulator_address(o.table);
-  bindings::SimulatorOptions simulator;
-  simulator.virtual_time = in_process && !o.realtime;
-  if (const auto bad = bindings::add_simulator_events(o.inject, simulator); !bad.empty()) {
+  r.trajectory = std::move(*trajectory.value);
+  r.simulator.virtual_time = bindings::is_simulator_address(o.table) && !o.realtime;
+  if (const auto bad = bindings::add_simulator_events(o.inject, r.simulator); !bad.empty()) {
     for (const auto &e : bad)
       err << "tractus run: --inject " << e << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
   // The completed checklist, checked like a profile: on the simulator optional, when given
-  // checked; on a real table required (below, once the table says what it is).
-  std::optional<console::ScreeningCheck> screening;
+  // checked; on a real table required (treatment_calibration, once the table says what it is).
   if (!o.screening.empty()) {
-    screening = console::read_screening_file(o.screening);
-    if (!screening->passed()) {
-      for (const auto &p : screening->problems)
+    r.screening = console::read_screening_file(o.screening);
+    if (!r.screening->passed()) {
+      for (const auto &p : r.screening->problems)
         err << p << "\n";
-      for (const auto &p : screening->screening_yes)
+      for (const auto &p : r.screening->screening_yes)
         err << p << "\n";
       err << "tractus run: start refused: "
-          << (screening->problems.empty() ? "the screening found a contraindication or a red "
-                                            "flag; no session: refer the patient"
-                                          : "the screening file is not a completed checklist "
-                                            "(docs/screening.md)")
+          << (r.screening->problems.empty() ? "the screening found a contraindication or a red "
+                                              "flag; no session: refer the patient"
+                                            : "the screening file is not a completed checklist "
+                                              "(docs/screening.md)")
           << "\n";
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
+  return r;
+}
 
-  // ---- the table (apps/bindings, as the console and `tractus calibrate` open it): connected
-  // and identified, looked at, and written to only once the session will run ----
-  const bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed, simulator);
-  if (!made) {
-    err << "tractus run: " << made.error << "\n";
-    return kExitBadInput;
-  }
-  const console::TableBinding &binding = *made.value;
-  if (!binding.simulated && !screening) {
+// The table looked at, not yet written to: a real table needs the screening file and a
+// calibration in force for its load cell, verified today; the simulator brings its own.
+std::optional<hal::Calibration> treatment_calibration(const RunOptions &o,
+                                                      const console::TableBinding &binding,
+                                                      bool screened, std::ostream &err) {
+  if (!binding.simulated && !screened) {
     err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
         << controller::info(kScreeningRefusal).name << ": the table at " << o.table
         << " is not the simulator; give the completed screening checklist with --screening "
            "FILE (docs/screening.md)\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
   calibration::TreatmentCalibration calibration;
   {
     console::LeaseOpen look = binding.open(console::LeasePurpose::Diagnostics, o.seed);
     if (!look.lease) {
       err << "tractus run: --table " << o.table << ": " << look.error << "\n";
-      return kExitBadInput;
+      return std::nullopt;
     }
     calibration = look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)));
   }
-  if (!calibration.calibration) {
+  if (!calibration.calibration)
     err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
         << controller::info(kCalibrationRefusal).name << ": " << calibration.error << "\n"
         << "  the way out: " << calibration.way_out << "\n";
+  return calibration.calibration;
+}
+
+nlohmann::ordered_json session_header(const RunOptions &o, const SessionRequest &r,
+                                      const controller::SessionSetup &setup,
+                                      const console::TableLease &table) {
+  nlohmann::ordered_json header =
+      journal_header(r.profile, r.trajectory, r.patient_id, r.mass, setup.calibration);
+  header["table"] = table.journal_table();
+  if (r.screening)
+    header["screening"] = {{"source", "file"},
+                           {"file", o.screening},
+                           {"answers", r.screening->answers},
+                           {"confirmed", true}};
+  else
+    header["screening"] = {{"source", "simulator"},
+                           {"confirmed", true},
+                           {"note", "the simulated patient counts as screened"}};
+  header["started_utc"] = text::utc_timestamp(std::time(nullptr));
+  return header;
+}
+
+// What the loop did, and how the scripted operator fared.
+struct LoopResult {
+  controller::LoopReport report;
+  controller::SessionStats stats;
+  std::string scheduling = "virtual clock";
+  bool start_refused = false;
+  bool press_test_timed_out = false;
+};
+
+// Runs the session on its own thread (SCHED_FIFO 80 in real time) until it ends, showing
+// progress; SIGINT and SIGTERM stop it with a controlled release.
+LoopResult run_loop(console::TableLease &table, controller::Session &session,
+                    const controller::SessionSetup &setup, controller::Journal &journal,
+                    bool virtual_time, Duration total, std::ostream &out) {
+  LoopResult result;
+  const std::unique_ptr<controller::Clock> clock = table.make_clock();
+  const controller::LoopOptions loop = controller::loop_options_for(setup.period);
+  controller::LoopRunner runner(table.table(), session, *clock, result.stats, loop);
+  ScriptedOperator op(seconds(60));
+  op.attach(&runner);
+  runner.set_operator(&op);
+  runner.set_journal(&journal);
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  std::thread loop_thread([&] {
+    if (!virtual_time) result.scheduling = controller::enable_realtime(80);
+    result.report = runner.run();
+  });
+  watch(runner, total, out);
+  loop_thread.join();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  result.start_refused = op.start_refused();
+  result.press_test_timed_out = op.press_test_timed_out();
+  return result;
+}
+
+} // namespace
+
+int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
+  std::optional<SessionRequest> request = read_request(o, err);
+  if (!request) return kExitBadInput;
+  const SessionRequest &r = *request;
+
+  // ---- the table (apps/bindings, as the console and `tractus calibrate` open it): connected
+  // and identified, looked at, and written to only once the session will run ----
+  const bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed, r.simulator);
+  if (!made) {
+    err << "tractus run: " << made.error << "\n";
     return kExitBadInput;
   }
+  const console::TableBinding &binding = *made.value;
+  const auto calibration = treatment_calibration(o, binding, r.screening.has_value(), err);
+  if (!calibration) return kExitBadInput;
 
   controller::SessionInputs inputs;
-  inputs.trajectory = &*trajectory.value;
-  inputs.region = profile.value->region;
-  inputs.calibration = calibration.calibration;
+  inputs.trajectory = &r.trajectory;
+  inputs.region = r.profile.region;
+  inputs.calibration = *calibration;
   // A real table: the checklist above; the simulated patient counts as screened (DESIGN §8).
   inputs.screening_confirmed = true;
   inputs.period = binding.period;
-  inputs.limits = limits;
+  inputs.limits = r.limits;
   const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 
   // Room for the whole session before anything starts (118, docs/journal.md); the press test
   // may take up to 60 s.
   if (const auto room = controller::check_room_for_session(
-          o.journal_dir, trajectory.value->total_duration(), seconds(60));
+          o.journal_dir, r.trajectory.total_duration(), seconds(60));
       !room.ok()) {
     err << "tractus run: start refused: 118 journal-no-room: " << room.problem << "\n";
     return kExitBadInput;
@@ -174,67 +256,33 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   }
   console::TableLease &table = *opened.lease;
 
-  const std::string session_id = controller::new_session_id(profile.value->id, std::time(nullptr));
-  nlohmann::ordered_json header =
-      journal_header(*profile.value, *trajectory.value, patient_id, *mass.value, setup.calibration);
-  header["table"] = table.journal_table();
-  if (screening)
-    header["screening"] = {{"source", "file"},
-                           {"file", o.screening},
-                           {"answers", screening->answers},
-                           {"confirmed", true}};
-  else
-    header["screening"] = {{"source", "simulator"},
-                           {"confirmed", true},
-                           {"note", "the simulated patient counts as screened"}};
-  header["started_utc"] = text::utc_timestamp(std::time(nullptr));
-
+  const std::string session_id = controller::new_session_id(r.profile.id, std::time(nullptr));
   std::unique_ptr<controller::Journal> journal;
   try {
-    journal = std::make_unique<controller::Journal>(o.journal_dir, session_id, header);
+    journal = std::make_unique<controller::Journal>(o.journal_dir, session_id,
+                                                    session_header(o, r, setup, table));
   } catch (const std::exception &e) {
     err << "tractus run: " << e.what() << "\n";
     return kExitBadInput;
   }
 
-  const std::unique_ptr<controller::Clock> clock = table.make_clock();
-
-  controller::SessionStats stats;
-  const controller::LoopOptions loop = controller::loop_options_for(setup.period);
-  controller::LoopRunner runner(table.table(), session, *clock, stats, loop);
-  ScriptedOperator op(seconds(60));
-  op.attach(&runner);
-  runner.set_operator(&op);
-  runner.set_journal(journal.get());
-
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  controller::LoopReport report;
-  std::string scheduling = "virtual clock";
-  std::thread loop_thread([&] {
-    if (!simulator.virtual_time) scheduling = controller::enable_realtime(80);
-    report = runner.run();
-  });
-  watch(runner, trajectory.value->total_duration(), out);
-  loop_thread.join();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const LoopResult loop = run_loop(table, session, setup, *journal, r.simulator.virtual_time,
+                                   r.trajectory.total_duration(), out);
 
   int code = kExitStopped;
-  if (report.last.outcome == controller::Outcome::Completed) code = kExitCompleted;
-  if (op.start_refused() || op.press_test_timed_out()) code = kExitBadInput;
-
-  nlohmann::ordered_json summary = summary_json(report, stats, code);
-  summary["scheduling"] = scheduling;
+  if (loop.report.last.outcome == controller::Outcome::Completed) code = kExitCompleted;
+  if (loop.start_refused || loop.press_test_timed_out) code = kExitBadInput;
+  nlohmann::ordered_json summary = summary_json(loop.report, loop.stats, code);
+  summary["scheduling"] = loop.scheduling;
   if (!journal->finish(summary))
     err << "tractus run: the journal's summary was not written: " << journal->failure() << "\n";
   else if (journal->failed())
     err << "tractus run: 204 journal-unwritable: " << journal->failure() << "\n";
-  print_summary(out, session_id, *profile.value, *trajectory.value, patient_id, *mass.value, report,
-                stats, journal->path().string());
-  if (op.start_refused())
+  print_summary(out, session_id, r.profile, r.trajectory, r.patient_id, r.mass, loop.report,
+                loop.stats, journal->path().string());
+  if (loop.start_refused)
     err << "tractus run: start refused (see the journal's start-refused events)\n";
-  if (op.press_test_timed_out())
+  if (loop.press_test_timed_out)
     err << "tractus run: the patient switch was not tested within 60 s\n";
   return code;
 }
