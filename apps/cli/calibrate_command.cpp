@@ -103,14 +103,20 @@ console::LeaseOpen open_calibration_table(const std::string &address, std::uint6
   return opened;
 }
 
-int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table,
-                  std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err) {
-  const std::string me = "tractus calibrate run: ";
-  // ---- everything that can be wrong with the input is found before a weight is hung ----
-  std::vector<std::string> problems;
+namespace {
+
+// The technician's plan as typed, and every problem with it and with the table's hands: all
+// found before a weight is hung.
+struct PlanRead {
+  calibration::CalibrationPlan plan;
+  std::vector<std::string> problems; // the plan is usable only when empty
+};
+PlanRead read_plan(const CalibrateRunOptions &o, console::CalibrationLease &table) {
+  PlanRead read;
+  calibration::CalibrationPlan &plan = read.plan;
+  std::vector<std::string> &problems = read.problems;
   if (auto p = calibration::serial_problem(o.serial); !p.empty()) problems.push_back(p);
   if (auto p = calibration::technician_problem(o.technician); !p.empty()) problems.push_back(p);
-  calibration::CalibrationPlan plan;
   plan.cycles = o.cycles;
   plan.capacity = table.capacity();
   if (const auto span = parse_load(o.min_span, o.local_gravity))
@@ -137,18 +143,16 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
   if (!hands)
     problems.push_back("a scripted calibration needs the simulator's hands; on a real table use "
                        "--interactive and hang the weights yourself");
-  if (!problems.empty()) {
-    for (const auto &p : problems)
-      err << me << p << "\n";
-    return kBadInput;
-  }
+  return read;
+}
 
-  calibration::CalibrationProcedure procedure(plan, table.nominal_counts_per_newton());
-  out << "Calibrating load cell " << o.serial << " on " << table.description() << ", capacity "
-      << calibration::newtons_text(plan.capacity.si())
-      << ".\nPlan: " << calibration::loads_text(plan.loads) << ", up then down, " << plan.cycles
-      << " cycles (" << procedure.step_count()
-      << " readings). Each reading waits until the load cell is steady.\n";
+// Every step of the procedure: the weight hung (by the simulator's hands, or the technician who
+// may type the load actually hung), one stable reading. False when the technician abandoned it
+// or, scripted, a step was refused; interactive, a refused step is simply taken again.
+bool take_readings(const CalibrateRunOptions &o, console::CalibrationLease &table,
+                   calibration::CalibrationProcedure &procedure, std::istream &in,
+                   std::ostream &out, std::ostream &err) {
+  const std::string me = "tractus calibrate run: ";
   while (!procedure.done()) {
     const calibration::PlannedStep step = procedure.next();
     const std::string where = "step " + std::to_string(procedure.step_number()) + "/" +
@@ -164,7 +168,7 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
                                   calibration::newtons_text(step.load.si()) + "]: ");
       if (!answer) {
         err << me << "calibration abandoned at " << where << "; " << kUnchanged << "\n";
-        return kBadInput;
+        return false;
       }
       if (!answer->empty()) {
         const auto typed = parse_load(*answer, o.local_gravity);
@@ -183,7 +187,7 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
       err << me << refusal << "\n";
       if (!o.interactive) {
         err << me << kUnchanged << "\n";
-        return kBadInput;
+        return false;
       }
       continue; // the technician puts it right and takes the step again
     }
@@ -192,12 +196,15 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
         << text::format_number(p.counts, 1) << " counts (spread "
         << text::format_number(p.sigma_counts, 1) << " counts)\n";
   }
-  table.remove_reference_load();
+  return true;
+}
 
-  calibration::CalibrationRecord record =
-      calibration::make_record(o.serial, o.technician, table.description(), now_unix, plan.capacity,
-                               procedure.points(), {}, o.valid_months);
-  calibration::CalibrationStore store(o.store);
+// An accepted record is installed and in force at once; a failed one is kept as rejected and
+// the calibration in force stays.
+int keep_record(calibration::CalibrationRecord &record, const std::string &store_dir,
+                std::ostream &out, std::ostream &err) {
+  const std::string me = "tractus calibrate run: ";
+  calibration::CalibrationStore store(store_dir);
   try {
     if (!record.accepted()) {
       const auto kept = store.archive_rejected(record);
@@ -215,6 +222,31 @@ int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table
     return kInternal;
   }
   return kOk;
+}
+
+} // namespace
+
+int calibrate_run(const CalibrateRunOptions &o, console::CalibrationLease &table,
+                  std::int64_t now_unix, std::istream &in, std::ostream &out, std::ostream &err) {
+  const PlanRead read = read_plan(o, table);
+  if (!read.problems.empty()) {
+    for (const auto &p : read.problems)
+      err << "tractus calibrate run: " << p << "\n";
+    return kBadInput;
+  }
+  const calibration::CalibrationPlan &plan = read.plan;
+  calibration::CalibrationProcedure procedure(plan, table.nominal_counts_per_newton());
+  out << "Calibrating load cell " << o.serial << " on " << table.description() << ", capacity "
+      << calibration::newtons_text(plan.capacity.si())
+      << ".\nPlan: " << calibration::loads_text(plan.loads) << ", up then down, " << plan.cycles
+      << " cycles (" << procedure.step_count()
+      << " readings). Each reading waits until the load cell is steady.\n";
+  if (!take_readings(o, table, procedure, in, out, err)) return kBadInput;
+  table.remove_reference_load();
+  calibration::CalibrationRecord record =
+      calibration::make_record(o.serial, o.technician, table.description(), now_unix, plan.capacity,
+                               procedure.points(), {}, o.valid_months);
+  return keep_record(record, o.store, out, err);
 }
 
 int calibrate_verify(const CalibrateVerifyOptions &o, console::CalibrationLease &table,
