@@ -7,6 +7,7 @@
 #include "sim/patient_preset.hpp"
 #include "sim/server/transports.hpp"
 #include "text/host_port.hpp"
+#include "text/outcome.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -26,18 +27,10 @@ extern "C" void on_signal(int) { g_stop = true; }
 constexpr int kExitOk = 0, kExitBadInput = 2, kExitInternal = 1;
 
 // "HOST:PORT" or "[V6]:PORT"; port 0 asks the system for a free one.
-bool split_listen(const std::string &text, std::string &host, std::uint16_t &port,
-                  std::string &error) {
-  const auto parsed = tractus::text::parse_host_port(text);
-  if (!parsed) {
-    error = "--listen " + text +
-            ": expected HOST:PORT with a port 0 to 65535, e.g. "
-            "127.0.0.1:1502";
-    return false;
-  }
-  host = parsed->host;
-  port = parsed->port;
-  return true;
+tractus::text::Outcome<tractus::text::HostPort> split_listen(const std::string &text) {
+  if (auto parsed = tractus::text::parse_host_port(text)) return {std::move(*parsed), {}};
+  return tractus::text::Outcome<tractus::text::HostPort>::failure(
+      "--listen " + text + ": expected HOST:PORT with a port 0 to 65535, e.g. 127.0.0.1:1502");
 }
 
 // Written whole or not at all, so a test polling for the file never reads half a number.
@@ -121,13 +114,13 @@ int run(int argc, char **argv) {
       transport = std::make_unique<sim::server::RtuTransport>(
           table, sim::server::SerialSettings{rtu, baud, parity[0], 8, 1});
     } else {
-      std::string host, error;
-      std::uint16_t port = 0;
-      if (!split_listen(listen, host, port, error)) {
-        std::cerr << "tractus-sim: " << error << "\n";
+      const auto address = split_listen(listen);
+      if (!address) {
+        std::cerr << "tractus-sim: " << address.error << "\n";
         return kExitBadInput;
       }
-      auto tcp = std::make_unique<sim::server::TcpTransport>(table, host, port);
+      auto tcp = std::make_unique<sim::server::TcpTransport>(table, address.value->host,
+                                                             address.value->port);
       if (!port_file.empty()) write_port_file(port_file, tcp->port());
       transport = std::move(tcp);
     }

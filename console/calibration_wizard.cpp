@@ -101,7 +101,7 @@ ApiResult CalibrationWizard::begin(const nlohmann::json &request,
     return invalid("the calibration cannot begin; " + std::string(kUnchanged), problems);
   const std::string technician = request["technician"].get<std::string>();
   const std::string serial = request["serial"].get<std::string>();
-  // hal's own rules for what the record keeps (a serial not starting with '.', …).
+  // calibration/'s own rules for what the record keeps (a serial not starting with '.', …).
   if (auto p = calibration::technician_problem(technician); !p.empty())
     problems.push_back("/technician: " + p);
   if (auto p = calibration::serial_problem(serial); !p.empty()) problems.push_back("/serial: " + p);

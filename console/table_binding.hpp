@@ -74,7 +74,7 @@ public:
   [[nodiscard]] virtual nlohmann::ordered_json journal_table() const = 0;
   // The calibration a session uses: the simulator's factory calibration, or on a real table the
   // store's record in force for its load cell, verified today
-  // (calibration::calibration_for_treatment). Without one, `why` and `way_out` say what is wrong
+  // (calibration::calibration_for_treatment). Without one, `error` and `way_out` say what is wrong
   // and what the technician does: the console still loads the session and the supervisor refuses
   // its start with 110; `tractus run` refuses before it.
   [[nodiscard]] virtual calibration::TreatmentCalibration

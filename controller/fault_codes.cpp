@@ -25,7 +25,7 @@ constexpr std::array kFaults{
     FaultInfo{FaultCode::JournalNoRoom, "journal-no-room",
               "the journal folder lacks room for this session's record"},
     FaultInfo{FaultCode::TableNotAnswering, "table-not-answering",
-              "a device of the table did not answer the start's reading"},
+              "no valid reply to the start's reading from a device of the table"},
     FaultInfo{FaultCode::PatientSwitchPressed, "patient-switch",
               "the patient pressed the hand switch"},
     FaultInfo{FaultCode::OperatorStop, "operator-stop", "the operator stopped the session"},

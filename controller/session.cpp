@@ -127,17 +127,27 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
     FaultCode code;
     const char *detail = nullptr; // the code's meaning unless given
   };
-  // A device that did not answer this reading is refused as not answering (119), naming it; its
-  // own conditions are not judged on what it did not say (an unanswered safety I/O is not an
+  // A device that gave no valid reply to this reading is refused as not answering (119), named;
+  // its own conditions are not judged on what it did not say (an unanswered safety I/O is not an
   // open E-stop chain).
   const bool load_cell_ok = r.load_cell.io == hal::IoStatus::Ok;
   const bool safety_ok = r.safety.io == hal::IoStatus::Ok;
   const bool drive_answered = r.drive.io == hal::IoStatus::Ok;
-  const char *silent = !load_cell_ok
-                           ? "the load-cell transmitter did not answer the start's reading"
-                       : !drive_answered ? "the drive did not answer the start's reading"
-                       : !safety_ok      ? "the safety I/O did not answer the start's reading"
-                                         : nullptr;
+  // Every silent device named (an RTU bus outage silences all three), from a static table:
+  // nothing is formatted in the cycle.
+  static constexpr const char *kSilent[8] = {
+      nullptr,
+      "no valid reply to the start's reading from the load-cell transmitter",
+      "no valid reply to the start's reading from the drive",
+      "no valid reply to the start's reading from the load-cell transmitter and the drive",
+      "no valid reply to the start's reading from the safety I/O",
+      "no valid reply to the start's reading from the load-cell transmitter and the safety I/O",
+      "no valid reply to the start's reading from the drive and the safety I/O",
+      "no valid reply to the start's reading from the load-cell transmitter, the drive and the "
+      "safety I/O",
+  };
+  const char *silent =
+      kSilent[(load_cell_ok ? 0U : 1U) | (drive_answered ? 0U : 2U) | (safety_ok ? 0U : 4U)];
   const std::array conditions{
       Condition{!setup_.calibration_valid, FaultCode::CalibrationInvalid},
       Condition{safety_ok && (!r.safety.patient_switch_connected ||

@@ -93,11 +93,12 @@ inline constexpr std::size_t kStartConditionCount = 10;
 //     journal fault is two (state, fault)                                       3
 //   the state's own step: a start is the operator action and either the state
 //     change or one refusal per start condition; pause, resume, Complete
-//     (state + reminder) and the pretension timeout (state + fault) are two     1 + 9
+//     (state + reminder) and the pretension timeout (state + fault) are two     1 + 10
 //   the drive did not enable in time (state, fault)                             2
 //   end-of-treatment reminder                                                   1
 // Not all can happen in one cycle (no stop next to a refused start), so this bounds the worst
-// real cycle: press test, acknowledgement, start and seven refusals are 10 (Ready, issue 11).
+// real cycle: press test, acknowledgement, start and seven refusals are 10 (Ready, issue 11),
+// 11 with a silent device (119) beside them.
 inline constexpr std::size_t kMaxEventsPerCycle = 1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1;
 
 struct CycleOutput {

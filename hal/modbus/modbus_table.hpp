@@ -14,7 +14,7 @@
 //
 // Reconnection happens outside the control cycle, never inside it: a device whose connection
 // broke answers io Disconnected at once (the controller faults on it like on a timeout), and
-// reconnect() re-opens what is broken. Call it only while no loop is running on this table
+// reconnect() reopens every link (ensure_answering() first asks whether that is needed). Call it only while no loop is running on this table
 // (between sessions, e.g. from the console before a start); it may block for the setup timeout.
 #pragma once
 

@@ -12,7 +12,7 @@ const FAULTS = {
   116: ['screening-not-confirmed', 'The screening checklist was not confirmed.', 'Complete the screening checklist.'],
   117: ['profile-invalid', 'The protocol is not valid for this patient.', 'Pick another protocol or correct the weight.'],
   118: ['journal-no-room', 'The journal folder lacks room for this session’s record.', 'Free space in the journal folder.'],
-  119: ['table-not-answering', 'A device of the table did not answer the start’s reading.', 'Press start again; if it repeats, check the device’s cable and power, then call service.'],
+  119: ['table-not-answering', 'A device of the table gave no valid reply to the start’s reading.', 'Press start again; if it repeats, unload the session and load it again (every device is asked and reconnected); if it still repeats, check the named device’s cable and power, then call service.'],
   150: ['patient-switch', 'The patient pressed the hand switch: the force is released to the minimum cord tension.', 'Attend to the patient, then acknowledge.'],
   151: ['operator-stop', 'The session was stopped: the force is released to the minimum cord tension.', 'Acknowledge when the patient is attended to.'],
   201: ['loop-overrun', 'The control loop stalled; the drive was disabled.', 'Acknowledge; call service if it happens again.'],

@@ -76,7 +76,7 @@ TEST(StartInterlock, WhenTheSafetyIoDoesNotAnswerTheStartIsRefusedWith119NamingI
   const CycleOutput out = bench.cycle(start_request());
   EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
   EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
-            "the safety I/O did not answer the start's reading");
+            "no valid reply to the start's reading from the safety I/O");
 }
 
 TEST(StartInterlock, WhenTheLoadCellDoesNotAnswerTheStartIsRefusedWith119NamingIt) {
@@ -87,7 +87,7 @@ TEST(StartInterlock, WhenTheLoadCellDoesNotAnswerTheStartIsRefusedWith119NamingI
   const CycleOutput out = bench.cycle(start_request());
   EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
   EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
-            "the load-cell transmitter did not answer the start's reading");
+            "no valid reply to the start's reading from the load-cell transmitter");
 }
 
 TEST(StartInterlock, WhenTheDriveDoesNotAnswerTheStartIsRefusedWith119NotAsNotReady) {
@@ -98,7 +98,7 @@ TEST(StartInterlock, WhenTheDriveDoesNotAnswerTheStartIsRefusedWith119NotAsNotRe
   const CycleOutput out = bench.cycle(start_request());
   EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
   EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
-            "the drive did not answer the start's reading");
+            "no valid reply to the start's reading from the drive");
 }
 
 // A drive that reports a fault (over-current 0x2310 here) is not ready: 114 alone, the chain
