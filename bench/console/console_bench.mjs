@@ -22,15 +22,14 @@
 // is Debian's chromium (--chromium PATH to change). Loopback only; everything it starts is
 // stopped on every path.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { cleanup, guard, log, onCleanup, sleep, startServe } from './bench_support.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const E2E = path.resolve(HERE, '../../tests/e2e');
@@ -70,74 +69,14 @@ try {
   process.exit(1);
 }
 
-const t0 = Date.now();
-const log = (...a) => console.error(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) {
-    try { await cleanups.pop()(); } catch (e) { console.error('cleanup:', e.message); }
-  }
-}
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(1); });
 // Bounded: three windows plus set-up, never more than this.
-const limit = setTimeout(async () => {
-  console.error('console_bench: gave up (time limit)');
-  await cleanup();
-  process.exit(1);
-}, (SECONDS * 3 + 240) * 1000);
+const limit = guard('console_bench', (SECONDS * 3 + 240) * 1000);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-function run(cmd, args, input) {
-  return new Promise((resolve, reject) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { out += d; });
-    c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${out}`))));
-    c.stdin.end(input);
-  });
-}
-
-async function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tractus-bench-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const data = path.join(dir, 'data');
-  fs.mkdirSync(data);
-  await run(opt.bin, ['pin', 'set', 'operator', '--data', data], `${opt['operator-pin']}\n${opt['operator-pin']}\n`);
-  await run(opt.bin, ['pin', 'set', 'technician', '--data', data], `${opt['technician-pin']}\n${opt['technician-pin']}\n`);
-  const port = await freePort();
-  const logFile = path.join(dir, 'serve.log');
-  const fd = fs.openSync(logFile, 'w');
-  const child = spawn(opt.bin, ['serve', '--listen', `127.0.0.1:${port}`, '--table', 'sim', '--data', data,
-    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')],
-  { stdio: ['ignore', fd, fd], detached: true });
-  fs.closeSync(fd);
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = once(child, 'exit');
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
-    const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-    await gone;
-    clearTimeout(t);
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null) throw new Error(`tractus serve exited:\n${fs.readFileSync(logFile, 'utf8')}`);
-    try { if ((await fetch(`${base}/api/info`)).ok) break; } catch { /* not yet */ }
-    if (i > 200) throw new Error('tractus serve did not answer within 20 s');
-    await sleep(100);
-  }
-  return base;
+function startServer() {
+  return startServe({
+    bin: opt.bin, operatorPin: opt['operator-pin'], technicianPin: opt['technician-pin'],
+    answers: async (port) => (await fetch(`http://127.0.0.1:${port}/api/info`)).ok,
+  }).then(({ port }) => `http://127.0.0.1:${port}`);
 }
 
 // --- the API, as a command-line client (no Origin header) ---
@@ -239,11 +178,11 @@ async function main() {
   if (!info.simulated) throw new Error('this benchmark runs on the simulator only (--table sim)');
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tractus-bench-chromium-'));
-  cleanups.push(() => fs.rmSync(profile, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(profile, { recursive: true, force: true }));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: opt.chromium, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 800 },
   });
-  cleanups.push(() => context.close());
+  onCleanup(() => context.close());
   // Every page starts logged in as the operator (the token the API client got).
   await context.addInitScript((t) => {
     sessionStorage.setItem('tractus.token', t);

@@ -13,14 +13,13 @@
 // Starts `tractus serve --table sim` on a free loopback port with PINs of its own, and stops it
 // (and the flood) on every path. Node's own modules only; Linux (/proc) for the process figures.
 
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+
+import { cleanup, guard, log, onCleanup, sleep, startServe } from './bench_support.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -37,74 +36,16 @@ if (!opt.bin || !(STOPS >= 1) || !(FLOOD >= 0)) {
   process.exit(2);
 }
 const OPERATOR_PIN = '2468';
-const t0 = Date.now();
-const log = (...a) => console.error(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) {
-    try { await cleanups.pop()(); } catch (e) { console.error('cleanup:', e.message); }
-  }
-}
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(1); });
-const limit = setTimeout(async () => {
-  console.error('stop_flood_bench: gave up (time limit, 5 min)');
-  await cleanup();
-  process.exit(1);
-}, 300_000);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-function run(cmd, args, input) {
-  return new Promise((resolve, reject) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { out += d; });
-    c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd}: exit ${code}\n${out}`))));
-    c.stdin.end(input);
-  });
-}
+const limit = guard('stop_flood_bench', 300_000);
 
 let port;
 let serverPid;
 async function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tractus-stop-bench-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const data = path.join(dir, 'data');
-  fs.mkdirSync(data);
-  await run(opt.bin, ['pin', 'set', 'operator', '--data', data], `${OPERATOR_PIN}\n${OPERATOR_PIN}\n`);
-  await run(opt.bin, ['pin', 'set', 'technician', '--data', data], '13579135\n13579135\n');
-  port = await freePort();
-  const logFile = path.join(dir, 'serve.log');
-  const fd = fs.openSync(logFile, 'w');
-  const child = spawn(opt.bin, ['serve', '--listen', `127.0.0.1:${port}`, '--table', 'sim', '--data', data,
-    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')],
-  { stdio: ['ignore', fd, fd], detached: true });
-  fs.closeSync(fd);
-  serverPid = child.pid;
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = once(child, 'exit');
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
-    const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 15000);
-    await gone;
-    clearTimeout(t);
-  });
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null) throw new Error(`tractus serve exited:\n${fs.readFileSync(logFile, 'utf8')}`);
-    try { if ((await request('GET', '/api/info')).status === 200) break; } catch { /* not yet */ }
-    if (i > 200) throw new Error('tractus serve did not answer within 20 s');
-    await sleep(100);
-  }
+  ({ port, pid: serverPid } = await startServe({
+    bin: opt.bin, operatorPin: OPERATOR_PIN, technicianPin: '13579135', graceMs: 15000,
+    prefix: 'tractus-stop-bench-',
+    answers: async (p) => { port = p; return (await request('GET', '/api/info')).status === 200; },
+  }));
 }
 
 // One request on a new connection, as a page whose keep-alive connection was closed would send
@@ -270,7 +211,7 @@ try {
   results.push(await stops('quiet', true));
   log(`flood of ${FLOOD} connections, reopened when closed`);
   const worker = new Worker(FLOOD_WORKER, { eval: true, workerData: { port, count: FLOOD } });
-  cleanups.push(async () => { worker.postMessage('stop'); await once(worker, 'exit'); });
+  onCleanup(async () => { worker.postMessage('stop'); await once(worker, 'exit'); });
   await sleep(1000);
   const flooded = await stops(`flood ${FLOOD}`, true);
   flooded.flood_reopened = await floodCount(worker);
