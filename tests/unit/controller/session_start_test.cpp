@@ -101,6 +101,20 @@ TEST(StartInterlock, WhenTheDriveDoesNotAnswerTheStartIsRefusedWith119NotAsNotRe
             "no valid reply to the start's reading from the drive");
 }
 
+// An RTU bus outage silences more than one device: the refusal names every one of them.
+TEST(StartInterlock, WhenTwoDevicesDoNotAnswerThe119RefusalNamesBoth) {
+  SessionBench bench;
+  bench.pass_press_test();
+  bench.inject("loadcell-timeout");
+  bench.inject("safety-timeout");
+  bench.run_for(milliseconds(2));
+  const CycleOutput out = bench.cycle(start_request());
+  EXPECT_TRUE(refused_with_only(out, FaultCode::TableNotAnswering));
+  EXPECT_EQ(refusal_detail(out, FaultCode::TableNotAnswering),
+            "no valid reply to the start's reading from the load-cell transmitter and the "
+            "safety I/O");
+}
+
 // A drive that reports a fault (over-current 0x2310 here) is not ready: 114 alone, the chain
 // being closed and the watchdog armed.
 TEST(StartInterlock, WithTheDriveInFaultTheStartIsRefusedWith114Only) {
