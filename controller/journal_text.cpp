@@ -54,11 +54,12 @@ nlohmann::ordered_json session_journal_summary(const LoopReport &report, const S
                           {"drive", report.failed.drive},
                           {"safety", report.failed.safety}};
   // Where the cycle's time went (real clock only): the evidence behind a stall.
-  if (report.phases[static_cast<std::size_t>(LoopPhase::Wake)].histogram.total() > 0) {
+  if (report.phases[static_cast<std::size_t>(LoopPhase::LoadCellRead)].histogram.total() > 0) {
     nlohmann::ordered_json phases;
     for (std::size_t i = 0; i < kLoopPhases; ++i) {
       const PhaseTiming &p = report.phases[i];
       phases[to_string(static_cast<LoopPhase>(i))] = {
+          {"cycles", p.histogram.total()}, // for `wake`, the cycles that slept
           {"p99_ms", journal_number(p.histogram.percentile(0.99).si() * 1e3, 3)},
           {"p99.9_ms", journal_number(p.histogram.percentile(0.999).si() * 1e3, 3)},
           {"max_ms", journal_number(p.worst.si() * 1e3, 3)}};

@@ -48,43 +48,119 @@ Duration LoopRunner::lap(LoopPhase p, Duration since, LoopReport &report) noexce
   return now;
 }
 
+Duration LoopRunner::start_cycle(Duration &deadline, LoopReport &report) noexcept {
+  deadline += options_.period;
+  // Whether the loop sleeps at all: after a cycle that overran, the next one starts at once and
+  // its lateness is that overrun, the devices' or the loop's own time, not the scheduler's.
+  const bool sleeps = clock_.is_virtual() || clock_.now() < deadline;
+  clock_.sleep_until(deadline);
+  const Duration now = clock_.now();
+  const Duration late = now - deadline;
+  lateness_.add(late);
+  if (sleeps) {
+    constexpr auto kWake = static_cast<std::size_t>(LoopPhase::Wake);
+    phases_[kWake].add(late);
+    if (late > report.phases[kWake].worst) report.phases[kWake].worst = late;
+  }
+  if (late > report.worst_lateness) {
+    report.worst_lateness = late;
+    progress_.worst_lateness.store(late.si(), std::memory_order_relaxed);
+  }
+  if (late > options_.period) {
+    // A missed deadline is counted, and the schedule restarts from now instead of running the
+    // missed cycles back to back.
+    ++report.overruns;
+    progress_.overruns.store(report.overruns, std::memory_order_relaxed);
+    deadline = now;
+  }
+  return now;
+}
+
+OperatorInput LoopRunner::operator_input(Duration since_start, const CycleOutput &last) noexcept {
+  OperatorInput op = operator_ != nullptr ? operator_->poll(since_start, last) : OperatorInput{};
+  if (stop_requested_.load(std::memory_order_relaxed)) {
+    // Every cycle, not once: a stop consumed in Ready next to a start must not let the start
+    // through on a later cycle (the session ignores a repeated stop while releasing).
+    op.stop = true;
+    op.start = false;
+    op.resume = false;
+  }
+  return op;
+}
+
+void LoopRunner::publish(Duration t, Duration since_last, const Readings &r, const CycleOutput &out,
+                         LoopReport &report) noexcept {
+  stats_.add(out, since_last);
+  ++report.cycles;
+  report.events_dropped += out.events_dropped;
+  for (std::uint8_t i = 0; i < out.event_count; ++i) {
+    JournalRecord rec;
+    rec.kind = JournalRecord::Kind::Event;
+    rec.t = t.si();
+    rec.event = out.events[i];
+    rec.state = out.state;
+    rec.protocol_time = out.protocol_time.si();
+    journal(rec);
+  }
+  if (report.cycles % static_cast<std::uint64_t>(options_.sample_every) == 0 ||
+      out.event_count > 0) {
+    journal(JournalRecord{JournalRecord::Kind::Sample, t.si(), out.setpoint.si(), out.measured.si(),
+                          out.command.cable_speed.si(), out.protocol_time.si(), out.state,
+                          Event{}});
+  }
+  progress_.protocol_time.store(out.protocol_time.si(), std::memory_order_relaxed);
+  progress_.measured.store(out.measured.si(), std::memory_order_relaxed);
+  progress_.setpoint.store(out.setpoint.si(), std::memory_order_relaxed);
+  progress_.state.store(static_cast<int>(out.state), std::memory_order_relaxed);
+  progress_.cycles.store(report.cycles, std::memory_order_relaxed);
+  report.last = out;
+  if (observer_) observer_(out);
+  if (cycle_observer_ != nullptr) cycle_observer_->on_cycle(t, r, out);
+}
+
+bool LoopRunner::loop_ends(const CycleOutput &out, Duration t, LoopEndWatch &w) noexcept {
+  const bool stop = stop_requested_.load(std::memory_order_relaxed);
+  if ((out.state == State::Complete || out.state == State::Fault) && !w.ended) {
+    w.ended = true;
+    w.ended_at = t;
+  }
+  if (w.ended && end_acknowledged(out)) w.acknowledged = true;
+  const bool may_end = options_.end == LoopEnd::AfterLinger || w.acknowledged || stop;
+  if (w.ended && may_end && t - w.ended_at >= options_.linger) return true;
+  // A stop asked for before anything started (a refused start, Ctrl-C in Ready) ends the loop.
+  if (stop && (out.state == State::Ready || out.state == State::Idle)) return true;
+  if (out.state == State::Ready) {
+    if (!w.in_ready) w.ready_since = t;
+    w.in_ready = true;
+    // A session loaded and never started is dropped: its start conditions (press test,
+    // calibration expiry) were checked for a patient who is no longer waiting.
+    if (t - w.ready_since >= options_.ready_timeout) return true;
+  } else {
+    w.in_ready = false;
+  }
+  if (t >= options_.give_up_after) {
+    // The loop's own limit never cuts a pull short: an active session is stopped (controlled
+    // release) and the loop ends once that is over.
+    if (!is_active(out.state)) return true;
+    stop_requested_.store(true, std::memory_order_relaxed);
+  }
+  return false;
+}
+
 LoopReport LoopRunner::run() noexcept {
   LoopReport report;
   hal::DriveStatus drive = table_.drive.exchange(hal::DriveCommand::disabled());
   const Duration start = clock_.now();
   Duration deadline = start;
   Duration last_now = start;
-  bool ended = false;
-  Duration ended_at{};
-  bool acknowledged = false;
-  bool in_ready = false;
-  Duration ready_since{};
+  LoopEndWatch end_watch;
 
   for (;;) {
-    deadline += options_.period;
-    clock_.sleep_until(deadline);
-    const Duration now = clock_.now();
-    const Duration late = now - deadline;
-    lateness_.add(late);
-    constexpr auto kWake = static_cast<std::size_t>(LoopPhase::Wake);
-    phases_[kWake].add(late);
-    if (late > report.phases[kWake].worst) report.phases[kWake].worst = late;
-    if (late > report.worst_lateness) {
-      report.worst_lateness = late;
-      progress_.worst_lateness.store(late.si(), std::memory_order_relaxed);
-    }
-    if (late > options_.period) {
-      // A missed deadline is counted, and the schedule restarts from now instead of running
-      // the missed cycles back to back.
-      ++report.overruns;
-      progress_.overruns.store(report.overruns, std::memory_order_relaxed);
-      deadline = now;
-    }
+    const Duration now = start_cycle(deadline, report);
     if (abort_requested_.load(std::memory_order_relaxed)) {
       table_.drive.exchange(hal::DriveCommand::disabled());
       break;
     }
-
     Readings r;
     Duration mark = now;
     r.load_cell = table_.load_cell.read();
@@ -94,17 +170,8 @@ LoopReport LoopRunner::run() noexcept {
     r.drive = drive;
     // One lock-free load: the writer thread raises it when the file cannot be written.
     r.journal_failed = journal_ != nullptr && journal_->failed();
-    OperatorInput op =
-        operator_ != nullptr ? operator_->poll(now - start, report.last) : OperatorInput{};
-    if (stop_requested_.load(std::memory_order_relaxed)) {
-      // Every cycle, not once: a stop consumed in Ready next to a start must not let the
-      // start through on a later cycle (the session ignores a repeated stop while releasing).
-      op.stop = true;
-      op.start = false;
-      op.resume = false;
-    }
     const Duration t = now - start;
-    const CycleOutput out = session_.step(t, r, op);
+    const CycleOutput out = session_.step(t, r, operator_input(t, report.last));
     mark = lap(LoopPhase::Step, mark, report);
     drive = table_.drive.exchange(out.command);
     mark = lap(LoopPhase::DriveExchange, mark, report);
@@ -112,62 +179,10 @@ LoopReport LoopRunner::run() noexcept {
     if (r.safety.io != hal::IoStatus::Ok) ++report.failed.safety;
     if (drive.io != hal::IoStatus::Ok) ++report.failed.drive;
 
-    stats_.add(out, now - last_now);
+    publish(t, now - last_now, r, out, report);
     last_now = now;
-    ++report.cycles;
-    report.events_dropped += out.events_dropped;
-    for (std::uint8_t i = 0; i < out.event_count; ++i) {
-      JournalRecord rec;
-      rec.kind = JournalRecord::Kind::Event;
-      rec.t = t.si();
-      rec.event = out.events[i];
-      rec.state = out.state;
-      rec.protocol_time = out.protocol_time.si();
-      journal(rec);
-    }
-    if (report.cycles % static_cast<std::uint64_t>(options_.sample_every) == 0 ||
-        out.event_count > 0) {
-      journal(JournalRecord{JournalRecord::Kind::Sample, t.si(), out.setpoint.si(),
-                            out.measured.si(), out.command.cable_speed.si(), out.protocol_time.si(),
-                            out.state, Event{}});
-    }
-    progress_.protocol_time.store(out.protocol_time.si(), std::memory_order_relaxed);
-    progress_.measured.store(out.measured.si(), std::memory_order_relaxed);
-    progress_.setpoint.store(out.setpoint.si(), std::memory_order_relaxed);
-    progress_.state.store(static_cast<int>(out.state), std::memory_order_relaxed);
-    progress_.cycles.store(report.cycles, std::memory_order_relaxed);
-    report.last = out;
-    if (observer_) observer_(out);
-    if (cycle_observer_ != nullptr) cycle_observer_->on_cycle(t, r, out);
     lap(LoopPhase::Publish, mark, report);
-
-    if ((out.state == State::Complete || out.state == State::Fault) && !ended) {
-      ended = true;
-      ended_at = t;
-    }
-    if (ended && end_acknowledged(out)) acknowledged = true;
-    const bool may_end = options_.end == LoopEnd::AfterLinger || acknowledged ||
-                         stop_requested_.load(std::memory_order_relaxed);
-    if (ended && may_end && t - ended_at >= options_.linger) break;
-    // A stop asked for before anything started (a refused start, Ctrl-C in Ready) ends the loop.
-    if (stop_requested_.load(std::memory_order_relaxed) &&
-        (out.state == State::Ready || out.state == State::Idle))
-      break;
-    if (out.state == State::Ready) {
-      if (!in_ready) ready_since = t;
-      in_ready = true;
-      // A session loaded and never started is dropped: its start conditions (press test,
-      // calibration expiry) were checked for a patient who is no longer waiting.
-      if (t - ready_since >= options_.ready_timeout) break;
-    } else {
-      in_ready = false;
-    }
-    if (t >= options_.give_up_after) {
-      // The loop's own limit never cuts a pull short: an active session is stopped (controlled
-      // release) and the loop ends once that is over.
-      if (!is_active(out.state)) break;
-      stop_requested_.store(true, std::memory_order_relaxed);
-    }
+    if (loop_ends(out, t, end_watch)) break;
   }
   table_.drive.exchange(hal::DriveCommand::disabled()); // whatever ended the loop
   report.lateness = lateness_.snapshot();

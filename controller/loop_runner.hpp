@@ -11,9 +11,12 @@
 //
 // Nothing in a cycle allocates, throws or blocks except the device transactions themselves.
 // The same runner drives the real table on the monotonic clock and the simulator on a virtual
-// clock. How late each cycle woke is kept in a lock-free histogram (lateness_histogram.hpp), and
-// on the real clock how long each phase of the cycle took, so a stall can be traced to the sleep,
-// a device or the loop's own work (docs/performance.md, "Where stalls came from").
+// clock. How late each cycle started is kept in a lock-free histogram (lateness_histogram.hpp),
+// and on the real clock how long each phase of the cycle took, so a stall can be traced to the
+// sleep, a device or the loop's own work (docs/performance.md, "Where stalls came from"). The
+// sleep's phase (`Wake`) counts only cycles that slept: it is the scheduler's latency, the figure
+// cyclictest measures; a cycle that starts late because the one before overran counts in the
+// start lateness alone (and in `overruns` when more than a period late).
 #pragma once
 
 #include "controller/clock.hpp"
@@ -68,7 +71,7 @@ struct LoopOptions {
 
 // The parts of a cycle, timed on the real clock (the virtual one does not move inside a cycle).
 enum class LoopPhase : std::uint8_t {
-  Wake,          // how late the absolute-deadline sleep returned
+  Wake,          // how late the absolute-deadline sleep returned, on cycles that slept
   LoadCellRead,  // table.load_cell.read()
   SafetyRead,    // table.safety.read()
   Step,          // operator poll + session.step()
@@ -91,10 +94,10 @@ struct FailedReadings {
 
 struct LoopReport {
   std::uint64_t cycles = 0;
-  std::uint64_t overruns = 0;       // cycles that started more than one period late
-  std::uint64_t events_dropped = 0; // beyond a cycle's event buffer (never expected)
-  Duration worst_lateness{};
-  LatenessHistogram::Snapshot lateness;          // every cycle's wake-up lateness
+  std::uint64_t overruns = 0;                    // cycles that started more than one period late
+  std::uint64_t events_dropped = 0;              // beyond a cycle's event buffer (never expected)
+  Duration worst_lateness{};                     // the latest a cycle started, overruns included
+  LatenessHistogram::Snapshot lateness;          // every cycle's start lateness
   std::array<PhaseTiming, kLoopPhases> phases{}; // real clock only; index: LoopPhase
   FailedReadings failed;
   CycleOutput last;
@@ -141,6 +144,23 @@ public:
   }
 
 private:
+  // What the loop's ending depends on across cycles.
+  struct LoopEndWatch {
+    bool ended = false; // Complete or Fault reached
+    Duration ended_at{};
+    bool acknowledged = false;
+    bool in_ready = false;
+    Duration ready_since{};
+  };
+  // Sleeps until the next deadline and records how late the cycle starts; returns now.
+  Duration start_cycle(Duration &deadline, LoopReport &report) noexcept;
+  // The operator's input, with a requested stop imposed on it.
+  OperatorInput operator_input(Duration since_start, const CycleOutput &last) noexcept;
+  // Statistics, journal records, progress and observers of one cycle.
+  void publish(Duration t, Duration since_last, const Readings &r, const CycleOutput &out,
+               LoopReport &report) noexcept;
+  // Whether the loop ends after this cycle (may also raise the stop at `give_up_after`).
+  bool loop_ends(const CycleOutput &out, Duration t, LoopEndWatch &w) noexcept;
   void journal(const JournalRecord &rec) noexcept;
   // Times the phase that ended now (real clock only) and returns now.
   Duration lap(LoopPhase p, Duration since, LoopReport &report) noexcept;

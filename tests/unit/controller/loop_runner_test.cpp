@@ -143,18 +143,19 @@ TEST(LoopEnd, AStopRequestDoesNotWaitForTheAcknowledgement) {
   EXPECT_LT(r.t_end.si(), 30.0); // shutdown: Complete plus the linger
 }
 
-// A load cell that takes 2 ms to answer, as a slow device on the wire would.
+// A load cell that takes `ms` (2 by default) to answer, as a slow device on the wire would.
 class SlowLoadCell final : public hal::LoadCell {
 public:
-  explicit SlowLoadCell(hal::LoadCell &inner) : inner_(inner) {}
+  explicit SlowLoadCell(hal::LoadCell &inner, long ms = 2) : inner_(inner), ms_(ms) {}
   hal::LoadCellSample read() noexcept override {
-    const timespec wait{0, 2'000'000};
+    const timespec wait{0, ms_ * 1'000'000};
     nanosleep(&wait, nullptr);
     return inner_.read();
   }
 
 private:
   hal::LoadCell &inner_;
+  long ms_;
 };
 
 // Ends the loop (a session with no protocol stays Idle) after `cycles` polls.
@@ -168,13 +169,13 @@ public:
   }
 };
 
-// On the real clock the report says where each cycle's time went: a slow device shows in its
-// own phase (at least its 2 ms every cycle), not in the sleep's wake-up or the step.
-TEST(LoopPhases, TimeSpentInADeviceShowsInThatDevicesPhase) {
+// 20 cycles at 5 ms on the real clock, with a load cell that takes `ms` to answer and a session
+// with no protocol (it stays Idle).
+LoopReport run_with_slow_load_cell(long ms) {
   sim::SimTable sim;
-  SlowLoadCell slow(sim.load_cell());
+  SlowLoadCell slow(sim.load_cell(), ms);
   const hal::Table table{slow, sim.drive(), sim.safety(), true};
-  SessionSetup setup; // no protocol: the session stays Idle
+  SessionSetup setup;
   Session session(setup);
   SessionStats stats;
   MonotonicClock clock;
@@ -184,15 +185,36 @@ TEST(LoopPhases, TimeSpentInADeviceShowsInThatDevicesPhase) {
   StopAfter op;
   op.runner = &runner;
   runner.set_operator(&op);
-  const LoopReport report = runner.run();
+  return runner.run();
+}
+
+// On the real clock the report says where each cycle's time went: a slow device shows in its
+// own phase (at least its 2 ms every cycle), not in the sleep's wake-up or the step.
+TEST(LoopPhases, TimeSpentInADeviceShowsInThatDevicesPhase) {
+  const LoopReport report = run_with_slow_load_cell(2);
   const auto &read = report.phases[static_cast<std::size_t>(LoopPhase::LoadCellRead)];
   EXPECT_EQ(read.histogram.total(), report.cycles);
   EXPECT_GE(read.histogram.percentile(0.01), milliseconds(2)); // every read took 2 ms or more
   EXPECT_GE(read.worst, milliseconds(2));
   const auto &step = report.phases[static_cast<std::size_t>(LoopPhase::Step)];
   EXPECT_EQ(step.histogram.total(), report.cycles);
-  EXPECT_EQ(report.phases[static_cast<std::size_t>(LoopPhase::Wake)].histogram.total(),
-            report.cycles);
+  // Every cycle has 3 ms to spare, so all but those a busy machine held up slept.
+  EXPECT_GT(report.phases[static_cast<std::size_t>(LoopPhase::Wake)].histogram.total(),
+            report.cycles / 2);
+}
+
+// A device slower than the period: each cycle starts late because the one before overran, with
+// no sleep between. That lateness is the overrun's (worst_lateness, overruns), and the sleep's
+// phase, the scheduler's latency that cyclictest is compared with, holds the first cycle alone.
+TEST(LoopPhases, ACycleThatStartsLateAfterAnOverrunIsNotCountedAsWakeUpLatency) {
+  const LoopReport report = run_with_slow_load_cell(7); // 7 ms reads in a 5 ms period
+  // The first cycle sleeps unless the machine held the thread for its whole 5 ms.
+  EXPECT_LE(report.phases[static_cast<std::size_t>(LoopPhase::Wake)].histogram.total(), 1U);
+  EXPECT_EQ(report.lateness.total(), report.cycles); // every cycle's start, slept or not
+  EXPECT_GE(report.worst_lateness, milliseconds(2)); // at least each cycle's 2 ms overrun
+  // Lateness grows by 2 ms a cycle until it passes the period, then the schedule restarts:
+  // 20 cycles hold at least 5 such restarts.
+  EXPECT_GE(report.overruns, 5U);
 }
 
 TEST(LatenessHistogram, BinsAreFourPerOctaveAndPercentilesNeverUnderstate) {
