@@ -18,6 +18,9 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -43,10 +46,8 @@ void write_port_file(const std::string &file, std::uint16_t port) {
   std::filesystem::rename(tmp, file);
 }
 
-int run(int argc, char **argv) {
-  using namespace tractus;
-  CLI::App app{"tractus-sim — the simulated traction table as a Modbus server"};
-  app.set_version_flag("--version", TRACTUS_VERSION);
+// What the command line asks for.
+struct SimOptions {
   std::string listen = "127.0.0.1:1502";
   std::string rtu;
   int baud = 115200;
@@ -56,78 +57,95 @@ int run(int argc, char **argv) {
   std::vector<std::string> inject;
   std::string port_file;
   bool normal_priority = false;
-  bool realtime_flag = false; // --realtime: the default now, accepted for older scripts
   bool calm = false;
-  auto *listen_opt = app.add_option("--listen", listen,
+};
+
+// Parses the command line; an exit code when it asked for help, the version, or was wrong.
+std::optional<int> parse_options(int argc, char **argv, SimOptions &o) {
+  CLI::App app{"tractus-sim — the simulated traction table as a Modbus server"};
+  app.set_version_flag("--version", TRACTUS_VERSION);
+  bool realtime_flag = false; // --realtime: the default now, accepted for older scripts
+  auto *listen_opt = app.add_option("--listen", o.listen,
                                     "Serve Modbus TCP on HOST:PORT (port 0: "
                                     "any free port)")
                          ->capture_default_str();
-  app.add_option("--rtu", rtu, "Serve Modbus RTU on this serial device or pseudo-terminal")
+  app.add_option("--rtu", o.rtu, "Serve Modbus RTU on this serial device or pseudo-terminal")
       ->excludes(listen_opt);
-  app.add_option("--baud", baud, "RTU baud rate")->capture_default_str();
-  app.add_option("--parity", parity, "RTU parity: N, E or O")->capture_default_str();
-  app.add_option("--patient", patient,
-                 "Simulated patient: " + std::string(sim::patient_preset_names()))
+  app.add_option("--baud", o.baud, "RTU baud rate")->capture_default_str();
+  app.add_option("--parity", o.parity, "RTU parity: N, E or O")->capture_default_str();
+  app.add_option("--patient", o.patient,
+                 "Simulated patient: " + std::string(tractus::sim::patient_preset_names()))
       ->capture_default_str();
-  app.add_option("--seed", seed, "Seed of noise and muscle guarding")->capture_default_str();
-  app.add_option("--inject", inject,
+  app.add_option("--seed", o.seed, "Seed of noise and muscle guarding")->capture_default_str();
+  app.add_option("--inject", o.inject,
                  "Event KIND@TIME, counted from the controller's start-up (its first watchdog "
                  "configuration), e.g. patient-switch@60s (repeatable)");
-  app.add_option("--port-file", port_file, "Write the bound TCP port to this file");
+  app.add_option("--port-file", o.port_file, "Write the bound TCP port to this file");
   // Real time by default: the simulator stands in for devices that do not share the
   // controller's CPU; at normal priority a busy host makes it answer late, and the controller
   // then faults on the simulator's lateness, not its own (docs/performance.md).
-  app.add_flag("--normal-priority", normal_priority,
+  app.add_flag("--normal-priority", o.normal_priority,
                "Run the server at normal priority instead of SCHED_FIFO 90 (when permitted)");
   app.add_flag("--realtime", realtime_flag, "Accepted for older scripts: real time is the default")
       ->excludes("--normal-priority");
-  app.add_flag("--calm", calm, "No random muscle guarding");
+  app.add_flag("--calm", o.calm, "No random muscle guarding");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  if (o.parity.size() != 1 || std::string("NEO").find(o.parity[0]) == std::string::npos) {
+    std::cerr << "tractus-sim: --parity " << o.parity << ": must be N, E or O\n";
+    return kExitBadInput;
+  }
+  return std::nullopt;
+}
 
-  const sim::PatientPreset *preset = sim::find_patient_preset(patient);
+// The transport the options ask for, bound and ready; null (and said on stderr) when it cannot be.
+std::unique_ptr<tractus::sim::server::Transport>
+open_transport(const SimOptions &o, tractus::sim::server::TableRegisters &table) {
+  using namespace tractus::sim::server;
+  try {
+    if (!o.rtu.empty())
+      return std::make_unique<RtuTransport>(table,
+                                            SerialSettings{o.rtu, o.baud, o.parity[0], 8, 1});
+    const auto address = split_listen(o.listen);
+    if (!address) {
+      std::cerr << "tractus-sim: " << address.error << "\n";
+      return nullptr;
+    }
+    auto tcp = std::make_unique<TcpTransport>(table, address.value->host, address.value->port);
+    if (!o.port_file.empty()) write_port_file(o.port_file, tcp->port());
+    return tcp;
+  } catch (const std::exception &e) {
+    std::cerr << "tractus-sim: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+int run(int argc, char **argv) {
+  using namespace tractus;
+  SimOptions o;
+  if (const std::optional<int> exit_code = parse_options(argc, argv, o)) return *exit_code;
+
+  const sim::PatientPreset *preset = sim::find_patient_preset(o.patient);
   if (preset == nullptr) {
-    std::cerr << "tractus-sim: --patient " << patient
+    std::cerr << "tractus-sim: --patient " << o.patient
               << ": unknown (known: " << sim::patient_preset_names() << ")\n";
     return kExitBadInput;
   }
-  const auto parsed = sim::parse_injections(inject);
+  const auto parsed = sim::parse_injections(o.inject);
   for (const auto &e : parsed.errors)
     std::cerr << "tractus-sim: --inject " << e << "\n";
   if (!parsed.errors.empty()) return kExitBadInput;
   const std::vector<sim::Injection> injections(parsed.schedule.events().begin(),
                                                parsed.schedule.events().end());
-  if (parity.size() != 1 || std::string("NEO").find(parity[0]) == std::string::npos) {
-    std::cerr << "tractus-sim: --parity " << parity << ": must be N, E or O\n";
-    return kExitBadInput;
-  }
 
   sim::server::TableRegisters table(
-      calm ? sim::calm_plant_config(*preset) : sim::plant_config(*preset), seed, injections);
-  std::unique_ptr<sim::server::Transport> transport;
-  try {
-    if (!rtu.empty()) {
-      transport = std::make_unique<sim::server::RtuTransport>(
-          table, sim::server::SerialSettings{rtu, baud, parity[0], 8, 1});
-    } else {
-      const auto address = split_listen(listen);
-      if (!address) {
-        std::cerr << "tractus-sim: " << address.error << "\n";
-        return kExitBadInput;
-      }
-      auto tcp = std::make_unique<sim::server::TcpTransport>(table, address.value->host,
-                                                             address.value->port);
-      if (!port_file.empty()) write_port_file(port_file, tcp->port());
-      transport = std::move(tcp);
-    }
-  } catch (const std::exception &e) {
-    std::cerr << "tractus-sim: " << e.what() << "\n";
-    return kExitBadInput;
-  }
+      o.calm ? sim::calm_plant_config(*preset) : sim::plant_config(*preset), o.seed, injections);
+  const std::unique_ptr<sim::server::Transport> transport = open_transport(o, table);
+  if (!transport) return kExitBadInput;
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -135,8 +153,8 @@ int run(int argc, char **argv) {
   // Above the controller's 80: the simulator stands in for hardware, which a busy controller host
   // cannot slow down.
   const std::string scheduling =
-      normal_priority ? std::string("normal priority") : controller::enable_realtime(90);
-  std::cout << "tractus-sim: " << preset->name << " patient (seed " << seed << ") on "
+      o.normal_priority ? std::string("normal priority") : controller::enable_realtime(90);
+  std::cout << "tractus-sim: " << preset->name << " patient (seed " << o.seed << ") on "
             << transport->address() << " [" << scheduling << "]" << std::endl;
   const std::uint64_t served = sim::server::run_server(table, *transport, g_stop);
   std::cerr << "tractus-sim: stopped after " << served << " requests, "
