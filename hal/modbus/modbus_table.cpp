@@ -120,10 +120,24 @@ std::string ModbusTable::identify(TableIdentity &out) {
     return "the " + std::string(kDeviceNames[b.device]) + " (unit " + std::to_string(b.unit) +
            " at " + address_.where() + ")";
   };
+  // A device with no identification block is still asked: a read of the registers its cycle
+  // reads, so that a silent one is found here as an identified one would be.
+  const regmap::Span cyclic[] = {regmap::load_cell_span(map_.load_cell),
+                                 regmap::drive_status_span(map_.drive),
+                                 {map_.safety.inputs_address, 1}};
   for (const Block &b : blocks) {
-    if (!b.address) continue; // this vendor's device has no identification block
     Link &link = link_of(b.device);
     link.set_response_timeout(kSetupTimeout);
+    if (!b.address) {
+      std::uint16_t regs[regmap::kMaxSpan];
+      const IoStatus io = link.read(b.unit, cyclic[b.device], regs);
+      if (io != IoStatus::Ok)
+        return who(b) +
+               " did not answer a read of its cyclic registers (it has no "
+               "identification block): " +
+               describe_failure(io, link);
+      continue;
+    }
     std::uint16_t regs[regmap::ident::kSize];
     const IoStatus io = link.read(b.unit, {*b.address, regmap::ident::kSize}, regs);
     if (io != IoStatus::Ok)

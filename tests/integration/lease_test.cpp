@@ -1,14 +1,18 @@
 // The table's leases on Modbus (apps/bindings), against tractus-sim: a calibration reading
 // waits for a slow reply, where a control cycle must give up at its own short timeout. Both
 // leases share one connection, so the session lease must take the short timeout back. After
-// the table restarts, the first lease reconnects every device.
+// the table restarts, the first lease reconnects every device, and a device without an
+// identification block is asked as well (the vendor table, pymodbus_table.py).
 #include "bindings/table_bindings.hpp"
 #include "hal/register_map.hpp"
 #include "harness/sim_harness.hpp"
+#include "harness/vendor_table.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <thread>
 
 using namespace tractus;
 using namespace tractus::integration;
@@ -69,4 +73,38 @@ TEST(ModbusLeases, AfterTheTableRestartsTheFirstLeaseReconnectsEveryDevice) {
   EXPECT_EQ(table.load_cell.read().io, hal::IoStatus::Ok);
   EXPECT_EQ(table.drive.exchange(hal::DriveCommand::disabled()).io, hal::IoStatus::Ok);
   EXPECT_EQ(table.safety.read().io, hal::IoStatus::Ok);
+}
+
+// The remapped vendor table: its transmitter (unit 11) and drive (unit 12) have no
+// identification block. When the transmitter falls silent between sessions, the next lease is
+// refused naming it, as an identified device would be, instead of a session that starts blind.
+TEST(ModbusLeases, ATransmitterWithoutIdentificationThatFallsSilentIsFoundBeforeTheLease) {
+  ScratchDir dir;
+  const auto silent = dir / "silent";
+  PyTable table(dir, {"--layout", "remapped", "--silent-file", silent.string()});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const std::string map =
+      (Tools::source_dir() / "../../docs/examples/register-map-other-vendors.json").string();
+  const bindings::BindingMade made =
+      bindings::make_table_binding(table.address + "?timeout=50ms&map=" + map, 1);
+  ASSERT_TRUE(made) << made.error;
+  const console::TableBinding &binding = *made.value;
+  {
+    console::LeaseOpen before = binding.open(console::LeasePurpose::Diagnostics, 1);
+    ASSERT_TRUE(before.lease) << before.error;
+    EXPECT_EQ(before.lease->load_cell().read().io, hal::IoStatus::Ok);
+  }
+
+  std::ofstream(silent) << "11\n";                             // the transmitter loses power
+  std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the table re-reads every 50 ms
+  const console::LeaseOpen after = binding.open(console::LeasePurpose::Session, 1);
+  EXPECT_FALSE(after.lease) << "a lease opened on a table whose transmitter does not answer";
+  EXPECT_NE(after.error.find("load-cell transmitter (unit 11"), std::string::npos) << after.error;
+  EXPECT_NE(after.error.find("did not answer"), std::string::npos) << after.error;
+
+  std::ofstream(silent) << "\n"; // power back: the next lease opens and reads
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const console::LeaseOpen again = binding.open(console::LeasePurpose::Session, 1);
+  ASSERT_TRUE(again.lease) << again.error;
+  EXPECT_EQ(again.lease->load_cell().read().io, hal::IoStatus::Ok);
 }

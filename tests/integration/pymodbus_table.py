@@ -11,6 +11,7 @@ unpowered drive is back-driven by the tension. The transmitter reads 5000 counts
     pymodbus_table.py --port-file FILE [--identify-as-sim] [--broken-watchdog]
                       [--layout standard|remapped] [--hanger-file FILE]
                       [--estop-file FILE] [--trace-file FILE] [--normal-priority]
+                      [--priority 1..99] [--silent-file FILE]
 
 Listens on 127.0.0.1 on a free port and writes the port to FILE. --identify-as-sim answers with
 tractus-sim's model code; --broken-watchdog ignores writes to the watchdog registers (a drive
@@ -28,6 +29,9 @@ newtons, read from FILE (absent or empty: none), hangs on the load cell off the 
 --estop-file FILE is the E-stop button: "open" in FILE (re-read every 50 ms) opens the E-stop
 chain; its hardwired relay removes drive power at once (the drive reports STO and the cable is
 back-driven), and the safety I/O reads the chain back open. Anything else closes it again.
+
+--silent-file FILE silences devices: the unit ids listed in FILE (re-read every 50 ms) get no
+reply at all, as a device that lost power or its cable; a unit no longer listed answers again.
 
 --trace-file FILE records what the table itself did, for tests that judge the controller from
 outside it: one line per tick of the device's clock, "MONO T TENSION ENABLED FAULT COMMANDED",
@@ -50,6 +54,7 @@ import os
 import time
 
 from pymodbus.datastore import ModbusServerContext
+from pymodbus.exceptions import NoSuchSlaveException
 from pymodbus.interfaces import IModbusSlaveContext
 from pymodbus.server.async_io import ModbusTcpServer
 
@@ -288,9 +293,39 @@ class Unit(IModbusSlaveContext):
         self.table.write(self.unit, address, list(values))
 
 
-async def tick(table, trace):
+class SilencingContext(ModbusServerContext):
+    """--silent-file: a listed unit's requests raise NoSuchSlaveException, which the server
+    (ignore_missing_slaves) leaves unanswered. The units stay in slaves(), the list a
+    connection's framer accepts before it waits for the next request, so silencing and
+    restoring take effect at the next request on every connection."""
+
+    def __init__(self, slaves, path):
+        super().__init__(slaves=slaves, single=False)
+        self.path = path
+        self.silent = set()
+        self.read_at = -1.0
+
+    def poll(self):
+        now = time.monotonic()
+        if not self.path or now - self.read_at < 0.05:
+            return
+        self.read_at = now
+        try:
+            with open(self.path, encoding="ascii") as f:
+                self.silent = {int(w) for w in f.read().split()}
+        except (OSError, ValueError):
+            self.silent = set()
+
+    def __getitem__(self, slave):
+        if slave in self.silent:
+            raise NoSuchSlaveException(f"unit {slave} silenced by --silent-file")
+        return super().__getitem__(slave)
+
+
+async def tick(table, trace, context):
     """Advances the plant without requests: a killed controller still trips the watchdog."""
     while True:
+        context.poll()
         table.advance()
         if trace:
             trace.write(f"{time.monotonic():.4f} {table.t:.4f} {table.tension():.2f} "
@@ -309,11 +344,16 @@ async def main():
     parser.add_argument("--hanger-file")
     parser.add_argument("--estop-file")
     parser.add_argument("--trace-file")
+    parser.add_argument("--silent-file")
     parser.add_argument("--normal-priority", action="store_true")
+    # bench/modbus_under_load.sh: below the controller's loop (80), so that the interpreter's
+    # work, which on a table runs on the device's own processor, never holds the loop's CPU.
+    parser.add_argument("--priority", type=int, default=90, choices=range(1, 100),
+                        metavar="1..99", help="SCHED_FIFO priority (default 90)")
     args = parser.parse_args()
     if not args.normal_priority:
         try:
-            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(90))
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(args.priority))
         except PermissionError:
             pass  # an unprivileged run: normal priority, as with tractus-sim
         # Memory locked, as tractus-sim's: this VM's kernel pages out what sat unused (a DAMON
@@ -327,10 +367,12 @@ async def main():
                  args.hanger_file, args.estop_file)
     trace = open(args.trace_file, "w", encoding="ascii") if args.trace_file else None
     units = (11, 12, 3) if args.layout == "remapped" else (1, 2, 3)
-    context = ModbusServerContext(slaves={u: Unit(table, u) for u in units}, single=False)
-    server = ModbusTcpServer(context, address=("127.0.0.1", 0), allow_reuse_address=True)
+    context = SilencingContext({u: Unit(table, u) for u in units}, args.silent_file)
+    # A silenced unit's requests go unanswered, not answered with a gateway exception.
+    server = ModbusTcpServer(context, address=("127.0.0.1", 0), allow_reuse_address=True,
+                             ignore_missing_slaves=bool(args.silent_file))
     task = asyncio.create_task(server.serve_forever())
-    ticker = asyncio.create_task(tick(table, trace))
+    ticker = asyncio.create_task(tick(table, trace, context))
     await server.serving
     # No garbage-collector pass while serving. Timed collections stayed under 2 ms (docs/
     # performance.md, "The suite with the campaign beside it"), so this is a precaution, not the
