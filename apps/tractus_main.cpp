@@ -1,6 +1,7 @@
 // tractus: the table controller's command line (DESIGN §8). Parses arguments, hands them to
 // the command that does the work, and maps the result to the documented exit code.
 #include "cli/calibrate_command.hpp"
+#include "cli/config_command.hpp"
 #include "cli/pin_command.hpp"
 #include "cli/profile_command.hpp"
 #include "cli/run_command.hpp"
@@ -58,6 +59,7 @@ int run(int argc, char **argv) {
   auto calibrate = cli::add_calibrate_command(app);
   auto serve = cli::add_serve_command(app);
   auto pin = cli::add_pin_command(app);
+  auto config = cli::add_config_command(app);
 
   try {
     app.parse(argc, argv);
@@ -85,6 +87,7 @@ int run(int argc, char **argv) {
   if (calibrate->invoked()) return calibrate->run(std::cin, std::cout, std::cerr);
   if (serve->invoked()) return serve->run(std::cout, std::cerr);
   if (pin->invoked()) return pin->run(std::cin, std::cout, std::cerr);
+  if (config->invoked()) return config->run(std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

@@ -1,6 +1,7 @@
 #include "cli/serve_command.hpp"
 
 #include "bindings/table_bindings.hpp"
+#include "cli/config_file.hpp"
 #include "cli/run_command.hpp"
 #include "console/auth.hpp"
 #include "console/http_policy.hpp"
@@ -16,8 +17,10 @@
 #include <charconv>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <ostream>
 #include <pthread.h>
+#include <sstream>
 #include <thread>
 
 namespace tractus::cli {
@@ -202,35 +205,84 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   return 0;
 }
 
+ServeFlags::ServeFlags(CLI::App &command, ServeOptions &o, std::string me)
+    : command_(command), me_(std::move(me)) {
+  auto *config = command.add_option("--config", config_,
+                                    std::string("Configuration file (default ") +
+                                        kSystemConfigFile + " when it exists; flags override it)");
+  command
+      .add_flag("--no-config", no_config_,
+                std::string("Read no configuration file, not even ") + kSystemConfigFile)
+      ->excludes(config);
+  command.add_option("--listen", o.listen, "HOST:PORT to serve on")->capture_default_str();
+  command
+      .add_option("--table", o.table,
+                  "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
+      ->capture_default_str();
+  o.data_dir = console::kDefaultDataDir;
+  command.add_option("--data", o.data_dir, "Data folder (PINs in DATA/console/pins.json)")
+      ->capture_default_str();
+  command.add_option("--journal", o.journal_dir, "Folder of the session journals")
+      ->capture_default_str();
+  command.add_option("--store", o.store, "Calibration store folder")->capture_default_str();
+  command.add_option("--tls-cert", o.tls_cert,
+                     "PEM certificate (chain): serve HTTPS and WSS (with --tls-key)");
+  command.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert (unencrypted)");
+  command
+      .add_option("--allow-origin", o.allow_origins,
+                  "Also accept the page opened at ORIGIN, e.g. http://tractus.local:8080 "
+                  "(repeatable)")
+      ->take_all();
+}
+
+bool ServeFlags::configure(ServeOptions &o, std::ostream &err, std::string *file_used,
+                           std::vector<SettingShown> *shown) const {
+  const auto given = [&](const char *flag) { return command_.count(flag) > 0; };
+  std::string path = config_;
+  std::error_code unreadable;
+  if (path.empty() && !no_config_ &&
+      (std::filesystem::exists(kSystemConfigFile, unreadable) || unreadable))
+    path = kSystemConfigFile; // read below, which says what is wrong with a folder we cannot see
+  std::optional<ConfigFile> file;
+  if (!path.empty()) {
+    text::Outcome<ConfigFile> read = read_config_file(path);
+    if (!read) {
+      // One line per problem, each with the command's name, as the service's log shows them.
+      std::istringstream lines(read.error);
+      for (std::string line; std::getline(lines, line);)
+        err << me_ << line << "\n";
+      return false;
+    }
+    file = std::move(*read.value);
+  }
+  if (file_used != nullptr) *file_used = path;
+  FlagsGiven flags;
+  flags.table = given("--table");
+  flags.listen = given("--listen");
+  flags.data_dir = given("--data");
+  flags.journal_dir = given("--journal");
+  flags.calibration_dir = given("--store");
+  flags.tls_cert = given("--tls-cert");
+  flags.tls_key = given("--tls-key");
+  flags.allow_origins = given("--allow-origin");
+  std::vector<SettingShown> settings = apply_config(file ? &*file : nullptr, flags, o);
+  if (shown != nullptr) *shown = std::move(settings);
+  return true;
+}
+
 ServeCommandLine::ServeCommandLine(CLI::App &app) {
   serve_ = app.add_subcommand("serve", "Run the table console (web page and API)");
-  serve_->add_option("--listen", options_.listen, "HOST:PORT to serve on")->capture_default_str();
-  serve_
-      ->add_option("--table", options_.table,
-                   "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
-      ->capture_default_str();
-  options_.data_dir = console::kDefaultDataDir;
-  serve_->add_option("--data", options_.data_dir, "Data folder (PINs in DATA/console/pins.json)")
-      ->capture_default_str();
-  serve_->add_option("--journal", options_.journal_dir, "Folder of the session journals")
-      ->capture_default_str();
-  serve_->add_option("--store", options_.store, "Calibration store folder")->capture_default_str();
+  flags_ = std::make_unique<ServeFlags>(*serve_, options_, kMe);
   serve_->add_option("--seed", options_.seed, "Seed of the first simulated session")
       ->capture_default_str();
-  serve_->add_option("--tls-cert", options_.tls_cert,
-                     "PEM certificate (chain): serve HTTPS and WSS (with --tls-key)");
-  serve_->add_option("--tls-key", options_.tls_key, "PEM private key of --tls-cert (unencrypted)");
-  serve_
-      ->add_option("--allow-origin", options_.allow_origins,
-                   "Also accept the page opened at ORIGIN, e.g. http://tractus.local:8080 "
-                   "(repeatable)")
-      ->take_all();
 }
 
 bool ServeCommandLine::invoked() const { return serve_->parsed(); }
 
 int ServeCommandLine::run(std::ostream &out, std::ostream &err) {
-  return serve(options_, out, err);
+  ServeOptions options = options_;
+  if (!flags_->configure(options, err)) return kExitBadInput;
+  return serve(options, out, err);
 }
 
 std::unique_ptr<ServeCommandLine> add_serve_command(CLI::App &app) {

@@ -3,12 +3,17 @@
 //   tractus serve [--listen 127.0.0.1:8080] [--table sim|sim:PRESET|modbus-tcp://…|modbus-rtu://…]
 //                 [--data DIR] [--journal DIR] [--store DIR] [--seed N]
 //                 [--tls-cert FILE --tls-key FILE] [--allow-origin ORIGIN]...
+//                 [--config FILE | --no-config]
+//
+// The settings may also come from a configuration file (cli/config_file.hpp): --config FILE, or
+// /etc/tractus/tractus.json when it exists; a flag given overrides the file.
 //
 // Wiring only: the table binding (apps/bindings), the console's TableService, its PINs (Auth)
 // and its HTTP server. SIGINT or SIGTERM stops the server, stops a running session with a
 // controlled release and waits for its loop, then exits 0.
 //
-// Exit codes (DESIGN §8): 0 stopped by a signal; 2 bad input, nothing started (listen address,
+// Exit codes (DESIGN §8): 0 stopped by a signal; 2 bad input, nothing started (a bad
+// configuration file, listen address,
 // table address or table unreachable, no PINs set, a corrupted PIN file, address in use, a
 // certificate or key that cannot be used, an origin that is not one);
 // 1 internal error.
@@ -51,6 +56,27 @@ text::Outcome<ListenAddress> parse_listen(const std::string &text);
 
 int serve(const ServeOptions &options, std::ostream &out, std::ostream &err);
 
+struct SettingShown; // cli/config_file.hpp
+
+// serve's settings as flags on `command` (serve itself, and `tractus config show`, which takes
+// the same ones to show what they would put in force), with --config FILE.
+class ServeFlags {
+public:
+  // `me` begins each message: "tractus serve: ".
+  ServeFlags(CLI::App &command, ServeOptions &options, std::string me);
+  // The configuration file (--config, else kSystemConfigFile when it exists) read and applied
+  // under the flags given: false, with every problem said on `err`, when the file is bad.
+  // `shown`, when given, receives each setting in force and where it came from.
+  bool configure(ServeOptions &options, std::ostream &err, std::string *file_used = nullptr,
+                 std::vector<SettingShown> *shown = nullptr) const;
+
+private:
+  CLI::App &command_;
+  std::string me_;
+  std::string config_;
+  bool no_config_ = false;
+};
+
 // CLI11 wiring, as for calibrate: `auto serve = cli::add_serve_command(app);` before parsing,
 // `if (serve->invoked()) return serve->run(std::cout, std::cerr);` after.
 class ServeCommandLine {
@@ -62,6 +88,7 @@ public:
 private:
   CLI::App *serve_ = nullptr;
   ServeOptions options_;
+  std::unique_ptr<ServeFlags> flags_;
 };
 std::unique_ptr<ServeCommandLine> add_serve_command(CLI::App &app);
 

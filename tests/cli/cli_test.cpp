@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <sys/wait.h>
 
@@ -202,6 +203,70 @@ TEST_F(TractusCli, ProfileValidateExits0OnEveryStockProfile) {
                          "lumbar-progressive", "cervical-static", "cervical-intermittent"}) {
     EXPECT_NE(r.output.find(id), std::string::npos) << id;
   }
+}
+
+// ---- the configuration file (docs/configuration.md) ----
+
+void write(const fs::path &file, const std::string &text) { std::ofstream(file) << text; }
+
+// What the file sets is in force unless a flag says otherwise, and `config show` says which.
+TEST_F(TractusCli, ConfigShowSaysWhereEachSettingCameFromAndAFlagOverridesTheFile) {
+  const fs::path file = dir_ / "tractus.json";
+  write(file, R"({"format": "tractus.config/1", "table": "sim:heavy", "listen": "0.0.0.0:8090",
+                  "journal_dir": "/var/lib/tractus/journals",
+                  "allow_origins": ["http://table-1.clinic.example:8090"]})");
+  const auto r = run("config show --config " + file.string() + " --listen 127.0.0.1:9000");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto has = [&](const std::string &line) {
+    EXPECT_NE(r.output.find(line), std::string::npos) << "no \"" << line << "\" in\n" << r.output;
+  };
+  has("configuration file: " + file.string());
+  has("sim:heavy  (" + file.string() + ")");
+  has("127.0.0.1:9000  (--listen)"); // the flag, not the file's 0.0.0.0:8090
+  has("/var/lib/tractus/journals  (" + file.string() + ")");
+  has("http://table-1.clinic.example:8090  (" + file.string() + ")");
+  has("calibration  (default)");
+  EXPECT_EQ(r.output.find("0.0.0.0:8090"), std::string::npos) << r.output;
+}
+
+// Every problem at once, each naming the file and the pointer; serve starts nothing.
+TEST_F(TractusCli, ABadConfigFileIsRefusedWithEveryProblemNamedAndServeStartsNothing) {
+  const fs::path file = dir_ / "bad.json";
+  write(file, R"({"format": "tractus.config/1", "tabel": "sim", "table": "modbus-tcp://",
+                  "listen": "everywhere", "journal_dir": "sessions", "tls": {"cert": "/c.pem"},
+                  "allow_origins": ["table-1"]})");
+  for (const std::string command : {"config show", "serve"}) {
+    const auto r = run(command + " --config " + file.string() + " --listen 127.0.0.1:0");
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.output;
+    for (const std::string pointer :
+         {"/tabel: unknown key (allowed here: format, table, listen",
+          "/table: ", "/journal_dir: \"sessions\" is relative",
+          "/tls: needs both \"cert\" and \"key\"", "/allow_origins/0: "})
+      EXPECT_NE(r.output.find(file.string() + ": " + pointer), std::string::npos)
+          << command << ": no " << pointer << " in\n"
+          << r.output;
+    // A bad value is refused even where a flag overrides it: the file is wrong as a whole.
+    EXPECT_NE(r.output.find(file.string() + ": /listen: \"everywhere\": expected HOST:PORT"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("the console is at"), std::string::npos) << r.output;
+  }
+}
+
+TEST_F(TractusCli, AConfigFileThatIsMissingOrNotJsonOrAnotherFormatIsRefused) {
+  const auto missing = run("config show --config " + (dir_ / "absent.json").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("absent.json: cannot be read"), std::string::npos)
+      << missing.output;
+  write(dir_ / "broken.json", "{\"format\": ");
+  const auto broken = run("config show --config " + (dir_ / "broken.json").string());
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.output.find("broken.json: not JSON"), std::string::npos) << broken.output;
+  write(dir_ / "profile.json", R"({"format": "tractus.profile/1"})");
+  const auto other = run("config show --config " + (dir_ / "profile.json").string());
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.output.find("/format: must be \"tractus.config/1\""), std::string::npos)
+      << other.output;
 }
 
 } // namespace
