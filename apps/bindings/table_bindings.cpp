@@ -11,11 +11,9 @@ namespace {
 
 BindingMade sim_binding(const std::string &address, std::uint64_t seed,
                         const SimulatorOptions &simulator) {
-  const std::string name = address == "sim" ? "average" : address.substr(4);
-  const sim::PatientPreset *preset = sim::find_patient_preset(name);
-  if (preset == nullptr)
-    return BindingMade::failure("--table " + address + ": unknown simulated patient \"" + name +
-                                "\" (known: " + std::string(sim::patient_preset_names()) + ")");
+  // Known: make_table_binding checked the address (table_address_problem) first.
+  const sim::PatientPreset *preset =
+      sim::find_patient_preset(address == "sim" ? "average" : address.substr(4));
   console::TableBinding b;
   b.address = address;
   b.simulated = true;
@@ -73,16 +71,29 @@ bool is_simulator_address(const std::string &address) {
   return address == "sim" || address.rfind("sim:", 0) == 0;
 }
 
+std::string table_address_problem(const std::string &address) {
+  if (is_simulator_address(address)) {
+    const std::string name = address == "sim" ? "average" : address.substr(4);
+    if (sim::find_patient_preset(name) != nullptr) return {};
+    return "unknown simulated patient \"" + name +
+           "\" (known: " + std::string(sim::patient_preset_names()) + ")";
+  }
+  if (hal::modbus::is_modbus_address(address)) {
+    const hal::modbus::AddressParse parsed = hal::modbus::parse_modbus_address(address);
+    return parsed ? std::string() : parsed.error;
+  }
+  return "expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";
+}
+
 BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
                                const SimulatorOptions &simulator) {
+  if (const std::string problem = table_address_problem(address); !problem.empty())
+    return BindingMade::failure("--table " + address + ": " + problem);
   if (is_simulator_address(address)) return sim_binding(address, seed, simulator);
   if (!simulator.events.empty())
     return BindingMade::failure("--inject acts on the in-process simulator; on a Modbus table "
                                 "give it to tractus-sim (tractus-sim --inject KIND@TIME)");
-  if (hal::modbus::is_modbus_address(address)) return modbus_binding(address);
-  return BindingMade::failure(
-      "--table " + address +
-      ": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX");
+  return modbus_binding(address);
 }
 
 } // namespace tractus::bindings

@@ -46,4 +46,9 @@ BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
 // "sim" or "sim:PRESET": the in-process simulator rather than a Modbus address.
 bool is_simulator_address(const std::string &address);
 
+// What is wrong with `address` as written, without reaching the table: an unknown simulated
+// patient, a Modbus address that does not parse, or neither kind. Empty when it is well formed.
+// make_table_binding checks this first; the configuration file checks its "table" with it.
+std::string table_address_problem(const std::string &address);
+
 } // namespace tractus::bindings

@@ -2,8 +2,7 @@
 
 #include "bindings/table_bindings.hpp"
 #include "console/http_policy.hpp"
-#include "hal/modbus/modbus_address.hpp"
-#include "sim/patient_preset.hpp"
+#include "strict_json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -69,22 +68,12 @@ private:
 };
 
 void check_table(Checker &c, const std::string &table) {
-  if (bindings::is_simulator_address(table)) {
-    if (table == "sim") return;
-    const std::string preset = table.substr(4);
-    if (sim::find_patient_preset(preset) == nullptr)
-      c.error("/table", "\"" + table + "\": no simulated patient \"" + preset +
-                            "\" (known: " + std::string(sim::patient_preset_names()) + ")");
-    return;
-  }
-  if (hal::modbus::is_modbus_address(table)) {
-    const hal::modbus::AddressParse parsed = hal::modbus::parse_modbus_address(table);
-    if (!parsed) c.error("/table", parsed.error);
-    return;
-  }
-  c.error("/table", "\"" + table +
-                        "\": expected sim, sim:PRESET, modbus-tcp://HOST:PORT or "
-                        "modbus-rtu:///dev/ttyX");
+  const std::string problem = bindings::table_address_problem(table);
+  if (problem.empty()) return;
+  // A Modbus address's problem already quotes it; the others are said with it in front.
+  c.error("/table", problem.find('"' + table + '"') != std::string::npos
+                        ? problem
+                        : "\"" + table + "\": " + problem);
 }
 
 void read_tls(Checker &c, const json &doc, ConfigFile &f) {
@@ -139,10 +128,21 @@ text::Outcome<ConfigFile> read_config_file(const std::filesystem::path &file) {
   std::stringstream text;
   text << in.rdbuf();
   json doc;
+  std::vector<std::string> duplicates;
   try {
-    doc = json::parse(text.str());
+    doc = strict_json::parse_noting_duplicates<json>(text.str(), duplicates);
   } catch (const json::parse_error &e) {
     return Result::failure(name + ": not JSON: " + e.what());
+  } catch (const json::out_of_range &) {
+    return Result::failure(name + ": not JSON: a number is too large to read");
+  }
+  // A key given twice would keep its last value without a word (hazard H7).
+  if (!duplicates.empty()) {
+    std::string all;
+    for (const std::string &pointer : duplicates)
+      all += (all.empty() ? "" : "\n") + name + ": " + pointer +
+             ": duplicate key (each key at most once)";
+    return Result::failure(all);
   }
   if (!doc.is_object())
     return Result::failure(name + ": /: must be an object {\"format\": \"" + kConfigFormat +

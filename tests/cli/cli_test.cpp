@@ -262,6 +262,13 @@ TEST_F(TractusCli, AConfigFileThatIsMissingOrNotJsonOrAnotherFormatIsRefused) {
   const auto broken = run("config show --config " + (dir_ / "broken.json").string());
   EXPECT_EQ(broken.exit_code, 2);
   EXPECT_NE(broken.output.find("broken.json: not JSON"), std::string::npos) << broken.output;
+  // A key twice would keep the last without a word (hazard H7): refused, naming the pointer.
+  write(dir_ / "twice.json", R"({"format": "tractus.config/1", "table": "modbus-tcp://10.0.0.9:502",
+                                 "table": "sim"})");
+  const auto twice = run("config show --config " + (dir_ / "twice.json").string());
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.output.find("twice.json: /table: duplicate key"), std::string::npos)
+      << twice.output;
   write(dir_ / "profile.json", R"({"format": "tractus.profile/1"})");
   const auto other = run("config show --config " + (dir_ / "profile.json").string());
   EXPECT_EQ(other.exit_code, 2);
