@@ -10,11 +10,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent Modbus peers and serial pseudo-terminals for the integration tests.
   # python3 (Debian's /usr/bin/python3): the vendor-table stand-in also uses ctypes and gc
-  # from its standard library (libpython3.11-stdlib, a dependency of python3).
+  # from its standard library, named here too: ctypes is in libpython3-stdlib
+  # (libpython3.11-stdlib), gc is built into the interpreter (python3-minimal). Both are
+  # dependencies of python3, which recommends nothing a test uses.
   # python3-pymodbus (3.0.0-7) imports serial and serial_asyncio but only recommends
   # python3-serial-asyncio (and python3-typer, for its console, which no test uses), and this
   # script installs without recommends: serial and serial-asyncio are named here.
-  mbpoll python3 python3-pymodbus python3-serial python3-serial-asyncio socat
+  mbpoll python3 python3-minimal libpython3-stdlib python3-pymodbus python3-serial
+  python3-serial-asyncio socat
   # libFuzzer (clang) for the fuzz targets
   clang libclang-rt-14-dev
   # the table console: PIN hashing, and the browser its end-to-end test drives
