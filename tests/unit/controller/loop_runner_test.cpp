@@ -22,13 +22,14 @@ namespace {
 class ScriptedOperator final : public OperatorSource {
 public:
   Duration stop_at = seconds(8);
+  bool never_start = false; // the patient is ready, the operator never presses start
   std::optional<Duration> ack_at;
   std::optional<Duration> second_ack_at;
   OperatorInput poll(Duration now, const CycleOutput &last) noexcept override {
     OperatorInput in;
     for (std::uint8_t i = 0; i < last.event_count; ++i)
       if (last.events[i].kind == EventKind::PressTestPassed) start_ = true;
-    in.start = std::exchange(start_, false);
+    in.start = std::exchange(start_, false) && !never_start;
     if (!stopped_ && now >= stop_at) in.stop = stopped_ = true;
     if (ack_at && !acked_ && now >= *ack_at) in.acknowledge = acked_ = true;
     if (second_ack_at && !acked_twice_ && now >= *second_ack_at)
@@ -47,7 +48,8 @@ struct LoopRun {
 
 // A lumbar-static session on the calm simulated patient, on the virtual clock.
 LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete = false,
-            const char *injection = nullptr, Duration give_up = seconds(60)) {
+            const char *injection = nullptr, Duration give_up = seconds(60),
+            Duration ready_timeout = minutes(120)) {
   auto profile = profiles::find_profile("lumbar-static");
   auto trajectory = profiles::compile(*profile.value, {"P", kilograms(80)});
   sim::InjectionSchedule schedule;
@@ -67,6 +69,7 @@ LoopRun run(LoopEnd end, ScriptedOperator &op, bool stop_request_after_complete 
   LoopOptions o;
   o.end = end;
   o.give_up_after = give_up;
+  o.ready_timeout = ready_timeout;
   LoopRunner runner(sim.table(), session, clock, stats, o);
   runner.set_operator(&op);
   LoopRun r;
@@ -84,6 +87,29 @@ TEST(LoopEnd, AfterLingerEndsThreeSecondsAfterComplete) {
   EXPECT_EQ(r.report.last.state, State::Complete);
   EXPECT_EQ(r.report.last.outcome, Outcome::OperatorStop);
   EXPECT_LT(r.t_end.si(), 30.0); // stop at 8 s, release, 5 s to disable, 3 s linger
+}
+
+// The loop's own limit never cuts a pull short: reached while treating, it stops the session
+// like the operator's STOP (controlled release), and the loop ends only once that is over.
+TEST(LoopEnd, TheLoopsOwnLimitStopsAnActivePullWithAReleaseAndThenEnds) {
+  ScriptedOperator op;
+  op.stop_at = minutes(60); // never: only the limit stops it
+  const LoopRun r = run(LoopEnd::AfterLinger, op, false, nullptr, seconds(6));
+  EXPECT_EQ(r.report.last.state, State::Complete);
+  EXPECT_EQ(r.report.last.outcome, Outcome::OperatorStop);
+  EXPECT_GT(r.t_end.si(), 6.0 + 3.0); // past the limit by at least the release and the linger
+  EXPECT_LT(r.t_end.si(), 30.0);
+  EXPECT_LT(r.report.last.measured.si(), 15.0); // released, not abandoned under tension
+}
+
+// A session loaded and never started is dropped after the ready timeout: its start conditions
+// were checked for a patient who is no longer waiting.
+TEST(LoopEnd, ASessionLoadedAndNeverStartedIsDroppedAfterTheReadyTimeout) {
+  ScriptedOperator op;
+  op.never_start = true;
+  const LoopRun r = run(LoopEnd::AfterAcknowledge, op, false, nullptr, seconds(60), seconds(10));
+  EXPECT_EQ(r.report.last.state, State::Ready);
+  EXPECT_NEAR(r.t_end.si(), 10.0, 1.0);
 }
 
 TEST(LoopEnd, AfterAcknowledgeWaitsForTheOperator) {
