@@ -1,10 +1,14 @@
 // The rule by which a session test runs a session again (harness/machine_pauses.hpp): only a
-// 201 that a pause of the sentinel's own explains, never another fault, never a pause at
-// another moment. A broken rule here would excuse the loop's own stalls.
+// fault of the machine's timing (201, 303, 308–310) that a pause of a sentinel's CPU as long as
+// the fault needs explains, never another fault, never a pause at another moment. A broken rule
+// here would excuse the loop's own stalls.
 #include "harness/machine_pauses.hpp"
 #include "harness/tractus_run.hpp"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 using namespace tractus::integration;
 using Gap = PauseSentinel::Gap;
@@ -12,7 +16,9 @@ using std::chrono::duration;
 
 namespace {
 constexpr double kFault = 1'796'469'108.0; // the journal's second of the fault
-Gap pause(double ended_unix, double ms) { return {ended_unix, duration<double, std::milli>(ms)}; }
+Gap pause(double ended_unix, double ms, int cpu = 1) {
+  return {ended_unix, duration<double, std::milli>(ms), cpu};
+}
 } // namespace
 
 TEST(MachinePauses, A201WithAPauseEndingInTheFaultsSecondIsTheMachines) {
@@ -22,8 +28,24 @@ TEST(MachinePauses, A201WithAPauseEndingInTheFaultsSecondIsTheMachines) {
 }
 
 TEST(MachinePauses, AnotherFaultIsNeverExcusedWhateverTheSentinelSaw) {
-  for (int code : {0, 151, 301, 303, 308, 309, 310})
-    EXPECT_FALSE(pause_behind({code, kFault}, {pause(kFault + 0.5, 145)})) << code;
+  // completed, operator stop, over-force, rise too fast, implausible, E-stop, journal, travel
+  for (int code : {0, 151, 301, 302, 305, 307, 204, 311})
+    EXPECT_FALSE(pause_behind({code, kFault}, {pause(kFault + 0.5, 1000)})) << code;
+}
+
+TEST(MachinePauses, ADeviceSilentForTheCommWindowIsExplainedByA25msPauseOfAnyCpu) {
+  for (int code : {308, 309, 310}) {
+    EXPECT_FALSE(pause_behind({code, kFault}, {pause(kFault + 0.5, 24.9, 0)})) << code;
+    const auto p = pause_behind({code, kFault}, {pause(kFault + 0.5, 25, 0)});
+    ASSERT_TRUE(p) << code;
+    EXPECT_EQ(p->cpu, 0);
+    EXPECT_FALSE(pause_behind({code, kFault}, {pause(kFault - 2, 145, 0)})) << code;
+  }
+}
+
+TEST(MachinePauses, AFrozenCounterIsExplainedByA15msPause) {
+  EXPECT_FALSE(pause_behind({303, kFault}, {pause(kFault + 0.2, 14.9)}));
+  EXPECT_TRUE(pause_behind({303, kFault}, {pause(kFault + 0.2, 15)}));
 }
 
 TEST(MachinePauses, A201WithoutAPauseAtThatMomentIsTheLoopsOwn) {
@@ -46,4 +68,25 @@ TEST(MachinePauses, TheFaultsMomentIsTheJournalsStartPlusItsTime) {
   EXPECT_DOUBLE_EQ(end.fault_unix, 1'796'469'105.0 + 2.95);
   j.events.pop_back();
   EXPECT_EQ(session_end(j).fault_code, 0); // completed: nothing to explain
+}
+
+// test_riding_machine_pauses: a failure with no fault of the machine's timing in the journal
+// (here: no journal at all) is the test's own, reported once, from the one attempt it ran.
+TEST(MachinePauses, AFailedAttemptWithoutATimingFaultIsReportedAndNotRunAgain) {
+  int attempts = 0;
+  EXPECT_NONFATAL_FAILURE(test_riding_machine_pauses([&](const ScratchDir &) {
+                            ++attempts;
+                            ADD_FAILURE() << "the pull fell short";
+                          }),
+                          "the pull fell short");
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST(MachinePauses, APassingAttemptIsRunOnceAndKeepsNoFailure) {
+  int attempts = 0;
+  test_riding_machine_pauses([&](const ScratchDir &dir) {
+    ++attempts;
+    EXPECT_TRUE(std::filesystem::is_directory(dir.path()));
+  });
+  EXPECT_EQ(attempts, 1);
 }

@@ -10,7 +10,7 @@ using namespace tractus;
 using namespace tractus::integration;
 namespace sc = hal::regmap::sim_control;
 
-// A 201 raised when the whole machine paused runs the session again (harness/machine_pauses.hpp).
+// A timing fault raised when a CPU paused runs the session again (harness/machine_pauses.hpp).
 TEST(TractusRunOverRtu, OneMinuteSessionCompletesAtAbout100Hz) {
   const SessionAttempt a = session_riding_machine_pauses([](SessionAttempt &attempt) {
     PtyPair pty(*attempt.dir);

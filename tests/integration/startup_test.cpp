@@ -129,8 +129,8 @@ namespace {
 // A one-minute session on the vendor table, with today's verification and the checklist: every
 // start condition is met, the session runs on the store's record and completes with the force
 // tracked. The loop runs at 200 Hz over TCP and rides through single late replies
-// (docs/register-map.md "Loop rate"), so no early end is excused but a 201 raised when the
-// whole machine paused (harness/machine_pauses.hpp), after which the session is run again.
+// (docs/register-map.md "Loop rate"), so no early end is excused but a timing fault raised when
+// a CPU paused (harness/machine_pauses.hpp), after which the session is run again.
 // What a technician does on the vendor table before the first patient: calibrates with the
 // weights hung through the table's side channel (technician.py), then verifies at 500 N.
 std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,

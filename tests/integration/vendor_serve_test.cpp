@@ -3,6 +3,7 @@
 // device's own trace of the cable's true tension.
 #include "console/http_test_client.hpp"
 #include "harness/process.hpp"
+#include "harness/tractus_run.hpp"
 #include "harness/vendor_table.hpp"
 
 #include <gtest/gtest.h>
@@ -57,67 +58,68 @@ template <typename Done> bool poll(std::chrono::milliseconds limit, Done done) {
 // is a controlled release below 15 N within 3 s; once acknowledged the session is recorded as
 // stopped by the operator (151).
 TEST(VendorTableServe, AConsoleSessionStartsPullsAndStopsOnTheVendorTable) {
-  ScratchDir dir;
-  PyTable table(dir, {"--trace-file", (dir / "trace").string()});
-  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
-  verify(dir / "cal", install_record(dir / "cal", now_unix()), now_unix());
-  set_pin(dir, "operator", kOperatorPin);
-  set_pin(dir, "technician", kTechnicianPin);
-  Process serve({Tools::tractus(), "serve", "--listen", "127.0.0.1:0", "--table", table.address,
-                 "--data", (dir / "data").string(), "--journal", (dir / "journal").string(),
-                 "--store", (dir / "cal").string()},
-                dir / "serve.out", dir / "serve.err");
-  const std::uint16_t port = announced_port(dir / "serve.out", 20s);
-  ASSERT_NE(port, 0) << read_file(dir / "serve.out") << read_file(dir / "serve.err");
-  const auto logs = [&] { return read_file(dir / "serve.out") + read_file(dir / "serve.err"); };
+  test_riding_machine_pauses([](const ScratchDir &dir) {
+    PyTable table(dir, {"--trace-file", (dir / "trace").string()});
+    ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+    verify(dir / "cal", install_record(dir / "cal", now_unix()), now_unix());
+    set_pin(dir, "operator", kOperatorPin);
+    set_pin(dir, "technician", kTechnicianPin);
+    Process serve({Tools::tractus(), "serve", "--listen", "127.0.0.1:0", "--table", table.address,
+                   "--data", (dir / "data").string(), "--journal", (dir / "journal").string(),
+                   "--store", (dir / "cal").string()},
+                  dir / "serve.out", dir / "serve.err");
+    const std::uint16_t port = announced_port(dir / "serve.out", 20s);
+    ASSERT_NE(port, 0) << read_file(dir / "serve.out") << read_file(dir / "serve.err");
+    const auto logs = [&] { return read_file(dir / "serve.out") + read_file(dir / "serve.err"); };
 
-  const HttpTestClient client(port);
-  const std::string token = client.login("operator", kOperatorPin);
-  const auto checklist = client.get("/api/screening", token);
-  ASSERT_EQ(checklist.status, 200) << checklist.body;
-  nlohmann::json answers = nlohmann::json::object();
-  for (const char *group : {"contraindications", "red_flags"})
-    for (const auto &item : checklist.json[group])
-      answers[item["id"].get<std::string>()] = false;
-  const auto loaded = client.post("/api/session",
-                                  {{"profile", "lumbar-intermittent"},
-                                   {"patient", {{"id", "P-0042"}, {"weight", "150 kg"}}},
-                                   {"screening", {{"answers", answers}, {"confirmed", true}}}},
-                                  token);
-  ASSERT_EQ(loaded.status, 201) << loaded.body << logs();
-  EXPECT_EQ(loaded.json["session"]["calibration"]["in_force"], true) << loaded.body;
+    const HttpTestClient client(port);
+    const std::string token = client.login("operator", kOperatorPin);
+    const auto checklist = client.get("/api/screening", token);
+    ASSERT_EQ(checklist.status, 200) << checklist.body;
+    nlohmann::json answers = nlohmann::json::object();
+    for (const char *group : {"contraindications", "red_flags"})
+      for (const auto &item : checklist.json[group])
+        answers[item["id"].get<std::string>()] = false;
+    const auto loaded = client.post("/api/session",
+                                    {{"profile", "lumbar-intermittent"},
+                                     {"patient", {{"id", "P-0042"}, {"weight", "150 kg"}}},
+                                     {"screening", {{"answers", answers}, {"confirmed", true}}}},
+                                    token);
+    ASSERT_EQ(loaded.status, 201) << loaded.body << logs();
+    EXPECT_EQ(loaded.json["session"]["calibration"]["in_force"], true) << loaded.body;
 
-  ASSERT_TRUE(poll(
-      10s,
-      [&] { return client.get("/api/state", token).json["frame"].value("press_test", false); }))
-      << "the hand switch's press test never passed\n"
-      << logs();
-  const auto started = client.post_empty("/api/session/start", token);
-  ASSERT_EQ(started.status, 202) << started.body;
-  ASSERT_TRUE(wait_for_tension(dir / "trace", 100.0, 40s))
-      << "the console's session never pulled 100 N\n"
-      << logs();
+    ASSERT_TRUE(poll(
+        10s,
+        [&] { return client.get("/api/state", token).json["frame"].value("press_test", false); }))
+        << "the hand switch's press test never passed\n"
+        << logs();
+    const auto started = client.post_empty("/api/session/start", token);
+    ASSERT_EQ(started.status, 202) << started.body;
+    ASSERT_TRUE(wait_for_tension(dir / "trace", 100.0, 40s))
+        << "the console's session never pulled 100 N\n"
+        << logs();
 
-  const auto stop = client.post_empty("/api/session/stop"); // no token: a stop only makes safer
-  const double stopped_at = steady_seconds(std::chrono::steady_clock::now());
-  ASSERT_EQ(stop.status, 202) << stop.body;
-  std::this_thread::sleep_for(3500ms);
-  double highest = 0.0;
-  for (const auto &t : read_trace(dir / "trace"))
-    if (t.mono_s >= stopped_at + 3.0 && t.tension_n > highest) highest = t.tension_n;
-  EXPECT_LE(highest, 15.0 + 0.5) << "the cable still carried tension 3 s after the stop";
+    const auto stop = client.post_empty("/api/session/stop"); // no token: a stop only makes safer
+    const double stopped_at = steady_seconds(std::chrono::steady_clock::now());
+    ASSERT_EQ(stop.status, 202) << stop.body;
+    std::this_thread::sleep_for(3500ms);
+    double highest = 0.0;
+    for (const auto &t : read_trace(dir / "trace"))
+      if (t.mono_s >= stopped_at + 3.0 && t.tension_n > highest) highest = t.tension_n;
+    EXPECT_LE(highest, 15.0 + 0.5) << "the cable still carried tension 3 s after the stop";
 
-  nlohmann::json last;
-  ASSERT_TRUE(poll(20s, [&] {
-    client.post_empty("/api/session/acknowledge", token);
-    last = client.get("/api/state", token).json["last_session"];
-    return !last.is_null();
-  })) << logs();
-  EXPECT_EQ(last["outcome"], "stopped by operator") << last.dump();
-  EXPECT_EQ(last["code"], 151) << last.dump();
+    nlohmann::json last;
+    ASSERT_TRUE(poll(20s, [&] {
+      client.post_empty("/api/session/acknowledge", token);
+      last = client.get("/api/state", token).json["last_session"];
+      return !last.is_null();
+    })) << logs();
+    EXPECT_EQ(last["outcome"], "stopped by operator") << last.dump();
+    EXPECT_EQ(last["code"], 151) << last.dump();
 
-  serve.signal(SIGINT);
-  const auto code = serve.wait_for(20s);
-  ASSERT_TRUE(code) << logs();
-  EXPECT_EQ(*code, 0) << logs();
+    serve.signal(SIGINT);
+    const auto code = serve.wait_for(20s);
+    ASSERT_TRUE(code) << logs();
+    EXPECT_EQ(*code, 0) << logs();
+  });
 }

@@ -3,47 +3,81 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <cstddef>
 #include <cstdio>
 
 namespace tractus::integration {
 
 namespace {
-// Below the loop (80) and tractus-sim (90): the sentinel must never delay what it watches.
-constexpr int kSentinelPriority = 70;
+// Above the loop (80), tractus-sim and socat (90): nothing in user space can stop it but the
+// CPU itself not running (machine_pauses.hpp).
+constexpr int kSentinelPriority = 99;
 constexpr std::chrono::milliseconds kTick{1};
-// The loop raises 201 at its first cycle after the gap; `started_utc` is truncated to the second.
+constexpr std::chrono::milliseconds kShortestPause{15}; // the least any fault needs (303)
+// The loop raises its fault at its first cycle after the gap; `started_utc` is truncated to the
+// second.
 constexpr double kResolutionS = 1.0;
 constexpr double kClockSlackS = 0.25;
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (std::size_t cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(static_cast<int>(cpu));
+  return cpus;
+}
 } // namespace
 
+std::optional<std::chrono::milliseconds> pause_that_explains(int fault_code) {
+  switch (fault_code) {
+  case 201: return kMachinePause;
+  case 303: return kShortestPause;
+  case 308:
+  case 309:
+  case 310: return std::chrono::milliseconds(25);
+  default: return std::nullopt;
+  }
+}
+
 PauseSentinel::PauseSentinel() {
-  thread_ = std::thread([this] { watch(); });
-  while (!started_.load()) // real_time_ is known before anyone asks
+  const std::vector<int> cpus = allowed_cpus();
+  if (cpus.empty()) real_time_.store(false);
+  for (int cpu : cpus)
+    threads_.emplace_back([this, cpu] { watch(cpu); });
+  while (started_.load() < static_cast<int>(threads_.size())) // real_time_ is known first
     std::this_thread::yield();
 }
 
 PauseSentinel::~PauseSentinel() {
   stop_.store(true);
-  thread_.join();
+  for (std::thread &t : threads_)
+    t.join();
 }
 
-void PauseSentinel::watch() {
+void PauseSentinel::watch(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(static_cast<std::size_t>(cpu), &one);
   sched_param param{};
   param.sched_priority = kSentinelPriority;
-  real_time_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
-  started_.store(true);
+  const bool pinned = pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+  const bool fifo = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+  if (!pinned || !fifo) real_time_.store(false);
+  started_.fetch_add(1);
   auto last = std::chrono::steady_clock::now();
   while (!stop_.load()) {
     std::this_thread::sleep_for(kTick);
     const auto now = std::chrono::steady_clock::now();
     const std::chrono::duration<double, std::milli> gap = now - last - kTick;
-    if (gap >= kMachinePause) {
+    if (gap >= kShortestPause) {
       const std::lock_guard lock(mutex_);
-      pauses_.push_back({unix_now(), gap});
+      pauses_.push_back({unix_now(), gap, cpu});
     }
     last = now;
   }
@@ -56,11 +90,12 @@ std::vector<PauseSentinel::Gap> PauseSentinel::pauses() const {
 
 std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
                                                const std::vector<PauseSentinel::Gap> &pauses) {
-  if (end.fault_code != 201) return std::nullopt;
+  const auto needed = pause_that_explains(end.fault_code);
+  if (!needed) return std::nullopt;
   const double from = end.fault_unix - kClockSlackS;
   const double to = end.fault_unix + kResolutionS + kClockSlackS;
   for (const PauseSentinel::Gap &g : pauses)
-    if (g.ended_unix >= from && g.ended_unix <= to && g.length >= kMachinePause) return g;
+    if (g.ended_unix >= from && g.ended_unix <= to && g.length >= *needed) return g;
   return std::nullopt;
 }
 
@@ -68,25 +103,25 @@ int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int t
   for (int n = 1;; ++n) {
     const PauseSentinel sentinel;
     const SessionEnd end = attempt();
-    if (end.fault_code != 201 || n == tries) return n;
+    if (!pause_that_explains(end.fault_code) || n == tries) return n;
     if (!sentinel.real_time()) {
-      std::printf("attempt %d ended in 201; the sentinel could not run at SCHED_FIFO, so no "
-                  "machine pause can be shown: judged as it is\n",
-                  n);
+      std::printf("attempt %d ended in %d; the sentinel could not run pinned at SCHED_FIFO, so "
+                  "no machine pause can be shown: judged as it is\n",
+                  n, end.fault_code);
       return n;
     }
     const std::vector<PauseSentinel::Gap> pauses = sentinel.pauses();
     const auto pause = pause_behind(end, pauses);
     if (!pause) {
-      std::printf("attempt %d ended in 201 and the machine did not pause then (the sentinel saw "
-                  "%zu pauses, none within a second of the fault): judged as it is\n",
-                  n, pauses.size());
+      std::printf("attempt %d ended in %d and no CPU paused long enough then (the sentinel saw "
+                  "%zu pauses of 15 ms or more, none explaining it): judged as it is\n",
+                  n, end.fault_code, pauses.size());
       return n;
     }
-    std::printf("attempt %d ended in 201 when the whole machine paused: the sentinel, too, stood "
-                "still for %.1f ms, %.2f s after the journal's second of the fault; running it "
-                "again\n",
-                n, pause->length.count(), pause->ended_unix - end.fault_unix);
+    std::printf("attempt %d ended in %d when the machine paused: CPU %d stood still for %.1f ms, "
+                "%.2f s after the journal's second of the fault; running it again\n",
+                n, end.fault_code, pause->cpu, pause->length.count(),
+                pause->ended_unix - end.fault_unix);
     std::fflush(stdout);
   }
 }

@@ -1,23 +1,28 @@
-// Whole-machine pauses, told apart from the loop's own stalls.
+// Machine pauses, told apart from the loop's own stalls.
 //
-// A virtual machine's vCPU descheduled by its host (or an SMI on bare metal) stops every
-// thread at once, the loop's real-time thread included. The loop then rightly ends the session
-// with 201 (a cycle more than 50 ms late, controller/session.hpp): nothing was measured in the
-// gap. The machines CI runs on pause like that for 100–150 ms a few times an hour
-// (docs/performance.md, "The platform"), so a test that means to show a session *completing*
-// would fail on the machine's pause, not on tractus.
+// A virtual machine's vCPU descheduled by its host (or an SMI on bare metal) stops every thread
+// on that CPU, whatever its priority; a whole-VM pause stops them all. If the loop's CPU stops,
+// the loop rightly ends the session with 201 (a cycle more than 50 ms late,
+// controller/session.hpp); if the CPU of a device's stand-in (tractus-sim, the pymodbus table,
+// socat) stops, its replies stop and the loop rightly ends the session with 308–310 (no good
+// reply for 30 ms) or, if only its sampling stood still, 303. The machines CI runs on pause
+// like that for 30–150 ms a few times an hour (docs/performance.md, "The platform"), so a test
+// that means to show a session *completing* would fail on the machine's pause, not on tractus.
 //
-// A PauseSentinel is a thread of the test process at SCHED_FIFO that wakes every millisecond
-// and records every gap it sees, on the wall clock. If it saw a gap of at least `kMachinePause`
-// ending when the session's 201 was raised (the journal's start and the fault's time in it), the
-// machine paused both processes at once: that attempt is the machine's, and the test runs the
-// session again. Anything else (another fault, a 201 the sentinel did not share, a sentinel that
-// could not get SCHED_FIFO) is judged as it is.
+// A PauseSentinel is one thread per CPU of the test process, each pinned to its CPU at
+// SCHED_FIFO 99, that wakes every millisecond and records every gap it sees, on the wall clock.
+// At 99 no thread of the loop, of a stand-in or of anything else in user space can hold it off,
+// so a gap is the CPU itself not running; each wake costs the loop microseconds. If a sentinel
+// saw a gap long enough to explain the session's fault (pause_that_explains), ending in the
+// second the journal gives for it, that attempt is the machine's, and the test runs the session
+// again. Anything else (another fault, a timing fault no sentinel shared, a sentinel that could
+// not get SCHED_FIFO or its CPU) is judged as it is.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,13 +31,21 @@
 
 namespace tractus::integration {
 
-// A gap this long is no scheduling delay a SCHED_FIFO thread sees on a loaded PC (cyclictest:
-// 12 ms worst, docs/performance.md) but a paused machine.
+// A stop this long is no scheduling delay a SCHED_FIFO 99 thread sees on a loaded PC
+// (cyclictest: 12 ms worst, docs/performance.md) but a paused CPU. The loop's 201 needs a cycle
+// 50 ms late: a pause of 40 ms or more explains it (it may have begun inside a late cycle).
 inline constexpr std::chrono::milliseconds kMachinePause{40};
+
+// The shortest pause that explains `fault_code`, if it is a fault of the machine's timing at all:
+// the fault's own limit less one 5 ms cycle and the response timeout it may have begun in.
+//   201 loop-overrun         a cycle 50 ms late                      40 ms
+//   303 load-cell-stale      the same sample counter for 20 ms       15 ms
+//   308–310 …-comm           no good reply from a device for 30 ms   25 ms
+std::optional<std::chrono::milliseconds> pause_that_explains(int fault_code);
 
 class PauseSentinel {
 public:
-  PauseSentinel(); // starts watching
+  PauseSentinel(); // starts watching every CPU the process may run on
   ~PauseSentinel();
   PauseSentinel(const PauseSentinel &) = delete;
   PauseSentinel &operator=(const PauseSentinel &) = delete;
@@ -40,19 +53,20 @@ public:
   struct Gap {
     double ended_unix; // seconds since the epoch, as the journal's clock
     std::chrono::duration<double, std::milli> length;
+    int cpu = -1;
   };
-  // False if the thread could not run at SCHED_FIFO: then a gap is no proof of anything.
+  // False if a watcher could not run pinned at SCHED_FIFO: then a gap is no proof of anything.
   [[nodiscard]] bool real_time() const noexcept { return real_time_; }
-  [[nodiscard]] std::vector<Gap> pauses() const; // gaps of kMachinePause or more
+  [[nodiscard]] std::vector<Gap> pauses() const; // gaps long enough to explain some fault
 
 private:
-  void watch();
+  void watch(int cpu);
   std::atomic<bool> stop_{false};
-  std::atomic<bool> started_{false};
-  bool real_time_ = false;
+  std::atomic<int> started_{0};
+  std::atomic<bool> real_time_{true};
   mutable std::mutex mutex_;
   std::vector<Gap> pauses_;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 // What one attempt at a session ended with: the fault code (0 if none) and, for a fault, when:
@@ -63,13 +77,14 @@ struct SessionEnd {
   double fault_unix = 0;
 };
 
-// The sentinel's pause that explains this ending, if one does: a 201, and a pause of the
-// sentinel's own that ended within the second `end.fault_unix` names (a quarter second of
-// slack either side). Pure, so the rule is tested (machine_pauses_test.cpp).
+// The sentinel's pause that explains this ending, if one does: a fault of the machine's timing
+// and a pause on any CPU at least as long as pause_that_explains(code), ending within the second
+// `end.fault_unix` names (a quarter second of slack either side). Pure, so the rule is tested
+// (machine_pauses_test.cpp).
 std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
                                                const std::vector<PauseSentinel::Gap> &pauses);
 
-// Runs `attempt` under a sentinel until it ends without a 201 that a machine pause explains,
+// Runs `attempt` under a sentinel until it ends without a fault that a machine pause explains,
 // at most `tries` times, printing each rerun and its evidence. Returns the number of attempts.
 int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int tries = 3);
 

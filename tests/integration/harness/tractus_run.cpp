@@ -1,5 +1,9 @@
 #include "harness/tractus_run.hpp"
 
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
 #include <ctime>
 
 namespace tractus::integration {
@@ -43,6 +47,39 @@ SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAtt
     return a.journal ? session_end(*a.journal) : SessionEnd{};
   });
   return a;
+}
+
+void test_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body) {
+  std::unique_ptr<ScratchDir> dir;
+  std::unique_ptr<::testing::TestPartResultArray> failures;
+  rerun_after_machine_pauses([&] {
+    dir = std::make_unique<ScratchDir>();
+    failures = std::make_unique<::testing::TestPartResultArray>();
+    { // this thread's failures: the bodies assert on their own thread, and a reporter for it
+      // nests inside gtest's own (gtest-spi's checks of this function, machine_pauses_test.cpp)
+      const ::testing::ScopedFakeTestPartResultReporter intercept(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+          failures.get());
+      body(*dir);
+    }
+    if (failures->size() == 0) return SessionEnd{};
+    const auto file = journal_file(*dir);
+    const SessionEnd end = file ? session_end(controller::read_journal(*file)) : SessionEnd{};
+    if (pause_that_explains(end.fault_code)) {
+      const ::testing::TestPartResult &first = failures->GetTestPartResult(0);
+      std::printf("this attempt failed %d times, first at %s:%d:\n%s\n", failures->size(),
+                  first.file_name() ? first.file_name() : "?", first.line_number(),
+                  first.message());
+    }
+    return end;
+  });
+  // The attempt that was judged: its failures are reported as the test's own, before its
+  // folder goes (kept for inspection then).
+  for (int i = 0; i < failures->size(); ++i) {
+    const ::testing::TestPartResult &f = failures->GetTestPartResult(i);
+    ADD_FAILURE_AT(f.file_name() ? f.file_name() : "?", f.line_number()) << f.message();
+  }
+  dir.reset();
 }
 
 } // namespace tractus::integration

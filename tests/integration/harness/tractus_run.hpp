@@ -34,8 +34,15 @@ struct SessionAttempt {
 };
 
 // Runs `attempt` (which starts the table and `tractus run` in a.dir and fills a.run) until it
-// ends without a 201 a whole-machine pause explains (machine_pauses.hpp); returns the last
-// attempt with its journal read.
+// ends without a fault a machine pause explains (machine_pauses.hpp); returns the last attempt
+// with its journal read.
 SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAttempt &)> &attempt);
+
+// The same for a test that drives a session through its own steps (a console's API, a stop, a
+// kill, a full disk) and judges it as it goes: `body` runs in a fresh scratch folder, its
+// session journalled in DIR/journal. An attempt that failed while that journal's first fault is
+// one a machine pause explains is set aside (its first failure printed) and the body runs
+// again, at most three attempts; the failures of the last attempt are the test's.
+void test_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body);
 
 } // namespace tractus::integration

@@ -33,7 +33,7 @@ std::string screening_file() {
 std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
-                                      const std::string &serial) {
+                                              const std::string &serial) {
   std::vector<calibration::CalibrationPoint> points;
   for (int cycle = 1; cycle <= 2; ++cycle)
     for (const double load :
@@ -49,8 +49,8 @@ calibration::CalibrationRecord install_record(const std::filesystem::path &store
       p.samples = 500;
       points.push_back(p);
     }
-  calibration::CalibrationRecord record =
-      calibration::make_record(serial, "CI", "the table under test", now - 3600, newtons(2000), points);
+  calibration::CalibrationRecord record = calibration::make_record(
+      serial, "CI", "the table under test", now - 3600, newtons(2000), points);
   calibration::CalibrationStore(store).install(record);
   return record;
 }

@@ -29,7 +29,7 @@ std::int64_t now_unix();
 // The record a technician would have made on this table: its transmitter reads 5000 counts at
 // no load and 50 counts per newton (pymodbus_table.py), and reports serial 200001.
 calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
-                                      const std::string &serial = "LC-200001");
+                                              const std::string &serial = "LC-200001");
 // Today's (or `when`'s) verification at 500 N, as the reference weight would read.
 void verify(const std::filesystem::path &store, const calibration::CalibrationRecord &record,
             std::int64_t when);
