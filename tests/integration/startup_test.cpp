@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <ctime>
 #include <iostream>
+#include <optional>
 
 using namespace tractus;
 using namespace tractus::integration;
@@ -88,8 +90,8 @@ TEST(TractusRunStartup, ARealTableWithACalibrationNotVerifiedTodayIsRefusedWith1
   verify(store, record, now_unix() - 2 * 86400);
   const RunResult stale = run_command(argv, 30s);
   EXPECT_EQ(stale.exit_code, 2);
-  EXPECT_TRUE(
-      contains(stale.err, "was last verified on " + calibration::local_date(now_unix() - 2 * 86400)))
+  EXPECT_TRUE(contains(stale.err,
+                       "was last verified on " + calibration::local_date(now_unix() - 2 * 86400)))
       << stale.err;
   EXPECT_FALSE(journal_file(dir)) << "a journal was started";
 }
@@ -126,11 +128,33 @@ TEST(TractusRunStartup, ARealTableWithABadScreeningFileIsRefusedNamingTheItem) {
 }
 
 namespace {
-// A one-minute session on the vendor table, with today's verification and the checklist: every
-// start condition is met, the session runs on the store's record and completes with the force
-// tracked. The loop runs at 200 Hz over TCP and rides through single late replies
-// (docs/register-map.md "Loop rate"), so no early end is excused but a timing fault raised when
-// a CPU paused (harness/machine_pauses.hpp), after which the session is run again.
+// A session on the vendor table, with today's verification and the checklist: every start
+// condition is met, the session runs on the store's record, pulls to its hold and tracks it, and
+// the operator's stop (SIGINT) releases it. It is stopped 20 s after the start, some 9 s into
+// the first 15 s hold of the one-minute protocol: the start, the tracking and the release are
+// all shown, in a third of a whole session's exposure to the VM's pauses (a whole session to
+// its end is shown on tractus-sim, tcp_session_test.cpp and rtu_session_test.cpp). The loop runs
+// at 200 Hz over TCP and rides through single late replies (docs/register-map.md "Loop rate"),
+// so no early end is excused but a timing fault raised when a CPU paused
+// (harness/machine_pauses.hpp), after which the session is run again.
+constexpr auto kStopAfter = 20s;
+
+RunResult run_then_stop(const std::vector<std::string> &argv, const ScratchDir &dir) {
+  RunResult r;
+  {
+    Process run(argv, dir / "run.out", dir / "run.err");
+    std::optional<int> code = run.wait_for(kStopAfter);
+    if (!code) {
+      run.signal(SIGINT);
+      code = run.wait_for(60s);
+    }
+    r.exit_code = code ? *code : -1; // still running: killed by ~Process
+  }
+  r.out = read_file(dir / "run.out");
+  r.err = read_file(dir / "run.err");
+  return r;
+}
+
 // What a technician does on the vendor table before the first patient: calibrates with the
 // weights hung through the table's side channel (technician.py), then verifies at 500 N.
 std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,
@@ -179,10 +203,10 @@ void runs_a_session(const std::vector<std::string> &table_options, const std::st
       verify(store, record, now_unix());
       record_id = record.id;
     }
-    attempt.run =
-        run_command(tractus_run_argv(dir, table.address + query, "modbus-1min.json", "80kg",
-                                     {"--screening", screening_file(), "--store", store.string()}),
-                    180s);
+    attempt.run = run_then_stop(
+        tractus_run_argv(dir, table.address + query, "modbus-1min.json", "80kg",
+                         {"--screening", screening_file(), "--store", store.string()}),
+        dir);
   });
   const RunResult &r = a.run;
   ASSERT_TRUE(a.journal) << r.out << r.err;
@@ -199,23 +223,30 @@ void runs_a_session(const std::vector<std::string> &table_options, const std::st
   ASSERT_TRUE(j.summary);
   // 30 %bw of 80 kg is 235 N; the over-force monitor trips at +4 %: the force stayed under it.
   EXPECT_LE((*j.summary)["peak_force_n"].get<double>(), 0.30 * 80 * 9.80665 * 1.04);
-  // The session completed, and the force followed the profile: its hold phases within 5 N RMS
-  // of the setpoint (2 % of the 235 N hold), as on the simulator.
-  EXPECT_EQ(r.exit_code, 0) << j.summary->dump() << "\n" << r.out << r.err;
-  EXPECT_EQ((*j.summary)["outcome"], "completed") << j.summary->dump();
+  // The session held its force until the operator's stop ended it (exit 3, 151), and the force
+  // followed the profile: the hold within 5 N RMS of the setpoint (2 % of the 235 N hold), as
+  // on the simulator.
+  EXPECT_EQ(r.exit_code, 3) << j.summary->dump() << "\n" << r.out << r.err;
+  EXPECT_EQ((*j.summary)["outcome"], "stopped by operator") << j.summary->dump();
+  EXPECT_EQ((*j.summary)["code"], 151) << j.summary->dump();
+  EXPECT_GE((*j.summary)["seconds_in_state"].value("treating", 0.0), 12.0) << j.summary->dump();
+  EXPECT_GE((*j.summary)["peak_force_n"].get<double>(), 0.30 * 80 * 9.80665 * 0.98)
+      << "the hold's force was never reached\n"
+      << j.summary->dump();
+  EXPECT_GT((*j.summary)["hold_rms_error_n"].get<double>(), 0.0) << "no hold was tracked";
   EXPECT_LE((*j.summary)["hold_rms_error_n"].get<double>(), 5.0) << j.summary->dump();
 }
 } // namespace
 
-TEST(TractusRunStartup, ARealTableWithScreeningAndTodaysVerificationCompletesASession) {
+TEST(TractusRunStartup, ARealTableWithScreeningAndTodaysVerificationPullsHoldsAndStops) {
   runs_a_session({}, "?timeout=50ms");
 }
 
-TEST(TractusRunStartup, ATechnicianCalibratesAndVerifiesTheVendorTableThenASessionCompletes) {
+TEST(TractusRunStartup, ATechnicianCalibratesAndVerifiesTheVendorTableThenASessionPullsAndHolds) {
   runs_a_session({}, "?timeout=50ms", CalibratedBy::ByTheTechnician);
 }
 
-TEST(TractusRunStartup, AVendorTableOnTheRemappedLayoutCompletesASessionThroughItsMapFile) {
+TEST(TractusRunStartup, AVendorTableOnTheRemappedLayoutPullsAndHoldsThroughItsMapFile) {
   runs_a_session(
       {"--layout", "remapped"},
       "?timeout=50ms&map=" +

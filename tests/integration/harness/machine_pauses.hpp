@@ -53,7 +53,7 @@ public:
   struct Gap {
     double ended_unix; // seconds since the epoch, as the journal's clock
     std::chrono::duration<double, std::milli> length;
-    int cpu = -1;
+    int cpu = -1; // -1: pauses of several CPUs or moments, summed (pause_behind)
   };
   // False if a watcher could not run pinned at SCHED_FIFO: then a gap is no proof of anything.
   [[nodiscard]] bool real_time() const noexcept { return real_time_; }
@@ -79,8 +79,9 @@ struct SessionEnd {
 
 // The sentinel's pause that explains this ending, if one does: a fault of the machine's timing
 // and a pause on any CPU at least as long as pause_that_explains(code), ending within the second
-// `end.fault_unix` names (a quarter second of slack either side). Pure, so the rule is tested
-// (machine_pauses_test.cpp).
+// `end.fault_unix` names (a quarter second of slack either side); for a device's fault (303,
+// 308–310) also pauses in bursts adding up to that much in that second (then `cpu` is -1 and
+// `length` their sum). Pure, so the rule is tested (machine_pauses_test.cpp).
 std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
                                                const std::vector<PauseSentinel::Gap> &pauses);
 
