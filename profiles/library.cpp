@@ -3,6 +3,7 @@
 #include "profiles/profile_parser.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <system_error>
 
 namespace tractus::profiles {
@@ -44,7 +45,17 @@ Result<Profile> load_library_file(const std::filesystem::path &file, const Limit
 
 } // namespace
 
-std::filesystem::path default_library_dir() { return TRACTUS_PROFILE_LIBRARY; }
+std::filesystem::path default_library_dir() {
+  if (const char *dir = std::getenv("TRACTUS_PROFILE_DIR"); dir != nullptr && *dir != '\0')
+    return dir;
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed = exe.parent_path() / TRACTUS_INSTALLED_PROFILES;
+    if (std::filesystem::is_directory(installed, error)) return installed.lexically_normal();
+  }
+  return TRACTUS_PROFILE_LIBRARY;
+}
 
 Library load_library(const std::filesystem::path &dir, const Limits &limits) {
   Library library;

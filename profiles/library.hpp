@@ -13,7 +13,11 @@
 
 namespace tractus::profiles {
 
-// profiles/library in the source tree (TRACTUS_PROFILE_LIBRARY).
+// Where the stock profiles are, first found of:
+//   $TRACTUS_PROFILE_DIR, for development against another library;
+//   share/tractus/profiles beside an installed executable's bin/ (/usr/share/tractus/profiles
+//   for /usr/bin/tractus: the package, docs/installing.md);
+//   profiles/library in the source tree (TRACTUS_PROFILE_LIBRARY), for the build tree.
 [[nodiscard]] std::filesystem::path default_library_dir();
 
 struct LibraryEntry {

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The Debian package on this machine, judged from outside (docs/installing.md):
+#   1. installs it with dpkg -i (apt resolving its Depends when dpkg cannot);
+#   2. checks what the package made: the system user, /var/lib/tractus owned by it (0750), the
+#      configuration registered as a conffile, the man pages;
+#   3. runs the installed programs from PATH as that user, with the source tree hidden under an
+#      empty tmpfs in a private mount namespace, so only installed files can serve: the stock
+#      profiles, a simulated session to its end, `tractus config show` on the installed
+#      configuration, and `tractus serve` answering with its page on loopback;
+#   4. purges it and checks that nothing of it is left outside /var/lib/tractus, which a purge
+#      keeps: it holds the clinic's journals and calibration records.
+# Needs root, like scripts/setup.sh. Exits non-zero at the first thing not as it should be,
+# saying what; a tractus package installed before is purged first.
+#   tests/package/install_check.sh build/dev/tractus_VERSION_ARCH.deb
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+[ $# -eq 1 ] || {
+  echo "usage: tests/package/install_check.sh PACKAGE.deb" >&2
+  exit 2
+}
+deb="$(realpath "$1")"
+say() { echo "package check: $*"; }
+fail() {
+  echo "package check: FAILED: $*" >&2
+  exit 1
+}
+[ "$(id -u)" -eq 0 ] || fail "must run as root (it installs and purges the package)"
+installed() { dpkg-query -W -f='${Status}' tractus 2>/dev/null | grep -q "install ok installed"; }
+
+if dpkg-query -W tractus >/dev/null 2>&1; then
+  say "a tractus package is already here: purging it first"
+  dpkg --purge tractus >/dev/null
+fi
+records_before=0
+[ -e /var/lib/tractus ] && records_before=1
+
+work="$(mktemp -d)"
+cleanup() {
+  rm -rf "$work"
+  if dpkg-query -W tractus >/dev/null 2>&1; then dpkg --purge tractus >/dev/null 2>&1 || true; fi
+  if [ "$records_before" -eq 0 ]; then rm -rf /var/lib/tractus; fi
+}
+trap cleanup EXIT
+
+# 1. Install.
+if ! dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
+  say "dpkg -i left dependencies to resolve: apt-get -f install"
+  DEBIAN_FRONTEND=noninteractive apt-get -f install -y -q >>"$work/dpkg.log" 2>&1 ||
+    fail "the package did not install: $(tail -5 "$work/dpkg.log")"
+fi
+installed || fail "dpkg says tractus is not installed: $(tail -5 "$work/dpkg.log")"
+say "installed $(dpkg-query -W -f='${Package} ${Version}' tractus) from $(basename "$deb")"
+
+# 2. What the package made.
+getent passwd tractus >/dev/null || fail "no system user tractus"
+for dir in /var/lib/tractus /var/lib/tractus/journals /var/lib/tractus/calibration; do
+  [ "$(stat -c '%U:%G %a' "$dir")" = "tractus:tractus 750" ] ||
+    fail "$dir is $(stat -c '%U:%G %a' "$dir"), not tractus:tractus 750"
+done
+dpkg-query -W -f='${Conffiles}' tractus | grep -q "/etc/tractus/tractus.json" ||
+  fail "/etc/tractus/tractus.json is not a conffile"
+for page in tractus tractus-sim; do
+  [ -s "/usr/share/man/man1/$page.1.gz" ] || fail "no man page $page(1)"
+done
+[ -s /usr/share/tractus/profiles/lumbar-intermittent.json ] || fail "no stock profiles"
+say "user, folders, conffile, man pages and profiles in place"
+
+# 3. The installed programs alone, as the service's user.
+chown tractus:tractus "$work"
+cat >"$work/inside.sh" <<'INSIDE'
+set -eu
+cd "$WORK"
+[ "$(command -v tractus)" = /usr/bin/tractus ] || { echo "tractus on PATH is $(command -v tractus)"; exit 1; }
+if [ -e "$SOURCE/CMakeLists.txt" ]; then echo "the source tree is not hidden"; exit 1; fi
+tractus --version >version.txt
+tractus profile list >profiles.txt
+grep -q lumbar-intermittent profiles.txt || { echo "profile list: $(cat profiles.txt)"; exit 1; }
+tractus run --profile lumbar-intermittent --weight 80kg --journal "$WORK/journal" >run.txt 2>&1 ||
+  { echo "tractus run failed: $(cat run.txt)"; exit 1; }
+grep -q "Outcome   completed" run.txt || { echo "session: $(cat run.txt)"; exit 1; }
+tractus config show >config.txt 2>&1 || { echo "config show: $(cat config.txt)"; exit 1; }
+grep -q "/etc/tractus/tractus.json" config.txt || { echo "config show: $(cat config.txt)"; exit 1; }
+# The console on the installed configuration (its folders under /var/lib/tractus), on a free
+# loopback port, once its PINs are set as docs/installing.md says; its page comes from the
+# binary.
+echo 2468 | tractus pin set operator --data /var/lib/tractus >pin.txt 2>&1 || { cat pin.txt; exit 1; }
+echo 1357 | tractus pin set technician --data /var/lib/tractus >pin.txt 2>&1 || { cat pin.txt; exit 1; }
+tractus serve --listen 127.0.0.1:0 >serve.out 2>serve.err &
+echo $! >serve.pid
+trap 'kill "$(cat serve.pid)" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' serve.out | head -1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "tractus serve did not announce its port: $(cat serve.out serve.err)"; exit 1; }
+curl -fsS --max-time 5 "http://127.0.0.1:$port/" >page.html ||
+  { echo "no page on port $port: $(cat serve.err)"; exit 1; }
+grep -qi "<html" page.html || { echo "the page is not HTML: $(head -c 200 page.html)"; exit 1; }
+kill -INT "$(cat serve.pid)"
+for _ in $(seq 100); do
+  if ! kill -0 "$(cat serve.pid)" 2>/dev/null; then
+    trap - EXIT
+    exit 0
+  fi
+  sleep 0.1
+done
+echo "tractus serve did not end on SIGINT"
+exit 1
+INSIDE
+# A private mount namespace: the tmpfs over the source tree (and the build tree in it) is seen
+# by this one command only, and goes with it.
+if ! unshare --mount --propagation private sh -c '
+  mount -t tmpfs -o size=1m tractus-hidden "$0" &&
+  exec runuser -u tractus -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$1" WORK="$1" \
+    SOURCE="$0" sh "$1/inside.sh"' "$root" "$work" >"$work/inside.log" 2>&1; then
+  fail "the installed tractus, as user tractus with the source tree hidden: $(cat "$work/inside.log")"
+fi
+say "$(cat "$work/version.txt") from /usr/bin as user tractus, source tree hidden:"
+say "  $(grep -c . "$work/profiles.txt") lines of stock profiles; a simulated session completed:"
+grep -E "^(Outcome|Peak|Holds|Journal) " "$work/run.txt" | sed 's/^/package check:     /'
+say "  config show read /etc/tractus/tractus.json; serve answered its page ($(wc -c <"$work/page.html") bytes)"
+
+# 4. Purge, and what is left.
+dpkg --purge tractus >"$work/purge.log" 2>&1 || fail "purge failed: $(cat "$work/purge.log")"
+left=$(find /etc /usr /lib /var /opt /run -xdev \
+  \( -path /var/lib/tractus -o -path "$root" \) -prune -o -name '*tractus*' -print 2>/dev/null ||
+  true)
+[ -z "$left" ] || fail "left after the purge: $left"
+getent passwd tractus >/dev/null && fail "the system user tractus is left after the purge"
+getent group tractus >/dev/null && fail "the group tractus is left after the purge"
+[ -d /var/lib/tractus/journals ] || fail "the purge removed /var/lib/tractus (records must stay)"
+say "purged: nothing named tractus left in /etc /usr /lib /var /opt /run but /var/lib/tractus, kept"
