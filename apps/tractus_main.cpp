@@ -2,6 +2,7 @@
 // the command that does the work, and maps the result to the documented exit code.
 #include "cli/calibrate_command.hpp"
 #include "cli/config_command.hpp"
+#include "cli/doctor_command.hpp"
 #include "cli/pin_command.hpp"
 #include "cli/profile_command.hpp"
 #include "cli/run_command.hpp"
@@ -60,6 +61,7 @@ int run(int argc, char **argv) {
   auto serve = cli::add_serve_command(app);
   auto pin = cli::add_pin_command(app);
   auto config = cli::add_config_command(app);
+  auto doctor = cli::add_doctor_command(app);
 
   try {
     app.parse(argc, argv);
@@ -88,6 +90,7 @@ int run(int argc, char **argv) {
   if (serve->invoked()) return serve->run(std::cout, std::cerr);
   if (pin->invoked()) return pin->run(std::cin, std::cout, std::cerr);
   if (config->invoked()) return config->run(std::cout, std::cerr);
+  if (doctor->invoked()) return doctor->run(std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

@@ -6,7 +6,8 @@
 #   3. runs the installed programs from PATH as that user, with the source tree hidden under an
 #      empty tmpfs in a private mount namespace, so only installed files can serve: the stock
 #      profiles, a simulated session to its end, `tractus config show` on the installed
-#      configuration, and `tractus serve` answering with its page on loopback;
+#      configuration, `tractus doctor --table sim` with no FAIL, and `tractus serve` answering
+#      with its page on loopback;
 #   4. purges it and checks that nothing of it is left outside /var/lib/tractus, which a purge
 #      keeps: it holds the clinic's journals and calibration records.
 # Needs root, like scripts/setup.sh. Exits non-zero at the first thing not as it should be,
@@ -85,6 +86,7 @@ grep -q "/etc/tractus/tractus.json" config.txt || { echo "config show: $(cat con
 # binary.
 echo 2468 | tractus pin set operator --data /var/lib/tractus >pin.txt 2>&1 || { cat pin.txt; exit 1; }
 echo 1357 | tractus pin set technician --data /var/lib/tractus >pin.txt 2>&1 || { cat pin.txt; exit 1; }
+tractus doctor --table sim >doctor.txt 2>&1 || { echo "doctor failed: $(cat doctor.txt)"; exit 1; }
 tractus serve --listen 127.0.0.1:0 >serve.out 2>serve.err &
 echo $! >serve.pid
 trap 'kill "$(cat serve.pid)" 2>/dev/null || true' EXIT
@@ -120,7 +122,9 @@ fi
 say "$(cat "$work/version.txt") from /usr/bin as user tractus, source tree hidden:"
 say "  $(grep -c . "$work/profiles.txt") lines of stock profiles; a simulated session completed:"
 grep -E "^(Outcome|Peak|Holds|Journal) " "$work/run.txt" | sed 's/^/package check:     /'
-say "  config show read /etc/tractus/tractus.json; serve answered its page ($(wc -c <"$work/page.html") bytes)"
+say "  config show read /etc/tractus/tractus.json; tractus doctor --table sim:"
+sed 's/^/package check:     /' "$work/doctor.txt"
+say "  serve answered its page ($(wc -c <"$work/page.html") bytes)"
 
 # 4. Purge, and what is left.
 dpkg --purge tractus >"$work/purge.log" 2>&1 || fail "purge failed: $(cat "$work/purge.log")"

@@ -1,0 +1,67 @@
+// `tractus doctor` against tables on Modbus (docs/installing.md, "tractus doctor"): the vendor
+// table (pymodbus_table.py) reached, its drive's watchdog enabled, its calibration judged as a
+// session's start would judge it; a drive whose watchdog cannot be enabled is a FAIL.
+#include "harness/process.hpp"
+#include "harness/vendor_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace tractus;
+using namespace tractus::integration;
+
+namespace {
+
+RunResult doctor(const ScratchDir &dir, const std::string &table) {
+  std::filesystem::create_directories(dir / "journal");
+  return run_command({Tools::tractus(), "doctor", "--no-config", "--table", table, "--journal",
+                      (dir / "journal").string(), "--store", (dir / "cal").string(), "--data",
+                      (dir / "data").string()},
+                     30s);
+}
+
+// The report's line for `check`, or "" when there is none.
+std::string line_of(const std::string &report, const std::string &check) {
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);)
+    if (line.size() > 6 && line.compare(6, check.size(), check) == 0) return line;
+  return "";
+}
+
+} // namespace
+
+TEST(TractusDoctor, OnTheVendorTableTheCalibrationIsJudgedAsAStartWouldJudgeIt) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+
+  const RunResult before = doctor(dir, table.address);
+  EXPECT_EQ(before.exit_code, 3) << before.out << before.err;
+  EXPECT_EQ(line_of(before.out, "table").rfind("OK", 0), 0U) << before.out;
+  EXPECT_NE(line_of(before.out, "table").find("a real table"), std::string::npos) << before.out;
+  EXPECT_EQ(line_of(before.out, "drive watchdog").rfind("OK", 0), 0U) << before.out;
+  EXPECT_NE(line_of(before.out, "drive watchdog").find("enabled at 100"), std::string::npos)
+      << before.out;
+  const std::string no_record = line_of(before.out, "calibration");
+  EXPECT_EQ(no_record.rfind("FAIL", 0), 0U) << before.out;
+  EXPECT_NE(no_record.find("no calibration record"), std::string::npos) << before.out;
+  EXPECT_NE(before.out.find("fix: calibrate the load cell"), std::string::npos) << before.out;
+
+  verify(dir / "cal", install_record(dir / "cal", now_unix()), now_unix());
+  const RunResult after = doctor(dir, table.address);
+  const std::string in_force = line_of(after.out, "calibration");
+  EXPECT_EQ(in_force.rfind("OK", 0), 0U) << after.out;
+  EXPECT_NE(in_force.find("verified today"), std::string::npos) << after.out;
+}
+
+TEST(TractusDoctor, ADriveWhoseWatchdogCannotBeEnabledIsAFail) {
+  ScratchDir dir;
+  PyTable table(dir, {"--identify-as-sim", "--broken-watchdog"});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const RunResult r = doctor(dir, table.address);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  const std::string watchdog = line_of(r.out, "drive watchdog");
+  EXPECT_EQ(watchdog.rfind("FAIL", 0), 0U) << r.out;
+  EXPECT_NE(watchdog.find("cannot be enabled"), std::string::npos) << r.out;
+}
