@@ -43,16 +43,6 @@ TEST(MachinePauses, ADeviceSilentForTheCommWindowIsExplainedByA25msPauseOfAnyCpu
   }
 }
 
-TEST(MachinePauses, PausesInBurstsExplainADevicesFaultButNeverA201) {
-  const std::vector<Gap> bursts{pause(kFault + 0.3, 15, 0), pause(kFault + 0.31, 16, 1)};
-  const auto p = pause_behind({310, kFault}, bursts);
-  ASSERT_TRUE(p);
-  EXPECT_DOUBLE_EQ(p->length.count(), 31);
-  EXPECT_EQ(p->cpu, -1);
-  EXPECT_FALSE(pause_behind({201, kFault}, bursts));
-  EXPECT_FALSE(pause_behind({310, kFault}, {pause(kFault + 0.3, 15), pause(kFault + 3, 15)}));
-}
-
 TEST(MachinePauses, AFrozenCounterIsExplainedByA15msPause) {
   EXPECT_FALSE(pause_behind({303, kFault}, {pause(kFault + 0.2, 14.9)}));
   EXPECT_TRUE(pause_behind({303, kFault}, {pause(kFault + 0.2, 15)}));

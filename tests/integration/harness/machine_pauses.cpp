@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdio>
-#include <string>
 
 namespace tractus::integration {
 
@@ -95,20 +94,8 @@ std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
   if (!needed) return std::nullopt;
   const double from = end.fault_unix - kClockSlackS;
   const double to = end.fault_unix + kResolutionS + kClockSlackS;
-  std::optional<PauseSentinel::Gap> longest;
-  std::chrono::duration<double, std::milli> in_all{0};
-  for (const PauseSentinel::Gap &g : pauses) {
-    if (g.ended_unix < from || g.ended_unix > to) continue;
-    in_all += g.length;
-    if (!longest || g.length > longest->length) longest = g;
-  }
-  if (!longest) return std::nullopt;
-  if (longest->length >= *needed) return longest;
-  // A device's silence may be the sum of its CPU's pauses and the loop's: pauses in bursts,
-  // adding up to what the fault needs within that second, explain a device's fault (never a
-  // 201, which needs one cycle that late).
-  if (end.fault_code != 201 && in_all >= *needed)
-    return PauseSentinel::Gap{longest->ended_unix, in_all, -1};
+  for (const PauseSentinel::Gap &g : pauses)
+    if (g.ended_unix >= from && g.ended_unix <= to && g.length >= *needed) return g;
   return std::nullopt;
 }
 
@@ -131,11 +118,9 @@ int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int t
                   n, end.fault_code, pauses.size());
       return n;
     }
-    const std::string who = pause->cpu < 0 ? "its CPUs stood still in bursts"
-                                           : "CPU " + std::to_string(pause->cpu) + " stood still";
-    std::printf("attempt %d ended in %d when the machine paused: %s for %.1f ms, %.2f s after "
-                "the journal's second of the fault; running it again\n",
-                n, end.fault_code, who.c_str(), pause->length.count(),
+    std::printf("attempt %d ended in %d when the machine paused: CPU %d stood still for %.1f ms, "
+                "%.2f s after the journal's second of the fault; running it again\n",
+                n, end.fault_code, pause->cpu, pause->length.count(),
                 pause->ended_unix - end.fault_unix);
     std::fflush(stdout);
   }

@@ -11,8 +11,10 @@
 //
 // A PauseSentinel is one thread per CPU of the test process, each pinned to its CPU at
 // SCHED_FIFO 99, that wakes every millisecond and records every gap it sees, on the wall clock.
-// At 99 no thread of the loop, of a stand-in or of anything else in user space can hold it off,
-// so a gap is the CPU itself not running; each wake costs the loop microseconds. If a sentinel
+// At 99 no thread of the loop or of a stand-in can hold it off by running, so a gap is the CPU
+// itself not running; each wake costs the loop microseconds. (One exception: real-time tasks
+// hogging a CPU past the kernel's RT throttle, 95 % of a second, would stop it too; a loop that
+// did that would fail every attempt, and the last attempt is always judged.) If a sentinel
 // saw a gap long enough to explain the session's fault (pause_that_explains), ending in the
 // second the journal gives for it, that attempt is the machine's, and the test runs the session
 // again. Anything else (another fault, a timing fault no sentinel shared, a sentinel that could
@@ -53,7 +55,7 @@ public:
   struct Gap {
     double ended_unix; // seconds since the epoch, as the journal's clock
     std::chrono::duration<double, std::milli> length;
-    int cpu = -1; // -1: pauses of several CPUs or moments, summed (pause_behind)
+    int cpu = -1;
   };
   // False if a watcher could not run pinned at SCHED_FIFO: then a gap is no proof of anything.
   [[nodiscard]] bool real_time() const noexcept { return real_time_; }
@@ -79,9 +81,8 @@ struct SessionEnd {
 
 // The sentinel's pause that explains this ending, if one does: a fault of the machine's timing
 // and a pause on any CPU at least as long as pause_that_explains(code), ending within the second
-// `end.fault_unix` names (a quarter second of slack either side); for a device's fault (303,
-// 308–310) also pauses in bursts adding up to that much in that second (then `cpu` is -1 and
-// `length` their sum). Pure, so the rule is tested (machine_pauses_test.cpp).
+// `end.fault_unix` names (a quarter second of slack either side). Pure, so the rule is tested
+// (machine_pauses_test.cpp).
 std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
                                                const std::vector<PauseSentinel::Gap> &pauses);
 
