@@ -3,6 +3,7 @@
 #include "bindings/modbus_lease.hpp"
 #include "bindings/sim_lease.hpp"
 #include "bindings/table_connection.hpp"
+#include "bindings/table_lock.hpp"
 #include "hal/modbus/modbus_address.hpp"
 
 namespace tractus::bindings {
@@ -36,6 +37,11 @@ BindingMade sim_binding(const std::string &address, std::uint64_t seed,
 }
 
 BindingMade modbus_binding(const std::string &address) {
+  // Locked before the first frame: on an RTU line even a read would collide with a session.
+  const hal::modbus::AddressParse parsed = hal::modbus::parse_modbus_address(address);
+  const auto &a = *parsed.address; // checked by table_address_problem
+  auto lock = lock_table(a.transport == hal::modbus::Transport::Rtu ? a.rtu.device : a.where());
+  if (!lock) return BindingMade::failure("--table " + address + ": " + lock.error);
   TableOpen opened = open_table_connection(address);
   if (!opened.connection) return BindingMade::failure("--table " + address + ": " + opened.error);
   std::shared_ptr<TableConnection> connection = std::move(opened.connection);
@@ -43,7 +49,8 @@ BindingMade modbus_binding(const std::string &address) {
   b.address = address;
   b.simulated = connection->simulated;
   b.period = connection->period;
-  b.open = [connection](console::LeasePurpose purpose, std::uint64_t) {
+  // The lock lives as long as the binding (every copy of `open` holds it).
+  b.open = [connection, held = *lock.value](console::LeasePurpose purpose, std::uint64_t) {
     return ModbusLease::open(connection, purpose);
   };
   b.link_statistics = [connection] {

@@ -3,8 +3,10 @@
 // It checks what `tractus serve` would run with — the configuration (file and flags), the
 // permissions of the real-time loop, the clock, the room for journals, the PINs, the table and
 // its drive's watchdog, the calibration — and prints one line per check, OK, WARN or FAIL, with
-// the fix for anything not OK. Nothing is changed: no folder made, no PIN set; the only thing
-// it writes is the drive's watchdog, which every session arms the same way.
+// the fix for anything not OK. It makes no folder and sets no PIN; on the table it does what a
+// session's start does (the drive's watchdog enabled, a disabled command), and only while it
+// holds the table's lock: a table another tractus is using is not touched
+// (bindings/table_lock.hpp).
 //
 // Exit 0 when nothing failed (warnings allowed), 3 when a check failed (the table is not ready
 // for a patient), 2 for bad flags.

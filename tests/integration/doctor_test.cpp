@@ -1,12 +1,17 @@
 // `tractus doctor` against tables on Modbus (docs/installing.md, "tractus doctor"): the vendor
 // table (pymodbus_table.py) reached, its drive's watchdog enabled, its calibration judged as a
-// session's start would judge it; a drive whose watchdog cannot be enabled is a FAIL.
+// session's start would judge it; a drive whose watchdog cannot be enabled is a FAIL; and a
+// table another tractus is using is not touched (bindings/table_lock.hpp).
 #include "harness/process.hpp"
+#include "harness/sim_harness.hpp"
+#include "harness/tractus_run.hpp"
 #include "harness/vendor_table.hpp"
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <sstream>
+#include <thread>
 
 using namespace tractus;
 using namespace tractus::integration;
@@ -64,4 +69,36 @@ TEST(TractusDoctor, ADriveWhoseWatchdogCannotBeEnabledIsAFail) {
   const std::string watchdog = line_of(r.out, "drive watchdog");
   EXPECT_EQ(watchdog.rfind("FAIL", 0), 0U) << r.out;
   EXPECT_NE(watchdog.find("cannot be enabled"), std::string::npos) << r.out;
+}
+
+// A session runs on tractus-sim: the doctor, and a second `tractus run`, leave that table alone
+// and say who holds it; once the session has ended, the table is free again.
+TEST(TractusDoctor, ATableInUseByAnotherTractusIsNotTouched) {
+  ScratchDir dir;
+  SimServer sim(dir, {"--calm"});
+  ASSERT_TRUE(sim.ready()) << sim.log();
+  Process run(tractus_run_argv(dir, sim.tcp_address(), "modbus-1min.json", "80kg"), dir / "run.out",
+              dir / "run.err");
+  // Its journal exists once the table is bound and the session loaded.
+  for (int i = 0; i < 200 && !journal_file(dir); ++i)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(journal_file(dir)) << read_file(dir / "run.err");
+
+  const RunResult refused = doctor(dir, sim.tcp_address());
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  const std::string table = line_of(refused.out, "table");
+  EXPECT_EQ(table.rfind("FAIL", 0), 0U) << refused.out;
+  EXPECT_NE(table.find("in use by another tractus process (pid " + std::to_string(run.pid())),
+            std::string::npos)
+      << refused.out;
+  const RunResult second =
+      run_command(tractus_run_argv(dir, sim.tcp_address(), "modbus-1min.json", "80kg"), 30s);
+  EXPECT_EQ(second.exit_code, 2) << second.out << second.err;
+  EXPECT_NE(second.err.find("in use by another tractus process"), std::string::npos) << second.err;
+  EXPECT_TRUE(run.running()) << "the session was disturbed:\n" << read_file(dir / "run.out");
+
+  run.signal(SIGINT); // the operator's stop: a controlled release
+  ASSERT_TRUE(run.wait_for(30s));
+  const RunResult free = doctor(dir, sim.tcp_address());
+  EXPECT_EQ(line_of(free.out, "table").rfind("OK", 0), 0U) << free.out;
 }
