@@ -7,6 +7,7 @@
 #   share/man/man1/tractus.1.gz, tractus-sim.1.gz   from their --help (help2man)
 #   share/doc/tractus/                          README and docs/
 #   /etc/tractus/tractus.json                   the service's configuration (a conffile)
+#   lib/systemd/system/tractus.service          the service (Type=notify, watchdog)
 # /var/lib/tractus (PINs, journals, calibration) is made by the package's postinst, not here.
 
 install(TARGETS tractus tractus-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -17,6 +18,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/tractus.json
         DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/tractus)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/tractus.service DESTINATION lib/systemd/system)
 
 # Man pages written from each program's own --help and --version, so they never drift.
 find_program(HELP2MAN help2man REQUIRED) # Debian's help2man, installed by scripts/setup.sh
@@ -34,7 +36,8 @@ foreach(program tractus tractus-sim)
             $<TARGET_FILE:${program}>
     COMMAND gzip -9nf ${page} # man pages ship compressed (Debian policy 12.1)
     DEPENDS ${program}
-    COMMENT "Writing the man page of ${program}")
+    COMMENT "Writing the man page of ${program}"
+    VERBATIM)
   list(APPEND man_pages ${page}.gz)
 endforeach()
 add_custom_target(man_pages ALL DEPENDS ${man_pages})

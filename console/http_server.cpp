@@ -148,6 +148,9 @@ struct HttpServer::Impl {
         if (n < frames.size()) break;
       }
       if (++ticks % kTokenCheckTicks == 0) telemetry.close_ended_tokens(auth);
+      last_tick_ns.store(std::chrono::steady_clock::now().time_since_epoch() /
+                             std::chrono::nanoseconds(1),
+                         std::memory_order_relaxed);
       pump_telemetry();
     });
   }
@@ -185,6 +188,7 @@ struct HttpServer::Impl {
   std::atomic<std::size_t> peak_open{0};
   std::array<TelemetryFrame, kFramesPerDrain> frames{};
   unsigned ticks = 0;
+  std::atomic<std::int64_t> last_tick_ns{0};
   bool stopping = false;
 };
 
@@ -210,6 +214,10 @@ std::string HttpServer::url() const {
 std::uint64_t HttpServer::evictions() const { return impl_->evictions; }
 
 std::size_t HttpServer::peak_connections() const { return impl_->peak_open; }
+
+std::int64_t HttpServer::last_tick_ns() const noexcept {
+  return impl_->last_tick_ns.load(std::memory_order_relaxed);
+}
 
 void HttpServer::run() {
   impl_->accept_next();

@@ -62,6 +62,10 @@ public:
   [[nodiscard]] std::uint64_t evictions() const;
   [[nodiscard]] std::size_t peak_connections() const;
 
+  // The steady clock's nanoseconds when the I/O thread last ran its 20 ms telemetry tick (0
+  // before the first): its heartbeat, for the service's watchdog. Thread-safe.
+  [[nodiscard]] std::int64_t last_tick_ns() const noexcept;
+
   // Serves until stop(). Call once.
   void run();
   // Thread-safe: call it from any thread (a signal-watching one), never from a signal handler.

@@ -1,14 +1,15 @@
 #include "console/live_session.hpp"
 
+#include "calibration/text.hpp"
 #include "controller/journal_text.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
-#include "calibration/text.hpp"
 #include "profiles/limits.hpp"
 #include "profiles/quantity_text.hpp"
 #include "text/utc_text.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 
@@ -66,6 +67,10 @@ LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest reque
   runner_->set_cycle_observer(&bridge_);
   mailbox_.commands.store(0); // nothing posted before this session counts for it
   mailbox_.state.store(static_cast<std::uint8_t>(session_.state()));
+  // The heartbeat starts now, not at the last session's final cycle.
+  mailbox_.last_cycle_ns.store(std::chrono::steady_clock::now().time_since_epoch() /
+                                   std::chrono::nanoseconds(1),
+                               std::memory_order_relaxed);
   mailbox_.running.store(true, std::memory_order_release);
   thread_ = std::thread([this] { run(); });
 }

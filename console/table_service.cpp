@@ -191,6 +191,10 @@ ApiResult TableService::unload_session() {
   return api_ok({{"unloaded", true}, {"session", m.last_session}});
 }
 
+TableService::LoopHeartbeat TableService::loop_heartbeat() const noexcept {
+  return {impl_->loop_running(), impl_->mailbox.last_cycle_ns.load(std::memory_order_relaxed)};
+}
+
 ApiResult TableService::command(OperatorCommand c) noexcept {
   Impl &m = *impl_;
   // Stop only ever makes the table safer: accepted whether or not anything runs.

@@ -71,6 +71,14 @@ public:
   ApiResult calibration_cancel();
   ApiResult verification(const nlohmann::json &request);
 
+  // For the service's watchdog (apps/cli/service_health.hpp): whether a session's loop runs,
+  // and the steady clock's nanoseconds at its last cycle (0 before its first). Lock-free.
+  struct LoopHeartbeat {
+    bool running = false;
+    std::int64_t last_cycle_ns = 0;
+  };
+  [[nodiscard]] LoopHeartbeat loop_heartbeat() const noexcept;
+
   // Single consumer (the HTTP server's I/O thread): moves up to `max` frames out of the loop's
   // queue. Frames arrive at 50 Hz while a session is loaded, at once for every event, and at
   // 5 Hz from the service itself when no loop runs (so a page always sees the table's state).

@@ -28,10 +28,13 @@ packages=(
   # HTTPS for a console served beyond loopback; the openssl tool makes the TLS test's certificate
   libssl-dev openssl
   # the Debian package (scripts/package.sh): man pages from --help, dpkg-shlibdeps for its
-  # Depends; its check (tests/package/install_check.sh) makes the system user with adduser,
+  # Depends (CPack runs `file` to find the executables); its check (tests/package/install_check.sh) makes the system user with adduser,
   # hides the source tree with unshare and mount (util-linux, mount), runs as that user with
   # runuser (util-linux), and fetches the installed console's page with curl
-  help2man dpkg-dev adduser mount curl gzip
+  help2man dpkg-dev file adduser mount curl gzip
+  # the service: sd_notify (libsystemd-dev), and systemd-analyze to verify its unit (systemd),
+  # which runs `man` for the unit's Documentation= (man-db)
+  libsystemd-dev systemd man-db
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.

@@ -30,8 +30,10 @@ namespace tractus::cli {
 namespace {
 
 constexpr int kLoopPriority = 80; // what the loop asks for (controller::enable_realtime)
-constexpr const char *kRealtimeFix = "give the user that runs it an rtprio limit of 80 "
-                                     "(/etc/security/limits.d/tractus.conf: `tractus - rtprio 80`)";
+constexpr const char *kRealtimeFix =
+    "run it as the service (systemctl start tractus: LimitRTPRIO=80), or give the user that "
+    "runs it an rtprio limit of 80 "
+    "(/etc/security/limits.d/tractus.conf: `tractus - rtprio 80`)";
 
 std::string megabytes(std::uint64_t bytes) {
   std::ostringstream s;
@@ -81,7 +83,8 @@ DoctorLine check_memory_lock(bool real_table) {
                               : std::to_string(limit.rlim_cur / 1024) + " kB";
   return {real_table ? Verdict::Fail : Verdict::Warn, "memory locking",
           "mlockall not permitted (RLIMIT_MEMLOCK " + now + "): a page fault could stall a cycle",
-          "give the user that runs it a memlock limit of unlimited "
+          "run it as the service (LimitMEMLOCK=infinity), or give the user that runs it a "
+          "memlock limit of unlimited "
           "(/etc/security/limits.d/tractus.conf: `tractus - memlock unlimited`)"};
 }
 

@@ -3,6 +3,7 @@
 #include "bindings/table_bindings.hpp"
 #include "cli/config_file.hpp"
 #include "cli/run_command.hpp"
+#include "cli/service_notify.hpp"
 #include "console/auth.hpp"
 #include "console/http_policy.hpp"
 #include "console/http_server.hpp"
@@ -188,6 +189,16 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   }
   out << "tractus serve: the console is at " << server->url() << " (table " << o.table
       << (simulated ? ", simulated" : "") << "); Ctrl-C stops it" << std::endl;
+  // Under systemd (Type=notify): ready now, and the watchdog fed from the loop's health.
+  // Declared after the server and the service: it ends its thread before they go.
+  ServiceNotifier systemd;
+  systemd.ready("the console is at " + server->url());
+  systemd.start_watchdog(
+      [&service, &server] {
+        const console::TableService::LoopHeartbeat loop = service->loop_heartbeat();
+        return ServiceHeartbeats{loop.running, loop.last_cycle_ns, server->last_tick_ns(), 0};
+      },
+      [&err](const std::string &message) { err << kMe << message << std::endl; });
   signals.on_signal(*server);
   try {
     server->run();
@@ -196,6 +207,7 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
     throw;
   }
   signals.finish();
+  systemd.stopping();
   server.reset();
   // A running session is stopped with a controlled release and its loop awaited (~10 s from
   // full force); an unacknowledged end is written to the journal as it stands.

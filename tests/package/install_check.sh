@@ -11,7 +11,8 @@
 #   4. purges it and checks that nothing of it is left outside /var/lib/tractus, which a purge
 #      keeps: it holds the clinic's journals and calibration records.
 # Needs root, like scripts/setup.sh. Exits non-zero at the first thing not as it should be,
-# saying what; a tractus package installed before is purged first.
+# saying what. It refuses a machine where tractus is installed or /var/lib/tractus exists: a
+# purge would take that installation's configuration, and the check's PINs its own.
 #   tests/package/install_check.sh build/dev/tractus_VERSION_ARCH.deb
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,18 +29,29 @@ fail() {
 [ "$(id -u)" -eq 0 ] || fail "must run as root (it installs and purges the package)"
 installed() { dpkg-query -W -f='${Status}' tractus 2>/dev/null | grep -q "install ok installed"; }
 
-if dpkg-query -W tractus >/dev/null 2>&1; then
-  say "a tractus package is already here: purging it first"
-  dpkg --purge tractus >/dev/null
+if dpkg-query -W tractus >/dev/null 2>&1 || [ -e /var/lib/tractus ]; then
+  fail "tractus is installed here, or was (/var/lib/tractus exists): this check installs and
+purges its own package, so it runs only where neither is (CI's fresh machine, a scratch VM)"
 fi
-records_before=0
-[ -e /var/lib/tractus ] && records_before=1
 
 work="$(mktemp -d)"
+# Ends a `tractus serve` the inner script left running: TERM, a moment, then KILL.
+stop_serve() {
+  local pid
+  pid=$(cat "$work/serve.pid" 2>/dev/null || true)
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
 cleanup() {
+  stop_serve
   rm -rf "$work"
   if dpkg-query -W tractus >/dev/null 2>&1; then dpkg --purge tractus >/dev/null 2>&1 || true; fi
-  if [ "$records_before" -eq 0 ]; then rm -rf /var/lib/tractus; fi
+  rm -rf /var/lib/tractus # made by this check's installation (refused above if it was there)
 }
 trap cleanup EXIT
 
@@ -64,7 +76,10 @@ for page in tractus tractus-sim; do
   [ -s "/usr/share/man/man1/$page.1.gz" ] || fail "no man page $page(1)"
 done
 [ -s /usr/share/tractus/profiles/lumbar-intermittent.json ] || fail "no stock profiles"
-say "user, folders, conffile, man pages and profiles in place"
+systemd-analyze verify /usr/lib/systemd/system/tractus.service >"$work/verify.log" 2>&1 ||
+  fail "systemd-analyze verify tractus.service: $(cat "$work/verify.log")"
+[ ! -s "$work/verify.log" ] || fail "systemd-analyze verify tractus.service: $(cat "$work/verify.log")"
+say "user, folders, conffile, man pages, profiles in place; the unit passes systemd-analyze verify"
 
 # 3. The installed programs alone, as the service's user.
 chown tractus:tractus "$work"
@@ -89,7 +104,7 @@ echo 1357 | tractus pin set technician --data /var/lib/tractus >pin.txt 2>&1 || 
 tractus doctor --table sim >doctor.txt 2>&1 || { echo "doctor failed: $(cat doctor.txt)"; exit 1; }
 tractus serve --listen 127.0.0.1:0 >serve.out 2>serve.err &
 echo $! >serve.pid
-trap 'kill "$(cat serve.pid)" 2>/dev/null || true' EXIT
+trap 'kill -TERM "$(cat serve.pid)" 2>/dev/null || true' EXIT
 port=""
 for _ in $(seq 100); do
   port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' serve.out | head -1)
@@ -119,6 +134,7 @@ if ! unshare --mount --propagation private sh -c '
     SOURCE="$0" sh "$1/inside.sh"' "$root" "$work" >"$work/inside.log" 2>&1; then
   fail "the installed tractus, as user tractus with the source tree hidden: $(cat "$work/inside.log")"
 fi
+stop_serve
 say "$(cat "$work/version.txt") from /usr/bin as user tractus, source tree hidden:"
 say "  $(grep -c . "$work/profiles.txt") lines of stock profiles; a simulated session completed:"
 grep -E "^(Outcome|Peak|Holds|Journal) " "$work/run.txt" | sed 's/^/package check:     /'
@@ -128,11 +144,16 @@ say "  serve answered its page ($(wc -c <"$work/page.html") bytes)"
 
 # 4. Purge, and what is left.
 dpkg --purge tractus >"$work/purge.log" 2>&1 || fail "purge failed: $(cat "$work/purge.log")"
+# Not the package's: man-db's cache of formatted pages (systemd-analyze verify ran `man tractus`
+# for the unit's Documentation=), and the tables' lock files in /run/lock, runtime files of any
+# tractus run (bindings/table_lock.hpp) that go at the next boot.
 left=$(find /etc /usr /lib /var /opt /run -xdev \
-  \( -path /var/lib/tractus -o -path "$root" \) -prune -o -name '*tractus*' -print 2>/dev/null ||
-  true)
+  \( -path /var/lib/tractus -o -path "$root" -o -path /var/cache/man \) -prune -o \
+  -name '*tractus*' ! -path '/run/lock/tractus-table-*.lock' -print 2>/dev/null || true)
 [ -z "$left" ] || fail "left after the purge: $left"
 getent passwd tractus >/dev/null && fail "the system user tractus is left after the purge"
 getent group tractus >/dev/null && fail "the group tractus is left after the purge"
 [ -d /var/lib/tractus/journals ] || fail "the purge removed /var/lib/tractus (records must stay)"
-say "purged: nothing named tractus left in /etc /usr /lib /var /opt /run but /var/lib/tractus, kept"
+[ "$(stat -c '%U:%G %a' /var/lib/tractus)" = "root:root 700" ] ||
+  fail "/var/lib/tractus is $(stat -c '%U:%G %a' /var/lib/tractus) after the purge, not root:root 700"
+say "purged: nothing named tractus left in /etc /usr /lib /var /opt /run but /var/lib/tractus, kept (root, 0700)"
