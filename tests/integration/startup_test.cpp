@@ -139,22 +139,6 @@ namespace {
 // (harness/machine_pauses.hpp), after which the session is run again.
 constexpr auto kStopAfter = 20s;
 
-RunResult run_then_stop(const std::vector<std::string> &argv, const ScratchDir &dir) {
-  RunResult r;
-  {
-    Process run(argv, dir / "run.out", dir / "run.err");
-    std::optional<int> code = run.wait_for(kStopAfter);
-    if (!code) {
-      run.signal(SIGINT);
-      code = run.wait_for(60s);
-    }
-    r.exit_code = code ? *code : -1; // still running: killed by ~Process
-  }
-  r.out = read_file(dir / "run.out");
-  r.err = read_file(dir / "run.err");
-  return r;
-}
-
 // What a technician does on the vendor table before the first patient: calibrates with the
 // weights hung through the table's side channel (technician.py), then verifies at 500 N.
 std::string calibrate_by_hand(const ScratchDir &dir, const std::string &address,
@@ -206,7 +190,7 @@ void runs_a_session(const std::vector<std::string> &table_options, const std::st
     attempt.run = run_then_stop(
         tractus_run_argv(dir, table.address + query, "modbus-1min.json", "80kg",
                          {"--screening", screening_file(), "--store", store.string()}),
-        dir);
+        dir, kStopAfter);
   });
   const RunResult &r = a.run;
   ASSERT_TRUE(a.journal) << r.out << r.err;

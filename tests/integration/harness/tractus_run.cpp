@@ -3,6 +3,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 
@@ -19,6 +20,23 @@ std::vector<std::string> tractus_run_argv(const ScratchDir &dir, const std::stri
                                 "--realtime"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
+}
+
+RunResult run_then_stop(const std::vector<std::string> &argv, const ScratchDir &dir,
+                        std::chrono::milliseconds after) {
+  RunResult r;
+  {
+    Process run(argv, dir / "run.out", dir / "run.err");
+    std::optional<int> code = run.wait_for(after);
+    if (!code) {
+      run.signal(SIGINT);
+      code = run.wait_for(60s);
+    }
+    r.exit_code = code ? *code : -1; // still running: killed by ~Process
+  }
+  r.out = read_file(dir / "run.out");
+  r.err = read_file(dir / "run.err");
+  return r;
 }
 
 std::optional<std::filesystem::path> journal_file(const ScratchDir &dir) {

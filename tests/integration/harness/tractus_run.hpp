@@ -19,6 +19,11 @@ std::vector<std::string> tractus_run_argv(const ScratchDir &dir, const std::stri
                                           const std::string &profile, const std::string &weight,
                                           const std::vector<std::string> &extra = {});
 
+// `tractus run` with `argv`, stopped by the operator (SIGINT, a controlled release) `after` its
+// start unless it ended before; its output in DIR/run.out and DIR/run.err.
+RunResult run_then_stop(const std::vector<std::string> &argv, const ScratchDir &dir,
+                        std::chrono::milliseconds after);
+
 // The one journal `tractus run` wrote into DIR/journal, if there is one.
 std::optional<std::filesystem::path> journal_file(const ScratchDir &dir);
 
