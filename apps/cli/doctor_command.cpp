@@ -4,6 +4,7 @@
 #include "cli/config_file.hpp"
 #include "cli/run_command.hpp" // the exit codes
 #include "console/auth.hpp"
+#include "console/auth_pins.hpp"
 #include "controller/journal_room.hpp"
 #include "profiles/limits.hpp"
 
@@ -136,6 +137,21 @@ DoctorLine check_journal_room(const std::filesystem::path &dir) {
 }
 
 DoctorLine check_pins(const std::string &data_dir) {
+  // Another user's files (0600, the service's user) are not "no PINs": say whose they are.
+  const std::filesystem::path pins = console::pins_file(data_dir);
+  std::error_code error;
+  if (std::filesystem::exists(pins, error) && access(pins.c_str(), R_OK) != 0)
+    return {Verdict::Fail, "PINs", pins.string() + " cannot be read by this user",
+            "run the doctor as the service's user: sudo -u tractus tractus doctor"};
+  // A lockout file the console cannot read locks both roles for 5 minutes at its start.
+  const std::filesystem::path lockout = console::lockout_file(data_dir);
+  try {
+    if (std::filesystem::exists(lockout, error)) (void)console::load_lockout(lockout);
+  } catch (const console::PinFileError &e) {
+    return {Verdict::Fail, "PINs",
+            std::string(e.what()) + ": the console would lock both roles for 5 min at its start",
+            "remove " + lockout.string() + " (the count of wrong PINs starts again)"};
+  }
   try {
     const console::Auth auth(data_dir);
     const std::vector<console::Role> missing = auth.roles_without_pin();

@@ -330,6 +330,23 @@ TEST_F(TractusCli, DoctorNamesWhatIsMissingWithItsFixAndExits3) {
   EXPECT_NE(r.output.find(" FAIL: not ready for a patient"), std::string::npos) << r.output;
 }
 
+// PIN files the console could not use are not "PINs set": a lockout file it cannot read (it
+// would lock both roles at its start) is named with its fix.
+TEST_F(TractusCli, DoctorNamesALockoutFileTheConsoleCouldNotRead) {
+  const std::string data = (dir_ / "data").string();
+  write(dir_ / "pin", "2468\n");
+  for (const std::string role : {"operator", "technician"})
+    ASSERT_EQ(
+        run("pin set " + role + " --data " + data + " < " + (dir_ / "pin").string()).exit_code, 0);
+  const fs::path lockout = dir_ / "data" / "console" / "lockout.json";
+  write(lockout, "{\"format\": ");
+  const auto r = run("doctor --no-config --table sim --data " + data + " --journal " +
+                     (dir_ / "data").string());
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_TRUE(has_line(r.output, "FAIL", "PINs", "would lock both roles")) << r.output;
+  EXPECT_NE(r.output.find("fix: remove " + lockout.string()), std::string::npos) << r.output;
+}
+
 // A bad configuration file is a FAIL naming the file and the pointer; the rest is still checked.
 TEST_F(TractusCli, DoctorReportsABadConfigFileAndChecksTheRestOnTheDefaults) {
   const fs::path file = dir_ / "bad.json";
