@@ -1,6 +1,7 @@
 #include "console/http_server.hpp"
 
 #include "console/auth.hpp"
+#include "console/heartbeat.hpp"
 #include "console/http_session.hpp"
 #include "console/http_telemetry.hpp"
 #include "console/table_service.hpp"
@@ -148,9 +149,7 @@ struct HttpServer::Impl {
         if (n < frames.size()) break;
       }
       if (++ticks % kTokenCheckTicks == 0) telemetry.close_ended_tokens(auth);
-      last_tick_ns.store(std::chrono::steady_clock::now().time_since_epoch() /
-                             std::chrono::nanoseconds(1),
-                         std::memory_order_relaxed);
+      last_tick_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
       pump_telemetry();
     });
   }

@@ -1,6 +1,7 @@
 #include "console/live_session.hpp"
 
 #include "calibration/text.hpp"
+#include "console/heartbeat.hpp"
 #include "controller/journal_text.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
@@ -68,9 +69,7 @@ LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest reque
   mailbox_.commands.store(0); // nothing posted before this session counts for it
   mailbox_.state.store(static_cast<std::uint8_t>(session_.state()));
   // The heartbeat starts now, not at the last session's final cycle.
-  mailbox_.last_cycle_ns.store(std::chrono::steady_clock::now().time_since_epoch() /
-                                   std::chrono::nanoseconds(1),
-                               std::memory_order_relaxed);
+  mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
   mailbox_.running.store(true, std::memory_order_release);
   thread_ = std::thread([this] { run(); });
 }

@@ -1,5 +1,7 @@
 #include "console/loop_bridge.hpp"
 
+#include "console/heartbeat.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -33,9 +35,7 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
                           const controller::CycleOutput &out) noexcept {
   ++cycles_;
   mailbox_.state.store(static_cast<std::uint8_t>(out.state), std::memory_order_relaxed);
-  mailbox_.last_cycle_ns.store(std::chrono::steady_clock::now().time_since_epoch() /
-                                   std::chrono::nanoseconds(1),
-                               std::memory_order_relaxed);
+  mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
   if (++since_frame_ < cycles_per_frame_ && out.event_count == 0) return;
   since_frame_ = 0;
 

@@ -22,8 +22,8 @@ struct LoopMailbox {
   std::atomic<std::uint32_t> commands{0}; // one bit per OperatorCommand, taken once per cycle
   std::atomic<std::uint8_t> state{0};     // the session's controller::State, every cycle
   std::atomic<bool> running{false};       // a loop runs (set before its thread starts)
-  // The steady clock's nanoseconds at the loop's last cycle: its heartbeat, read by the
-  // service's watchdog (TableService::health). One relaxed store a cycle.
+  // console::heartbeat_now_ns() at the loop's last cycle: its heartbeat, read by the service's
+  // watchdog (TableService::loop_heartbeat). One relaxed store a cycle.
   std::atomic<std::int64_t> last_cycle_ns{0};
 
   void post(OperatorCommand c) noexcept {

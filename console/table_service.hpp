@@ -71,7 +71,7 @@ public:
   ApiResult calibration_cancel();
   ApiResult verification(const nlohmann::json &request);
 
-  // For the service's watchdog (apps/cli/service_health.hpp): whether a session's loop runs,
+  // For the service's watchdog (apps/cli/service_notify.hpp): whether a session's loop runs,
   // and the steady clock's nanoseconds at its last cycle (0 before its first). Lock-free.
   struct LoopHeartbeat {
     bool running = false;

@@ -1,5 +1,7 @@
 #include "cli/service_notify.hpp"
 
+#include "console/heartbeat.hpp"
+
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -34,9 +36,7 @@ std::string unhealthy_because(const ServiceHeartbeats &beats, std::int64_t now_n
   return "";
 }
 
-std::int64_t ServiceNotifier::now_ns() noexcept {
-  return std::chrono::steady_clock::now().time_since_epoch() / std::chrono::nanoseconds(1);
-}
+std::int64_t ServiceNotifier::now_ns() noexcept { return console::heartbeat_now_ns(); }
 
 ServiceNotifier::ServiceNotifier() {
   const char *socket = std::getenv("NOTIFY_SOCKET");
