@@ -18,15 +18,11 @@ namespace {
 using json = nlohmann::json;
 
 // The keys a file may hold, in the order `tractus config show` lists them.
-constexpr const char *kKeys[] = {"format",   "table",       "listen",          "allow_origins",
-                                 "data_dir", "journal_dir", "calibration_dir", "tls"};
-
-std::string allowed_keys() {
-  std::string s;
-  for (const char *k : kKeys)
-    s += (s.empty() ? "" : ", ") + std::string(k);
-  return s;
-}
+constexpr const char *kKeys[] = {"format",          "table",         "listen",
+                                 "allow_origins",   "data_dir",      "journal_dir",
+                                 "calibration_dir", "tls",           "log_level",
+                                 "log_dir",         "clinic_limits", "daily_verification",
+                                 "display_units",   "language"};
 
 // Collects every problem of one file, each as "/pointer: what".
 class Checker {
@@ -35,6 +31,8 @@ public:
     errors_.push_back(ptr + ": " + what);
   }
   [[nodiscard]] const std::vector<std::string> &errors() const { return errors_; }
+  // For the sections read elsewhere (cli/config_clinic.hpp), which add "/pointer: what".
+  std::vector<std::string> &sink() { return errors_; }
 
   std::optional<std::string> string(const json &doc, const char *key) {
     if (!doc.contains(key)) return std::nullopt;
@@ -153,7 +151,7 @@ text::Outcome<ConfigFile> read_config_file(const std::filesystem::path &file) {
     bool known = false;
     for (const char *key : kKeys)
       known = known || k == key;
-    if (!known) c.error("/" + k, "unknown key (allowed here: " + allowed_keys() + ")");
+    if (!known) c.error("/" + k, "unknown key (allowed here: " + joined(kKeys) + ")");
   }
   if (!doc.contains("format") || doc.at("format") != kConfigFormat)
     c.error("/format", std::string("must be \"") + kConfigFormat + "\"");
@@ -175,6 +173,10 @@ text::Outcome<ConfigFile> read_config_file(const std::filesystem::path &file) {
   f.data_dir = c.path(doc, "", "data_dir");
   f.journal_dir = c.path(doc, "", "journal_dir");
   f.calibration_dir = c.path(doc, "", "calibration_dir");
+  if (doc.contains("log_level"))
+    f.log_level = one_of(doc.at("log_level"), "/log_level", kLogLevels, c.sink());
+  f.log_dir = c.path(doc, "", "log_dir");
+  read_clinic_config(doc, f.clinic, c.sink());
 
   if (!c.errors().empty()) {
     std::string all;
@@ -223,6 +225,13 @@ std::vector<SettingShown> apply_config(const ConfigFile *file, const FlagsGiven 
   one("calibration_dir", o.store, flags.calibration_dir, "--store", f.calibration_dir);
   one("tls.cert", o.tls_cert, flags.tls_cert, "--tls-cert", f.tls_cert);
   one("tls.key", o.tls_key, flags.tls_key, "--tls-key", f.tls_key);
+  one("log_level", o.log_level, flags.log_level, "--log-level", f.log_level);
+  one("log_dir", o.log_dir, flags.log_dir, "--log-dir", f.log_dir);
+  // Empty is the data folder's log/ (or the systemd journal under systemd): said so.
+  if (o.log_dir.empty())
+    shown.back().value = "(none: " + (std::filesystem::path(o.data_dir) / "log").string() +
+                         "; under systemd the journal)";
+  apply_clinic_config(f.clinic, from_file, o, shown);
   return shown;
 }
 

@@ -5,7 +5,10 @@
 //    "listen": "0.0.0.0:8080", "allow_origins": ["http://table-1.clinic.example:8080"],
 //    "data_dir": "/var/lib/tractus/console", "journal_dir": "/var/lib/tractus/journals",
 //    "calibration_dir": "/var/lib/tractus/calibration",
-//    "tls": {"cert": "/etc/tractus/tls/cert.pem", "key": "/etc/tractus/tls/key.pem"}}
+//    "tls": {"cert": "/etc/tractus/tls/cert.pem", "key": "/etc/tractus/tls/key.pem"},
+//    "log_level": "info", "log_dir": "/var/log/tractus",
+//    "clinic_limits": {"lumbar_hard_cap": "600 N"}, "daily_verification": {"valid_for_hours": 8},
+//    "display_units": {"force": "lbf", "weight": "lb"}, "language": "en"}
 //
 // Every key but "format" may be left out (its default stands). Read like a profile: an unknown
 // key or a bad value is refused, naming the file, the JSON pointer and what is allowed there,
@@ -13,6 +16,7 @@
 // force and where it came from.
 #pragma once
 
+#include "cli/config_clinic.hpp"
 #include "cli/serve_command.hpp"
 #include "text/outcome.hpp"
 
@@ -33,6 +37,8 @@ struct ConfigFile {
   std::optional<std::string> table, listen, data_dir, journal_dir, calibration_dir;
   std::optional<std::string> tls_cert, tls_key;
   std::optional<std::vector<std::string>> allow_origins;
+  std::optional<std::string> log_level, log_dir;
+  ClinicConfig clinic; // clinic_limits, daily_verification, display_units, language
 };
 
 // The file read and checked; on failure every problem, one per line, each naming
@@ -50,6 +56,7 @@ struct SettingShown {
 struct FlagsGiven {
   bool table = false, listen = false, data_dir = false, journal_dir = false;
   bool calibration_dir = false, tls_cert = false, tls_key = false, allow_origins = false;
+  bool log_level = false, log_dir = false;
 };
 
 // `options` holds the defaults and the flags given; the file's values go over the defaults

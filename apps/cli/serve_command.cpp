@@ -245,6 +245,14 @@ ServeFlags::ServeFlags(CLI::App &command, ServeOptions &o, std::string me)
                   "Also accept the page opened at ORIGIN, e.g. http://tractus.local:8080 "
                   "(repeatable)")
       ->take_all();
+  command
+      .add_option("--log-level", o.log_level,
+                  "Service log level: trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(kLogLevels), std::end(kLogLevels))))
+      ->capture_default_str();
+  command.add_option("--log-dir", o.log_dir,
+                     "Folder of the service log tractus.log (default DATA/log; unused under "
+                     "systemd, whose journal keeps the log)");
 }
 
 bool ServeFlags::configure(ServeOptions &o, std::ostream &err, std::string *file_used,
@@ -277,6 +285,8 @@ bool ServeFlags::configure(ServeOptions &o, std::ostream &err, std::string *file
   flags.tls_cert = given("--tls-cert");
   flags.tls_key = given("--tls-key");
   flags.allow_origins = given("--allow-origin");
+  flags.log_level = given("--log-level");
+  flags.log_dir = given("--log-dir");
   std::vector<SettingShown> settings = apply_config(file ? &*file : nullptr, flags, o);
   if (shown != nullptr) *shown = std::move(settings);
   return true;

@@ -3,6 +3,7 @@
 //   tractus serve [--listen 127.0.0.1:8080] [--table sim|sim:PRESET|modbus-tcp://…|modbus-rtu://…]
 //                 [--data DIR] [--journal DIR] [--store DIR] [--seed N]
 //                 [--tls-cert FILE --tls-key FILE] [--allow-origin ORIGIN]...
+//                 [--log-level LEVEL] [--log-dir DIR]
 //                 [--config FILE | --no-config]
 //
 // The settings may also come from a configuration file (cli/config_file.hpp): --config FILE, or
@@ -19,6 +20,8 @@
 // 1 internal error.
 #pragma once
 
+#include "calibration/verification_policy.hpp"
+#include "profiles/limits.hpp"
 #include "text/outcome.hpp"
 
 #include <cstdint>
@@ -34,6 +37,9 @@ class App;
 
 namespace tractus::cli {
 
+// The levels of --log-level and "log_level", quietest last (spdlog's names).
+inline constexpr const char *kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080"; // HOST:PORT, IPv6 as [::1]:8080; bound to loopback
   std::string table = "sim";
@@ -44,6 +50,16 @@ struct ServeOptions {
   std::string tls_cert;                   // PEM certificate chain: HTTPS and WSS (with tls_key)
   std::string tls_key;                    // its PEM private key, unencrypted
   std::vector<std::string> allow_origins; // "http://tractus.clinic.example:8080", …
+  // The service log (docs/configuration.md): trace, debug, info, warn, error or off. Under
+  // systemd it goes to the journal; otherwise to a rotating LOG_DIR/tractus.log.
+  std::string log_level = "info";
+  std::string log_dir; // empty: DATA/log, inside the data folder
+  // The clinic's settings, from the configuration file only (cli/config_clinic.hpp).
+  profiles::Limits clinic_limits = profiles::kDefaultLimits; // never looser than the defaults
+  calibration::VerificationPolicy daily_verification;        // default: the calendar day
+  std::string force_unit = "N";   // the console page's default: N, lbf or kgf
+  std::string weight_unit = "kg"; // kg or lb
+  std::string language = "en";    // the only translation shipped
 };
 
 struct ListenAddress {

@@ -277,6 +277,92 @@ TEST_F(TractusCli, AConfigFileThatIsMissingOrNotJsonOrAnotherFormatIsRefused) {
       << other.output;
 }
 
+// The line of `config show` for `key`: "KEY   VALUE  (SOURCE)", or "" when there is none.
+std::string shown_line(const std::string &output, const std::string &key) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(key + " ", 0) == 0) return line;
+  return "";
+}
+
+// The clinic's settings and the log's: each applied and shown with where it came from.
+TEST_F(TractusCli, ConfigShowAppliesTheClinicsSettingsAndTheLogsWithTheirSources) {
+  const fs::path file = dir_ / "tractus.json";
+  write(file, R"({"format": "tractus.config/1",
+                  "clinic_limits": {"lumbar_hard_cap": "600 N", "max_rate": "30 N/s",
+                                    "max_duration": "30 min", "max_steps": 4},
+                  "daily_verification": {"valid_for_hours": 8},
+                  "display_units": {"force": "lbf", "weight": "lb"}, "language": "en",
+                  "log_level": "debug", "log_dir": "/var/log/tractus"})");
+  const auto r = run("config show --config " + file.string() + " --log-level warn");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string from_file = "  (" + file.string() + ")";
+  const auto shows = [&](const std::string &key, const std::string &value_and_source) {
+    const std::string line = shown_line(r.output, key);
+    EXPECT_NE(line.find(" " + value_and_source), std::string::npos)
+        << key << ": no \"" << value_and_source << "\" in\n"
+        << r.output;
+  };
+  shows("clinic_limits.lumbar_hard_cap", "600 N = 134.9 lbf" + from_file);
+  shows("clinic_limits.max_rate", "30 N/s" + from_file);
+  shows("clinic_limits.max_duration", "30 min" + from_file);
+  shows("clinic_limits.max_steps", "4" + from_file);
+  shows("clinic_limits.cervical_hard_cap", "222 N = 49.9 lbf  (default)");
+  shows("daily_verification", "a pass on the same calendar day, at most 8 h old" + from_file);
+  shows("display_units.force", "lbf" + from_file);
+  shows("display_units.weight", "lb" + from_file);
+  shows("language", "en" + from_file);
+  shows("log_level", "warn  (--log-level)"); // the flag over the file's debug
+  shows("log_dir", "/var/log/tractus" + from_file);
+
+  const auto defaults = run("config show --no-config --data /srv/tractus");
+  ASSERT_EQ(defaults.exit_code, 0) << defaults.output;
+  for (const auto &[key, value] :
+       {std::pair<std::string, std::string>{"log_level", "info"},
+        {"log_dir", "(none: /srv/tractus/log; under systemd the journal)"},
+        {"daily_verification", "a pass on the same calendar day"},
+        {"display_units.force", "N"},
+        {"language", "en"}})
+    EXPECT_NE(shown_line(defaults.output, key).find(" " + value + "  (default)"), std::string::npos)
+        << key << "\n"
+        << defaults.output;
+}
+
+// A looser limit, a value out of its set, a relative log folder: each refused with the file,
+// the pointer and what is allowed; exit 2.
+TEST_F(TractusCli, ABadClinicSettingIsRefusedNamingThePointerAndWhatIsAllowed) {
+  const fs::path file = dir_ / "bad.json";
+  write(file, R"({"format": "tractus.config/1",
+                  "clinic_limits": {"lumbar_hard_cap": "1000 N", "max_rate": "30 N",
+                                    "max_duration": "2 h", "hard_cap": "600 N"},
+                  "daily_verification": {"valid_for_hours": 30},
+                  "display_units": {"force": "lb", "weight": "lb"}, "language": "de",
+                  "log_level": "verbose", "log_dir": "log"})");
+  const auto r = run("config show --config " + file.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string me = "tractus config show: " + file.string() + ": ";
+  for (const std::string line :
+       {"/clinic_limits/lumbar_hard_cap: 1000 N is outside what a clinic may set (15 N to "
+        "890 N)",
+        "/clinic_limits/max_rate: \"30 N\" is not per second (a force per second such as "
+        "\"30 N/s\", at most 50 N/s)",
+        "/clinic_limits/max_duration: ",
+        "/clinic_limits/hard_cap: unknown key (allowed here: lumbar_hard_cap, "
+        "cervical_hard_cap, lumbar_clinical_cap_percent_bw",
+        "/daily_verification/valid_for_hours: 30 is not allowed (a whole number of hours, 1 "
+        "to 24; leave daily_verification out to accept a pass all its calendar day)",
+        "/display_units/force: \"lb\" is not allowed (allowed: N, lbf, kgf)",
+        "/language: \"de\" is not allowed (allowed: en)",
+        "/log_level: \"verbose\" is not allowed (allowed: trace, debug, info, warn, error, "
+        "off)",
+        "/log_dir: \"log\" is relative: must be an absolute path"})
+    EXPECT_NE(r.output.find(me + line), std::string::npos) << "no " << line << " in\n" << r.output;
+  EXPECT_EQ(r.output.find("/display_units/weight"), std::string::npos) << r.output;
+  const auto flag = run("config show --no-config --log-level verbose");
+  EXPECT_EQ(flag.exit_code, 2) << flag.output;
+  EXPECT_NE(flag.output.find("--log-level"), std::string::npos) << flag.output;
+}
+
 // ---- tractus doctor (docs/installing.md) ----
 
 // A line of the doctor's report: "VERDICT  check  detail", as printed.
