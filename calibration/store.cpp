@@ -258,7 +258,8 @@ bool serial_matches(const std::string &record_serial, const std::string &reporte
 } // namespace
 
 TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::int64_t now_unix,
-                                               const std::string &transmitter_serial) {
+                                               const std::string &transmitter_serial,
+                                               const VerificationPolicy &policy) {
   TreatmentCalibration out;
   const std::string store_arg = " --store " + store_dir.string();
   const CalibrationStore store(store_dir);
@@ -300,6 +301,17 @@ TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::i
                 record.id + " on " + local_date(v.time_unix) + " failed (" + verification_text(v) +
                 ")";
     out.way_out = verify + ", or recalibrate";
+    return out;
+  }
+  // The clinic's hours first: when both fail, its policy is the rule the technician set.
+  const std::int64_t age_s = now_unix - v.time_unix;
+  if (policy.valid_for_hours > 0 && age_s > std::int64_t{policy.valid_for_hours} * 3600) {
+    out.error = store.verification_log_path().string() + ": calibration " + record.id +
+                " was last verified " + std::to_string(age_s / 3600) + " h " +
+                std::to_string(age_s % 3600 / 60) + " min ago; this clinic's policy accepts a " +
+                "pass at most " + std::to_string(policy.valid_for_hours) +
+                " h old (daily_verification.valid_for_hours in the configuration file)";
+    out.way_out = verify;
     return out;
   }
   if (local_date(v.time_unix) != today) {

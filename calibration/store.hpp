@@ -20,6 +20,7 @@
 
 #include "calibration/record.hpp"
 #include "calibration/verification.hpp"
+#include "calibration/verification_policy.hpp"
 #include "hal/calibration.hpp"
 #include "text/outcome.hpp"
 
@@ -77,7 +78,8 @@ text::Outcome<hal::Calibration> calibration_in_force(const std::filesystem::path
 // verification"): the record in force, made for this load cell, and verified with a pass on
 // the same local calendar day as now_unix — a record never verified, or last verified on an
 // earlier day, is refused, as established tables demand the daily function test before the
-// first patient (Eltrac 471, REFERENCE.md).
+// first patient (Eltrac 471, REFERENCE.md). Under a `policy` with valid_for_hours, a pass older
+// than that is refused too, saying its age and the policy.
 struct TreatmentCalibration {
   std::optional<hal::Calibration> calibration;
   std::string error;   // when refused: what is wrong, naming the file
@@ -88,7 +90,8 @@ struct TreatmentCalibration {
 // "-" and that number ("LC-200001" matches 200001).
 TreatmentCalibration calibration_for_treatment(const std::filesystem::path &store_dir,
                                                std::int64_t now_unix,
-                                               const std::string &transmitter_serial);
+                                               const std::string &transmitter_serial,
+                                               const VerificationPolicy &policy = {});
 // The local calendar day of a Unix time, "2026-12-05": the day the daily verification counts.
 std::string local_date(std::int64_t unix_seconds);
 

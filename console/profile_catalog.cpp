@@ -3,6 +3,7 @@
 #include "controller/journal.hpp"
 #include "profiles/compile.hpp"
 #include "profiles/library.hpp"
+#include "profiles/profile_parser.hpp"
 #include "profiles/quantity_text.hpp"
 
 #include <algorithm>
@@ -14,18 +15,31 @@ using controller::journal_number;
 
 } // namespace
 
-ApiResult profile_list(const std::filesystem::path &library_dir) {
+std::vector<std::string> clinic_refusal(const profiles::Profile &profile,
+                                        const profiles::Limits &limits) {
+  return profiles::to_strings(profiles::validate(profile, limits));
+}
+
+ApiResult profile_list(const std::filesystem::path &library_dir, const profiles::Limits &limits) {
+  // Loaded under the defaults: a protocol only the clinic's limits refuse is still shown.
   const profiles::Library library = profiles::load_library(library_dir);
   nlohmann::json list = nlohmann::json::array();
   for (const auto &e : library.entries) {
     const profiles::Profile &p = e.profile;
-    list.push_back({{"id", p.id},
-                    {"name", p.name},
-                    {"region", std::string(profiles::to_string(p.region))},
-                    {"mode", std::string(profiles::to_string(p.mode))},
-                    {"max_force", profiles::to_string(p.max_force)},
-                    {"duration", profiles::format_duration(p.duration)},
-                    {"duration_s", p.duration.si()}});
+    nlohmann::json item = {{"id", p.id},
+                           {"name", p.name},
+                           {"region", std::string(profiles::to_string(p.region))},
+                           {"mode", std::string(profiles::to_string(p.mode))},
+                           {"max_force", profiles::to_string(p.max_force)},
+                           {"duration", profiles::format_duration(p.duration)},
+                           {"duration_s", p.duration.si()}};
+    const std::vector<std::string> refused = clinic_refusal(p, limits);
+    item["allowed"] = refused.empty();
+    if (!refused.empty()) {
+      item["refused_by"] = kClinicLimits;
+      item["refused"] = refused;
+    }
+    list.push_back(std::move(item));
   }
   nlohmann::json body = {{"profiles", std::move(list)}};
   if (!library.problems.empty()) body["problems"] = profiles::to_strings(library.problems);
@@ -33,7 +47,7 @@ ApiResult profile_list(const std::filesystem::path &library_dir) {
 }
 
 ApiResult profile_preview(const std::filesystem::path &library_dir, const std::string &id,
-                          const std::string &weight) {
+                          const std::string &weight, const profiles::Limits &limits) {
   auto profile = profiles::is_profile_id(id) ? profiles::find_profile(id, library_dir)
                                              : profiles::Result<profiles::Profile>{};
   if (!profile.ok())
@@ -42,13 +56,21 @@ ApiResult profile_preview(const std::filesystem::path &library_dir, const std::s
   if (!mass)
     return api_error(422, "invalid", "weight \"" + weight + "\": " + mass.error,
                      {"weight: " + mass.error});
-  const auto trajectory =
-      profiles::compile(*profile.value, profiles::Patient{"preview", *mass.value});
-  if (!trajectory.ok())
+  if (const auto refused = clinic_refusal(*profile.value, limits); !refused.empty())
     return api_error(422, "invalid",
-                     "profile " + id + " does not suit a patient of " +
+                     "profile " + id + " is not allowed by " + std::string(kClinicLimits), refused);
+  const profiles::Patient patient{"preview", *mass.value};
+  const auto trajectory = profiles::compile(*profile.value, patient, limits);
+  if (!trajectory.ok()) {
+    // The defaults would allow it: the clinic's lowered cap is what to name.
+    const bool clinic = profiles::compile(*profile.value, patient).ok();
+    return api_error(422, "invalid",
+                     "profile " + id +
+                         (clinic ? " is over " + std::string(kClinicLimits) + " for a patient of "
+                                 : " does not suit a patient of ") +
                          profiles::format_mass(*mass.value),
                      profiles::to_strings(trajectory.problems));
+  }
   const profiles::Trajectory &tr = *trajectory.value;
   const double total = tr.total_duration().si();
   nlohmann::json points = nlohmann::json::array();

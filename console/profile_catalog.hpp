@@ -3,21 +3,38 @@
 #pragma once
 
 #include "console/api_result.hpp"
+#include "profiles/limits.hpp"
+#include "profiles/profile.hpp"
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace tractus::console {
 
 inline constexpr std::size_t kPreviewPoints = 600; // plenty for a chart a few hundred px wide
 
-// {"profiles":[{"id","name","region","mode","max_force","duration","duration_s"},…],
-//  "problems":[…library files that do not load…]}
-ApiResult profile_list(const std::filesystem::path &library_dir);
+// Said where a protocol is refused by limits the clinic lowered (docs/configuration.md), not by
+// the machine's: the clinic, not the protocol, is what to ask about.
+inline constexpr const char *kClinicLimits =
+    "this clinic's limits (clinic_limits in the configuration file)";
+
+// {"profiles":[{"id","name","region","mode","max_force","duration","duration_s","allowed"},…],
+//  "problems":[…library files that do not load…]}. A stock protocol over the clinic's `limits`
+// stays listed with "allowed": false and "refused": every reason, "FILE: /pointer: what
+// (allowed)", so the operator sees why it cannot be chosen.
+ApiResult profile_list(const std::filesystem::path &library_dir,
+                       const profiles::Limits &limits = profiles::kDefaultLimits);
+
+// Why the clinic's `limits` refuse a stock protocol the defaults accept (empty: they do not).
+std::vector<std::string> clinic_refusal(const profiles::Profile &profile,
+                                        const profiles::Limits &limits);
 
 // {"profile":{"id","name"},"weight","points":[[t_s,N],…≤600],"peak_N","duration_s","cycles"};
-// 404 for an id that is no stock protocol, 422 with every reason it does not suit this weight.
+// 404 for an id that is no stock protocol, 422 with every reason it is not allowed here or does
+// not suit this weight (compiled against the clinic's `limits`).
 ApiResult profile_preview(const std::filesystem::path &library_dir, const std::string &id,
-                          const std::string &weight);
+                          const std::string &weight,
+                          const profiles::Limits &limits = profiles::kDefaultLimits);
 
 } // namespace tractus::console

@@ -2,6 +2,7 @@
 
 #include "controller/journal_text.hpp"
 
+#include "console/profile_catalog.hpp"
 #include "console/request_fields.hpp"
 #include "console/screening.hpp"
 #include "profiles/compile.hpp"
@@ -38,9 +39,18 @@ std::optional<profiles::Profile> check_profile(const nlohmann::json &body,
       string_member(body, "", "profile", "a stock protocol id, e.g. lumbar-static", check.problems);
   if (!id) return std::nullopt;
   // Stock ids only: a path would let a request read any file the daemon can.
-  auto found = profiles::is_profile_id(*id) ? profiles::find_profile(*id, library_dir, limits)
+  // Found under the defaults, then checked against the clinic's limits: a protocol only they
+  // refuse is named as such, never as unknown.
+  auto found = profiles::is_profile_id(*id) ? profiles::find_profile(*id, library_dir)
                                             : profiles::Result<profiles::Profile>{};
-  if (found.ok()) return std::move(found.value);
+  if (found.ok()) {
+    const std::vector<std::string> refused = clinic_refusal(*found.value, limits);
+    if (refused.empty()) return std::move(found.value);
+    for (const std::string &why : refused)
+      check.problems.push_back("/profile: " + *id + " is not allowed by " + kClinicLimits + ": " +
+                               why);
+    return std::nullopt;
+  }
   std::string known;
   for (const auto &e : profiles::load_library(library_dir, limits).entries)
     known += (known.empty() ? "" : ", ") + e.profile.id;
@@ -150,10 +160,14 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
     if (trajectory.ok()) {
       r.trajectory = std::move(*trajectory.value);
     } else {
+      // Allowed by the defaults: the limit this patient meets is one the clinic lowered.
+      const bool clinic =
+          profiles::compile(*profile, profiles::Patient{r.patient_id, r.body_mass}).ok();
       for (const auto &p : trajectory.problems)
         check.problems.push_back(
             (p.file == "patient" ? "/patient/weight: " : "/profile: " + profile->id + " ") +
-            (p.file == "patient" ? "" : p.pointer + ": ") + p.message);
+            (p.file == "patient" ? "" : p.pointer + ": ") + p.message +
+            (clinic ? std::string(", one of ") + kClinicLimits : ""));
     }
   }
   check.problems = merged(bounded, std::move(check.problems));

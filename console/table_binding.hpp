@@ -74,11 +74,12 @@ public:
   [[nodiscard]] virtual nlohmann::ordered_json journal_table() const = 0;
   // The calibration a session uses: the simulator's factory calibration, or on a real table the
   // store's record in force for its load cell, verified today
-  // (calibration::calibration_for_treatment). Without one, `error` and `way_out` say what is wrong
-  // and what the technician does: the console still loads the session and the supervisor refuses
-  // its start with 110; `tractus run` refuses before it.
+  // (calibration::calibration_for_treatment, under the clinic's `policy`). Without one, `error`
+  // and `way_out` say what is wrong and what the technician does: the console still loads the
+  // session and the supervisor refuses its start with 110; `tractus run` refuses before it.
   [[nodiscard]] virtual calibration::TreatmentCalibration
-  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const = 0;
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
+              const calibration::VerificationPolicy &policy) const = 0;
 };
 
 struct LeaseOpen {

@@ -96,13 +96,18 @@ nlohmann::json TableService::info() const {
   return {{"software_version", TRACTUS_VERSION},
           {"table", impl_->binding.address},
           {"simulated", impl_->binding.simulated},
-          {"period_ms", impl_->binding.period.si() * 1e3}};
+          {"period_ms", impl_->binding.period.si() * 1e3},
+          {"display_units",
+           {{"force", impl_->options.force_unit}, {"weight", impl_->options.weight_unit}}},
+          {"language", impl_->options.language}};
 }
 
-ApiResult TableService::profiles() const { return profile_list(impl_->options.library_dir); }
+ApiResult TableService::profiles() const {
+  return profile_list(impl_->options.library_dir, impl_->options.limits);
+}
 
 ApiResult TableService::preview(const std::string &id, const std::string &weight) const {
-  return profile_preview(impl_->options.library_dir, id, weight);
+  return profile_preview(impl_->options.library_dir, id, weight, impl_->options.limits);
 }
 
 nlohmann::json TableService::screening_checklist() const { return screening_checklist_json(); }
@@ -117,7 +122,8 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   if (m.wizard.active())
     return api_error(409, "busy", "a calibration is under way: finish or cancel it first");
 
-  SessionRequestCheck check = check_session_request(request, m.options.library_dir);
+  SessionRequestCheck check =
+      check_session_request(request, m.options.library_dir, m.options.limits);
   if (!check.screening_yes.empty()) {
     std::vector<std::string> problems = check.screening_yes;
     problems.insert(problems.end(), check.problems.begin(), check.problems.end());
@@ -148,7 +154,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   spec.session_id = controller::new_session_id(check.request->profile.id, now);
   spec.journal_dir = m.options.journal_dir;
   calibration::TreatmentCalibration calibration =
-      opened.lease->calibration(m.options.calibration_store, now);
+      opened.lease->calibration(m.options.calibration_store, now, m.options.daily_verification);
   spec.calibration = std::move(calibration.calibration);
   if (!spec.calibration) spec.calibration_problem = calibration.error + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;

@@ -12,6 +12,7 @@
 // and is called from one worker thread, never from the I/O thread.
 #pragma once
 
+#include "calibration/verification_policy.hpp"
 #include "console/api_result.hpp"
 #include "console/operator_command.hpp"
 #include "console/table_binding.hpp"
@@ -33,6 +34,13 @@ struct ServiceOptions {
   std::filesystem::path calibration_store = "calibration"; // the calibration store
   std::uint64_t seed = 1;                                  // simulator seed of the first session
   std::filesystem::path library_dir = profiles::default_library_dir(); // the stock protocols
+  // The clinic's settings (docs/configuration.md): the limits every protocol is checked and
+  // compiled against, its daily-verification policy, and the page's default units.
+  profiles::Limits limits = profiles::kDefaultLimits;
+  calibration::VerificationPolicy daily_verification;
+  std::string force_unit = "N";   // N, lbf or kgf
+  std::string weight_unit = "kg"; // kg or lb
+  std::string language = "en";
 };
 
 class TableService {
@@ -42,7 +50,8 @@ public:
   TableService(const TableService &) = delete;
   TableService &operator=(const TableService &) = delete;
 
-  // GET /api/info: software version, table address, simulated or not.
+  // GET /api/info: software version, table address, simulated or not, and the clinic's
+  // defaults for the page: "display_units" {"force","weight"} and "language".
   [[nodiscard]] nlohmann::json info() const;
   // GET /api/profiles and GET /api/profiles/{id}/preview?weight=…
   [[nodiscard]] ApiResult profiles() const;

@@ -61,12 +61,14 @@ std::unique_ptr<controller::Clock> ModbusLease::make_clock() {
   return std::make_unique<controller::MonotonicClock>();
 }
 
-calibration::TreatmentCalibration ModbusLease::calibration(const std::filesystem::path &store_dir,
-                                                           std::int64_t now_unix) const {
+calibration::TreatmentCalibration
+ModbusLease::calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
+                         const calibration::VerificationPolicy &policy) const {
   if (connection_->factory_calibration) return {connection_->factory_calibration, "", ""};
-  // A real table: the record in force for its load cell's serial, verified today.
+  // A real table: the record in force for its load cell's serial, verified today (and within
+  // the clinic's hours, when its policy sets them).
   return calibration::calibration_for_treatment(store_dir, now_unix,
-                                                connection_->load_cell_serial());
+                                                connection_->load_cell_serial(), policy);
 }
 
 Force ModbusLease::capacity() const {

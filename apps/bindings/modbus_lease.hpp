@@ -23,7 +23,8 @@ public:
     return connection_->journal_table;
   }
   [[nodiscard]] calibration::TreatmentCalibration
-  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const override;
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
+              const calibration::VerificationPolicy &policy) const override;
 
   [[nodiscard]] Force capacity() const override;
   [[nodiscard]] double nominal_counts_per_newton() const override;

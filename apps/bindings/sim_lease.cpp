@@ -62,8 +62,9 @@ nlohmann::ordered_json SimLease::journal_table() const {
   return t;
 }
 
-calibration::TreatmentCalibration SimLease::calibration(const std::filesystem::path &,
-                                                        std::int64_t) const {
+calibration::TreatmentCalibration
+SimLease::calibration(const std::filesystem::path &, std::int64_t,
+                      const calibration::VerificationPolicy &) const {
   // The simulated load cell brings its own factory calibration (DESIGN §8).
   return {sim_.factory_calibration(), "", ""};
 }

@@ -37,7 +37,8 @@ public:
   std::unique_ptr<controller::Clock> make_clock() override;
   [[nodiscard]] nlohmann::ordered_json journal_table() const override;
   [[nodiscard]] calibration::TreatmentCalibration
-  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix) const override;
+  calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
+              const calibration::VerificationPolicy &policy) const override;
 
   [[nodiscard]] Force capacity() const override { return cell_.full_scale; }
   [[nodiscard]] double nominal_counts_per_newton() const override {

@@ -199,12 +199,15 @@ void check_table(const ServeOptions &o, std::vector<DoctorLine> &lines) {
                              " ms (a session's lease enables it the same way)"
                        : "the simulator's drive stops on its own watchdog",
                    ""});
-  const calibration::TreatmentCalibration c =
-      open.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)));
+  const int hours = o.daily_verification.valid_for_hours;
+  const calibration::TreatmentCalibration c = open.lease->calibration(
+      o.store, static_cast<std::int64_t>(std::time(nullptr)), o.daily_verification);
   if (c.calibration)
     lines.push_back({Verdict::Ok, "calibration",
-                     binding.simulated ? "the simulator's factory calibration"
-                                       : "in force in " + o.store + " and verified today",
+                     binding.simulated
+                         ? "the simulator's factory calibration"
+                         : "in force in " + o.store + " and verified today" +
+                               (hours > 0 ? ", within " + std::to_string(hours) + " h" : ""),
                      ""});
   else
     lines.push_back({Verdict::Fail, "calibration", c.error, c.way_out});

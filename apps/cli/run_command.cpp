@@ -143,7 +143,9 @@ std::optional<hal::Calibration> treatment_calibration(const RunOptions &o,
       err << "tractus run: --table " << o.table << ": " << look.error << "\n";
       return std::nullopt;
     }
-    calibration = look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)));
+    // The clinic's stricter policy is the console's (configuration file); run keeps the day.
+    calibration =
+        look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)), {});
   }
   if (!calibration.calibration)
     err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "

@@ -172,6 +172,11 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   service_options.journal_dir = o.journal_dir;
   service_options.calibration_store = o.store;
   service_options.seed = o.seed;
+  service_options.limits = o.clinic_limits;
+  service_options.daily_verification = o.daily_verification;
+  service_options.force_unit = o.force_unit;
+  service_options.weight_unit = o.weight_unit;
+  service_options.language = o.language;
   const bool simulated = binding.simulated;
   auto service = std::make_unique<console::TableService>(std::move(binding), service_options);
 

@@ -183,7 +183,8 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
     return;
   }
   console::TableLease &table = *opened.lease;
-  const calibration::TreatmentCalibration calibration = table.calibration({}, 0); // the factory's
+  const calibration::TreatmentCalibration calibration =
+      table.calibration({}, 0, {}); // the factory's
   // The campaign's hands (triggers, from the loop thread between two cycles) and eyes (truth).
   std::unique_ptr<hal::modbus::Link> hands = unit_link(sim.port(), report.error);
   std::unique_ptr<hal::modbus::Link> eyes = unit_link(sim.port(), report.error);

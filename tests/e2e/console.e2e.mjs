@@ -128,8 +128,14 @@ async function startServer() {
   const port = await freePort();
   const logFile = path.join(dir, 'serve.log');
   const out = fs.openSync(logFile, 'w');
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--table', 'sim', '--data', data,
-    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')];
+  // The clinic's default units (docs/configuration.md): the page starts in them, as this
+  // fresh browser has chosen none.
+  const config = path.join(dir, 'tractus.json');
+  fs.writeFileSync(config, JSON.stringify({
+    format: 'tractus.config/1', display_units: { force: 'lbf', weight: 'lb' },
+  }));
+  const args = ['serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--table', 'sim',
+    '--data', data, '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')];
   log(`starting ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', out, out], detached: true });
   fs.closeSync(out);
@@ -203,6 +209,9 @@ async function main() {
   await page.locator('#screen-login').waitFor({ state: 'visible' });
   const sim = page.locator('#sim-banner');
   await sim.waitFor({ state: 'visible' });
+  if (!process.env.TRACTUS_E2E_URL) {
+    await page.locator('#force-units [data-unit="lbf"][aria-pressed="true"]').waitFor();
+  }
   await page.locator('#force-units [data-unit="N"]').click();
   await page.locator('[data-role="operator"]').click();
   for (const d of OPERATOR_PIN) await page.locator(`#keypad [data-key="${d}"]`).click();

@@ -5,7 +5,7 @@ import { api, role, token, onAuthChange, logout, stop } from './api.js';
 import { $, $$, setText, show } from './dom.js';
 import { store } from './store.js';
 import * as telemetry from './telemetry.js';
-import { forceUnit, setForceUnit, onUnitsChange } from './units.js';
+import { forceUnit, setForceUnit, onUnitsChange, useClinicDefaults } from './units.js';
 import { initAlerts } from './alerts.js';
 import { armAudio } from './audio.js';
 import { stateLabel } from './labels.js';
@@ -168,6 +168,7 @@ async function loadInfo() {
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
     }
   }
+  useClinicDefaults(store.info.display_units);
   const sim = Boolean(store.info.simulated);
   show($('#sim-banner'), sim);
   document.body.classList.toggle('simulated', sim);

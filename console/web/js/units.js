@@ -1,6 +1,7 @@
 // Units at the edge (DESIGN §2): the server speaks newtons and seconds; the operator may read and
 // type forces in N, lbf or kgf and body weight in kg or lb. The choice is kept in localStorage so
-// the table remembers the clinic's habit.
+// the table remembers the operator's habit; until this browser has made one, the clinic's default
+// units (the configuration file's display_units, served by GET /api/info) are in force.
 
 export const NEWTONS_PER_LBF = 4.4482216152605; // exact by definition (avoirdupois pound × g0)
 export const NEWTONS_PER_KGF = 9.80665; // standard gravity
@@ -15,18 +16,32 @@ export const FORCE_UNIT_NAMES = Object.keys(FORCE_UNITS);
 export const WEIGHT_UNIT_NAMES = ['kg', 'lb'];
 
 const listeners = new Set();
-const prefs = {
-  force: read('tractus.forceUnit', FORCE_UNIT_NAMES, 'N'),
-  weight: read('tractus.weightUnit', WEIGHT_UNIT_NAMES, 'kg'),
+// This browser's own choices (null: none yet), and the units in force.
+const saved = {
+  force: read('tractus.forceUnit', FORCE_UNIT_NAMES),
+  weight: read('tractus.weightUnit', WEIGHT_UNIT_NAMES),
 };
+const prefs = { force: saved.force ?? 'N', weight: saved.weight ?? 'kg' };
 
-function read(key, allowed, fallback) {
+function read(key, allowed) {
   try {
     const v = localStorage.getItem(key);
-    return allowed.includes(v) ? v : fallback;
+    return allowed.includes(v) ? v : null;
   } catch {
-    return fallback;
+    return null;
   }
+}
+
+// The clinic's defaults, {force, weight} from GET /api/info: taken where this browser has no
+// choice of its own, so an operator who picked lbf keeps lbf.
+export function useClinicDefaults(units) {
+  const next = {
+    force: !saved.force && FORCE_UNIT_NAMES.includes(units?.force) ? units.force : prefs.force,
+    weight: !saved.weight && WEIGHT_UNIT_NAMES.includes(units?.weight) ? units.weight : prefs.weight,
+  };
+  if (next.force === prefs.force && next.weight === prefs.weight) return;
+  Object.assign(prefs, next);
+  listeners.forEach((fn) => fn());
 }
 
 export function forceUnit() {
@@ -37,16 +52,21 @@ export function weightUnit() {
 }
 
 export function setForceUnit(unit) {
-  if (!FORCE_UNITS[unit] || unit === prefs.force) return;
-  prefs.force = unit;
-  try { localStorage.setItem('tractus.forceUnit', unit); } catch { /* private mode */ }
-  listeners.forEach((fn) => fn());
+  choose('force', 'tractus.forceUnit', FORCE_UNIT_NAMES, unit);
 }
 
 export function setWeightUnit(unit) {
-  if (!WEIGHT_UNIT_NAMES.includes(unit) || unit === prefs.weight) return;
-  prefs.weight = unit;
-  try { localStorage.setItem('tractus.weightUnit', unit); } catch { /* private mode */ }
+  choose('weight', 'tractus.weightUnit', WEIGHT_UNIT_NAMES, unit);
+}
+
+// The operator's choice is kept even when it is already in force: it is theirs from now on,
+// whatever the clinic's default becomes.
+function choose(kind, key, allowed, unit) {
+  if (!allowed.includes(unit)) return;
+  saved[kind] = unit;
+  try { localStorage.setItem(key, unit); } catch { /* private mode */ }
+  if (unit === prefs[kind]) return;
+  prefs[kind] = unit;
   listeners.forEach((fn) => fn());
 }
 

@@ -303,5 +303,29 @@ TEST(CalibrationForTreatment, ARecordOfAnotherLoadCellIsRefused) {
       << other.error;
 }
 
+// A clinic with two shifts (daily_verification.valid_for_hours): a pass 9 h old is refused
+// under an 8 h policy, saying its age and the policy; under 10 h, or the calendar day, it counts.
+TEST(CalibrationForTreatment, APassOlderThanTheClinicsHoursIsRefusedSayingSo) {
+  TempDir dir("cal-treat-hours");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const std::int64_t now = kJan2026Noon + 2 * 3600; // 14:00 UTC, the pass at 05:00
+  store.append_verification(passed_at(record, now - 9 * 3600));
+  const TreatmentCalibration eight =
+      calibration_for_treatment(dir.path(), now, "1234", VerificationPolicy{8});
+  EXPECT_FALSE(eight.calibration);
+  EXPECT_EQ(eight.error, store.verification_log_path().string() +
+                             ": calibration LC-1234-20260101T000000Z was last verified 9 h 0 min "
+                             "ago; this clinic's policy accepts a pass at most 8 h old "
+                             "(daily_verification.valid_for_hours in the configuration file)");
+  EXPECT_NE(eight.way_out.find("tractus calibrate verify"), std::string::npos) << eight.way_out;
+  EXPECT_TRUE(
+      calibration_for_treatment(dir.path(), now, "1234", VerificationPolicy{10}).calibration);
+  if (local_date(now - 9 * 3600) == local_date(now)) { // the day rule alone, in this zone
+    EXPECT_TRUE(calibration_for_treatment(dir.path(), now, "1234").calibration);
+  }
+}
+
 } // namespace
 } // namespace tractus::calibration

@@ -41,9 +41,11 @@ function renderList() {
   for (const k of Object.keys(byRegion)) if (!byRegion[k].length) delete byRegion[k];
   replace(list, Object.entries(byRegion).map(([region, items]) => [
     h('div', { class: 'list-group' }, REGION[region] || region),
+    // A protocol over the clinic's limits stays listed, marked, so the operator learns why it
+    // is missing; choosing it shows every reason in the preview.
     items.map((p) => h('button', {
       type: 'button',
-      class: 'protocol',
+      class: p.allowed === false ? 'protocol refused' : 'protocol',
       role: 'option',
       'aria-selected': String(p.id === store.draft.profileId),
       dataset: { id: p.id },
@@ -51,7 +53,8 @@ function renderList() {
     },
     h('span', { class: 'protocol-name' }, p.name || p.id),
     h('span', { class: 'protocol-meta' },
-      [MODE[p.mode] || p.mode, maxForceText(p), durationText(p)].filter(Boolean).join(' · ')))),
+      [MODE[p.mode] || p.mode, maxForceText(p), durationText(p)].filter(Boolean).join(' · ')),
+    p.allowed === false ? h('span', { class: 'protocol-refused' }, `Not allowed by ${p.refused_by || 'this clinic’s limits'}`) : null)),
   ]));
 }
 
