@@ -32,6 +32,9 @@ packages=(
   # hides the source tree with unshare and mount (util-linux, mount), runs as that user with
   # runuser (util-linux), and fetches the installed console's page with curl
   help2man dpkg-dev file adduser mount curl gzip
+  # lintian judges the .deb (tests/package/install_check.sh); cage, the Wayland kiosk
+  # compositor the optional kiosk unit runs chromium in (packaging/tractus-kiosk.service)
+  lintian cage
   # the service: sd_notify (libsystemd-dev), and systemd-analyze to verify its unit (systemd),
   # which runs `man` for the unit's Documentation= (man-db)
   libsystemd-dev systemd man-db
