@@ -102,6 +102,23 @@ std::string HttpTestClient::login(const std::string &role, const std::string &pi
   return reply.json.is_object() ? reply.json.value("token", "") : "";
 }
 
+nlohmann::json HttpTestClient::cleared_screening(const std::string &token) const {
+  const auto checklist = get("/api/screening", token);
+  EXPECT_EQ(checklist.status, 200) << checklist.body;
+  nlohmann::json answers = nlohmann::json::object();
+  for (const char *group : {"contraindications", "red_flags"})
+    for (const auto &item : checklist.json[group])
+      answers[item["id"].get<std::string>()] = false;
+  return {{"answers", answers}, {"confirmed", true}};
+}
+
+nlohmann::json HttpTestClient::cleared_session(const std::string &token, const std::string &profile,
+                                               const std::string &weight) const {
+  return {{"profile", profile},
+          {"patient", {{"id", "P-0042"}, {"weight", weight}}},
+          {"screening", cleared_screening(token)}};
+}
+
 TelemetryTestSocket::TelemetryTestSocket(std::uint16_t port, const std::string &token,
                                          const std::string &origin)
     : ws_(connect(io_, port)) {

@@ -56,6 +56,14 @@ public:
   // A login's token (fails the test when the login does not succeed).
   std::string login(const std::string &role, const std::string &pin) const;
 
+  // Every question of the console's screening checklist answered "no" and confirmed, as the
+  // page sends it for a patient cleared for traction (fails the test when the checklist cannot
+  // be read).
+  nlohmann::json cleared_screening(const std::string &token) const;
+  // The body of POST /api/session for `profile` and patient P-0042 of `weight`, screened so.
+  nlohmann::json cleared_session(const std::string &token, const std::string &profile,
+                                 const std::string &weight) const;
+
 private:
   std::uint16_t port_;
 };

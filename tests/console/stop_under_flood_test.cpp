@@ -60,15 +60,7 @@ TEST(StopUnderFlood, HundredStopsOfHundredAreAnsweredAndThePullFallsBelow15NWith
   ConnectionFlood flood(console.port(), 200);
 
   // A session pulling, loaded and started under the flood, as the page would.
-  const auto checklist = client.get("/api/screening", token);
-  ASSERT_EQ(checklist.status, 200) << checklist.body;
-  nlohmann::json answers = nlohmann::json::object();
-  for (const char *group : {"contraindications", "red_flags"})
-    for (const auto &item : checklist.json[group])
-      answers[item["id"].get<std::string>()] = false;
-  const nlohmann::json request = {{"profile", "lumbar-intermittent"},
-                                  {"patient", {{"id", "P-0042"}, {"weight", "150 kg"}}},
-                                  {"screening", {{"answers", answers}, {"confirmed", true}}}};
+  const nlohmann::json request = client.cleared_session(token, "lumbar-intermittent", "150 kg");
   const auto loaded = client.post("/api/session", request, token);
   ASSERT_LT(loaded.status, 300) << loaded.body;
   ASSERT_FALSE(

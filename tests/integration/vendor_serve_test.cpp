@@ -3,6 +3,7 @@
 // device's own trace of the cable's true tension.
 #include "console/http_test_client.hpp"
 #include "harness/process.hpp"
+#include "harness/serve_process.hpp"
 #include "harness/tractus_run.hpp"
 #include "harness/vendor_table.hpp"
 
@@ -19,36 +20,6 @@ namespace {
 
 constexpr const char *kOperatorPin = "2468";
 constexpr const char *kTechnicianPin = "1357";
-
-void set_pin(const ScratchDir &dir, const std::string &role, const std::string &pin) {
-  const RunResult r =
-      run_command({"/bin/sh", "-c", "echo " + pin + " | \"$0\" pin set " + role + " --data \"$1\"",
-                   Tools::tractus(), (dir / "data").string()},
-                  20s);
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-}
-
-// The port `tractus serve --listen 127.0.0.1:0` announces ("the console is at http://…:PORT/").
-std::uint16_t announced_port(const std::filesystem::path &out, std::chrono::milliseconds limit) {
-  const std::string marker = "http://127.0.0.1:";
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    const std::string text = read_file(out);
-    if (const auto at = text.find(marker); at != std::string::npos)
-      return static_cast<std::uint16_t>(std::stoi(text.substr(at + marker.size())));
-    std::this_thread::sleep_for(50ms);
-  }
-  return 0;
-}
-
-template <typename Done> bool poll(std::chrono::milliseconds limit, Done done) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
-}
 
 } // namespace
 
@@ -74,17 +45,8 @@ TEST(VendorTableServe, AConsoleSessionStartsPullsAndStopsOnTheVendorTable) {
 
     const HttpTestClient client(port);
     const std::string token = client.login("operator", kOperatorPin);
-    const auto checklist = client.get("/api/screening", token);
-    ASSERT_EQ(checklist.status, 200) << checklist.body;
-    nlohmann::json answers = nlohmann::json::object();
-    for (const char *group : {"contraindications", "red_flags"})
-      for (const auto &item : checklist.json[group])
-        answers[item["id"].get<std::string>()] = false;
-    const auto loaded = client.post("/api/session",
-                                    {{"profile", "lumbar-intermittent"},
-                                     {"patient", {{"id", "P-0042"}, {"weight", "150 kg"}}},
-                                     {"screening", {{"answers", answers}, {"confirmed", true}}}},
-                                    token);
+    const auto loaded = client.post(
+        "/api/session", client.cleared_session(token, "lumbar-intermittent", "150 kg"), token);
     ASSERT_EQ(loaded.status, 201) << loaded.body << logs();
     EXPECT_EQ(loaded.json["session"]["calibration"]["in_force"], true) << loaded.body;
 
