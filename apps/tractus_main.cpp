@@ -7,6 +7,7 @@
 #include "cli/profile_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/service_log.hpp"
 #include "profiles/quantity_text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@ namespace {
 
 int run(int argc, char **argv) {
   using namespace tractus;
+  cli::log_nowhere(); // only `serve` keeps a service log; nothing reaches a command's stdout
   CLI::App app{"tractus — spinal-decompression traction table controller"};
   app.require_subcommand(1);
   app.set_version_flag("--version", TRACTUS_VERSION);

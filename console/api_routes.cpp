@@ -8,6 +8,8 @@
 #include <array>
 #include <iostream>
 
+#include <spdlog/spdlog.h>
+
 namespace tractus::console {
 namespace http = boost::beast::http;
 namespace {
@@ -16,11 +18,32 @@ namespace {
 
 ApiResult info(TableService &s, Auth &, const ApiArgs &) { return api_ok(s.info()); }
 
+// Every login and every refusal, for the technician who reads the log after a lockout.
+void log_login(const std::string &role, const LoginResult &r, const std::string &peer) {
+  using O = LoginResult::Outcome;
+  switch (r.outcome) {
+  case O::Ok: spdlog::info("{}: {} logged in", peer, role); return;
+  case O::WrongPin:
+    spdlog::warn("{}: wrong PIN for {} ({} more before a lockout)", peer, role, r.attempts_left);
+    return;
+  case O::Locked:
+    spdlog::warn("{}: login as {} refused: locked for {} s more", peer, role,
+                 r.retry_after.count());
+    return;
+  case O::BadFormat:
+  case O::NoPin:
+    spdlog::warn("{}: login as {} refused: {}", peer, role,
+                 r.outcome == O::NoPin ? "no PIN is set" : "not a PIN's form");
+    return;
+  }
+}
+
 ApiResult login(TableService &, Auth &auth, const ApiArgs &a) {
   // The body passed login_request_problems (run_handler): role and PIN have their form.
   const Role role = parse_role(a.body["role"].get<std::string>()).value_or(Role::Operator);
   const LoginResult r = auth.login(role, a.body["pin"].get<std::string>());
   const std::string role_name = to_string(role);
+  log_login(role_name, r, a.peer);
   switch (r.outcome) {
   case LoginResult::Outcome::Ok:
     return api_ok(

@@ -37,6 +37,7 @@ struct ApiArgs {
   std::string query;               // the raw query string
   nlohmann::json body;             // null when the request had no body
   std::string token;               // the bearer token, if any
+  std::string peer;                // the client's address, for the service log
 };
 
 using ApiHandler = ApiResult (*)(TableService &, Auth &, const ApiArgs &);

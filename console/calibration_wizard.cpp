@@ -9,6 +9,8 @@
 #include <ctime>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 namespace tractus::console {
 
 namespace {
@@ -198,6 +200,8 @@ ApiResult CalibrationWizard::finish() {
     accepted_ = std::move(record);
     return api_ok(std::move(body));
   }
+  spdlog::warn("calibration of load cell {} by {} failed acceptance; the one in force stays",
+               serial_, technician_);
   try {
     body["kept_as"] = calibration::CalibrationStore(store_dir_).archive_rejected(record).string();
   } catch (const std::exception &e) {
@@ -216,6 +220,8 @@ ApiResult CalibrationWizard::install() {
   calibration::CalibrationStore store(store_dir_);
   try {
     const auto kept = store.install(*accepted_);
+    spdlog::info("calibration {} installed (load cell {}, by {}): in force until {}", accepted_->id,
+                 serial_, technician_, text::utc_timestamp(accepted_->expires_unix));
     nlohmann::json body = {{"installed", true},
                            {"id", accepted_->id},
                            {"current", store.current_path().string()},
@@ -224,6 +230,7 @@ ApiResult CalibrationWizard::install() {
     end();
     return api_ok(std::move(body));
   } catch (const std::exception &e) {
+    spdlog::error("calibration {} could not be installed: {}", accepted_->id, e.what());
     return api_error(500, "internal",
                      std::string(e.what()) + "; the calibration in force is unchanged");
   }

@@ -7,6 +7,8 @@
 
 #include <ctime>
 
+#include <spdlog/spdlog.h>
+
 namespace tractus::console {
 
 ApiResult CalibrationWizard::verify(const nlohmann::json &request, TableLease &lease) {
@@ -37,6 +39,9 @@ ApiResult CalibrationWizard::verify(const nlohmann::json &request, TableLease &l
   if (result.outcome == Outcome::Unstable) return api_error(422, "refused", result.message);
   if (result.outcome == Outcome::NotLogged) return api_error(500, "internal", result.message);
   const calibration::Verification &v = result.verification;
+  spdlog::log(v.passed ? spdlog::level::info : spdlog::level::warn,
+              "daily verification of calibration {} by {}: {}", record->id, technician,
+              calibration::verification_text(v));
   nlohmann::json body = {{"passed", v.passed},
                          {"record_id", record->id},
                          {"reference_N", v.reference.si()},

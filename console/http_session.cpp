@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <type_traits>
@@ -40,6 +41,13 @@ template <class Stream>
 HttpSession<Stream>::HttpSession(Stream stream, ServerContext &server)
     : stream_(std::move(stream)), buffer_(kBufferLimit), server_(server) {
   enter(ConnectionPhase::Waiting);
+  beast::error_code ec;
+  const auto remote = tcp().socket().remote_endpoint(ec);
+  peer_ = ec ? std::string("an unknown peer")
+             : (remote.address().is_v6() ? "[" + remote.address().to_string() + "]"
+                                         : remote.address().to_string()) +
+                   ":" + std::to_string(remote.port());
+  spdlog::debug("{}: connected{}", peer_, kIsTls<Stream> ? " (TLS)" : "");
 }
 
 template <class Stream> void HttpSession<Stream>::start() {
@@ -143,7 +151,8 @@ void HttpSession<Stream>::handle_api(HttpRequest request, const std::string &aut
     return reply(api_error(404, "not-found", "no API at " + std::string(path)), request, authority);
   }
   const Route &route = *match.route;
-  ApiArgs args{match.params, std::string(target_query(target)), nullptr, bearer_token(request)};
+  ApiArgs args{match.params, std::string(target_query(target)), nullptr, bearer_token(request),
+               peer_};
   // A live token earns the connection a place ahead of anonymous ones in the budget (a stop
   // needs none, but the page sends its token with every call).
   if (!standing_.trusted && !args.token.empty() && server_.auth.peek(args.token).ok())
@@ -193,6 +202,7 @@ void HttpSession<Stream>::handle_websocket(HttpRequest request, const std::strin
   if (auto refused = check_access(server_.auth, Access::Operator, token))
     return reply(*refused, request, authority);
   upgraded_ = true;
+  spdlog::info("{}: telemetry stream opened", peer_);
   const auto client = std::make_shared<TelemetryClient<Stream>>(
       std::move(stream_), server_.telemetry, std::move(token));
   client->accept(request);
@@ -217,6 +227,7 @@ void HttpSession<Stream>::handle_static(const HttpRequest &request, const std::s
   response.set(http::field::cache_control, "no-cache");
   add_security_headers(response, authority, server_.address);
   response.keep_alive(request.keep_alive());
+  log_answer(request, 200);
   if (request.method() == http::verb::head) {
     response.content_length(file->body.size());
   } else {
@@ -231,7 +242,25 @@ void HttpSession<Stream>::reply(const ApiResult &result, const HttpRequest &requ
                                 const std::string &authority, const std::string &allow) {
   HttpResponse response = json_response(result, request, authority, server_.address);
   if (!allow.empty()) response.set(http::field::allow, allow);
+  log_answer(request, response.result_int());
   send(std::move(response));
+}
+
+template <class Stream>
+void HttpSession<Stream>::log_answer(const HttpRequest &request, unsigned status) const {
+  // What the operator did is a POST (a login, a start, a stop, a calibration step): information.
+  // Reads and the page's files are debug. The path only: a query may carry a token.
+  const bool read = request.method() == http::verb::get || request.method() == http::verb::head;
+  const auto level = status >= 500 ? spdlog::level::warn
+                     : read        ? spdlog::level::debug
+                                   : spdlog::level::info;
+  if (!spdlog::should_log(level)) return;
+  const std::string_view target(request.target().data(), request.target().size());
+  const auto verb = request.method_string();
+  const std::string_view method = request.method() == http::verb::unknown
+                                      ? std::string_view("(unparsed)")
+                                      : std::string_view(verb.data(), verb.size());
+  spdlog::log(level, "{}: {} {} -> {}", peer_, method, target_path(target), status);
 }
 
 template <class Stream> void HttpSession<Stream>::send(HttpResponse response) {

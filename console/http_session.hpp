@@ -80,9 +80,11 @@ private:
   void send(HttpResponse response);
   void close_after_answer();
   void linger();
+  void log_answer(const HttpRequest &request, unsigned status) const;
   boost::beast::tcp_stream &tcp() { return boost::beast::get_lowest_layer(stream_); }
 
   Stream stream_;
+  std::string peer_; // the client's address and port, for the service log
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   ServerContext &server_;

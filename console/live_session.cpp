@@ -2,6 +2,7 @@
 
 #include "calibration/text.hpp"
 #include "console/heartbeat.hpp"
+#include "console/service_log.hpp"
 #include "controller/journal_text.hpp"
 #include "controller/realtime.hpp"
 #include "controller/session_config.hpp"
@@ -13,6 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+
+#include <spdlog/spdlog.h>
 
 namespace tractus::console {
 
@@ -58,7 +61,8 @@ LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest reque
     : lease_(std::move(lease)), request_(std::move(request)), spec_(spec), mailbox_(mailbox),
       setup_(setup_for(request_, spec_)), session_(setup_),
       journal_(std::make_unique<controller::Journal>(spec_.journal_dir, spec_.session_id,
-                                                     journal_header())),
+                                                     journal_header(),
+                                                     journal_options_logging(spec_.session_id))),
       clock_(lease_->make_clock()),
       bridge_(mailbox_, channel, session_, spec_.period, spec_.simulated) {
   runner_ = std::make_unique<controller::LoopRunner>(lease_->table(), session_, *clock_, stats_,
@@ -71,6 +75,11 @@ LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest reque
   // The heartbeat starts now, not at the last session's final cycle.
   mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
   mailbox_.running.store(true, std::memory_order_release);
+  // The patient's id stays in the journal: the service log names the session, not the person.
+  spdlog::info("session {}: loaded {} ({} kg, peak {:.0f} N){}; journal {}", spec_.session_id,
+               request_.profile.id, request_.body_mass.si(), request_.trajectory.peak_force().si(),
+               setup_.calibration_valid ? "" : "; calibration NOT in force",
+               journal_->path().string());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -127,6 +136,14 @@ void LiveSession::run() noexcept {
     }
     summary["ended_by"] = ended_by;
     if (!journal_->finish(summary)) journal_error_ = journal_->failure();
+    // The loop has ended: logging on its thread costs no cycle now.
+    // A fault or the patient's switch is what a technician looks for: a warning.
+    const bool clean = report_.last.outcome != controller::Outcome::Faulted &&
+                       report_.last.outcome != controller::Outcome::PatientStop;
+    spdlog::log(clean && journal_error_.empty() ? spdlog::level::info : spdlog::level::warn,
+                "session {}: ended: {} ({}); journal {}{}", spec_.session_id,
+                summary.value("outcome", std::string()), ended_by, journal_->path().string(),
+                journal_error_.empty() ? "" : " NOT complete: " + journal_error_);
   } catch (const std::exception &e) {
     journal_error_ = e.what();
   }

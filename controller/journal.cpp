@@ -182,6 +182,7 @@ void Journal::write_record(const JournalRecord &r) {
     if (!append(seal_line(line))) dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  if (options_.on_event) options_.on_event(r);
   nlohmann::ordered_json j;
   j["type"] = "event";
   j["t"] = journal_number(r.t, 4);

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -59,6 +60,10 @@ struct JournalOptions {
   // process's file-size limit), failed() is raised while the rest still fits. Samples stop at
   // half of it; events and the summary are written as long as they fit.
   std::uint64_t reserve_bytes = kJournalReserveBytes;
+  // Told of every event as the writer thread journals it (or keeps it for when room returns):
+  // how a fault reaches the service log (console/live_session.cpp) without the loop formatting
+  // or logging anything. Runs on the writer thread only; it must not throw.
+  std::function<void(const JournalRecord &)> on_event;
 };
 
 class Journal {

@@ -3,6 +3,7 @@
 #include "bindings/table_bindings.hpp"
 #include "cli/config_file.hpp"
 #include "cli/run_command.hpp"
+#include "cli/service_log.hpp"
 #include "cli/service_notify.hpp"
 #include "console/auth.hpp"
 #include "console/http_policy.hpp"
@@ -13,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <charconv>
@@ -23,6 +25,7 @@
 #include <pthread.h>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace tractus::cli {
 
@@ -109,64 +112,73 @@ text::Outcome<ListenAddress> parse_listen(const std::string &text) {
   return {ListenAddress{parsed->host, parsed->port}, {}};
 }
 
-int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
-  const auto listen = parse_listen(o.listen);
-  if (!listen) {
-    err << kMe << listen.error << "\n";
+int serve(const ServeOptions &o, std::ostream &out, std::ostream &err,
+          const std::vector<SettingShown> *settings) {
+  // A closed stdout or stderr (`tractus serve | tee log`, then Ctrl-C) must fail the write, not
+  // kill the process before the session's controlled release.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Blocked before the first thread starts (the log's own are next), so every thread inherits
+  // the mask: a SIGINT taken by a thread that does not block it would end the process mid-pull.
+  SignalWatcher signals;
+  // Next, so that every refusal below reaches the log a technician reads as well as stderr.
+  const std::string data_dir = o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir;
+  auto log =
+      ServiceLog::start(o.log_level, o.log_dir.empty() ? std::filesystem::path(data_dir) / "log"
+                                                       : std::filesystem::path(o.log_dir));
+  if (!log) {
+    err << kMe << log.error << "\n";
     return kExitBadInput;
   }
+  const auto refuse = [&err](const std::string &why) {
+    err << kMe << why << "\n";
+    spdlog::error("not started: {}", why);
+    return kExitBadInput;
+  };
+  spdlog::info("tractus {} serve starting (pid {}); log level {}", TRACTUS_VERSION, ::getpid(),
+               o.log_level);
+  if (settings != nullptr)
+    for (const SettingShown &s : *settings)
+      spdlog::info("configuration: {} = {} ({})", s.key, s.value, s.from);
+  const auto listen = parse_listen(o.listen);
+  if (!listen) return refuse(listen.error);
   std::vector<std::string> origins;
   for (const auto &text : o.allow_origins) {
     auto origin = console::normalize_origin(text, !o.tls_cert.empty());
-    if (!origin) {
-      err << kMe << origin.error << "\n";
-      return kExitBadInput;
-    }
+    if (!origin) return refuse(origin.error);
     origins.push_back(std::move(*origin.value));
   }
-  if (o.tls_cert.empty() != o.tls_key.empty()) {
-    err << kMe << (o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
-        << " (the certificate and its private key, both PEM files)\n";
-    return kExitBadInput;
-  }
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    return refuse(std::string(o.tls_cert.empty() ? "--tls-key needs --tls-cert"
+                                                 : "--tls-cert needs --tls-key") +
+                  " (the certificate and its private key, both PEM files)");
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (!o.tls_cert.empty()) {
     try {
       tls = console::load_tls_context(o.tls_cert, o.tls_key);
     } catch (const console::TlsFileError &e) {
-      err << kMe << e.what() << "\n";
-      return kExitBadInput;
+      return refuse(e.what());
     }
   } else if (!is_loopback(listen.value->host)) {
-    err << kMe << "WARNING: listening on " << o.listen
-        << " without TLS: the PINs, tokens and patient ids sent to this console cross the "
-           "network in clear, readable by anyone on it. Give --tls-cert FILE --tls-key FILE "
-           "(docs/console.md, \"TLS\"), or listen on 127.0.0.1.\n";
+    const std::string warning =
+        "WARNING: listening on " + o.listen +
+        " without TLS: the PINs, tokens and patient ids sent to this console cross the "
+        "network in clear, readable by anyone on it. Give --tls-cert FILE --tls-key FILE "
+        "(docs/console.md, \"TLS\"), or listen on 127.0.0.1.";
+    err << kMe << warning << "\n";
+    spdlog::warn("{}", warning);
   }
-  const std::string data_dir = o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir;
   std::unique_ptr<console::Auth> auth;
   try {
     auth = std::make_unique<console::Auth>(data_dir);
   } catch (const console::PinFileError &e) {
-    err << kMe << e.what() << "\n";
-    return kExitBadInput;
+    return refuse(e.what());
   }
-  if (const auto missing = auth->roles_without_pin(); !missing.empty()) {
-    err << kMe << "the console needs both PINs (operator and technician) before it starts; run "
-        << roles_text(missing, data_dir) << " first\n";
-    return kExitBadInput;
-  }
+  if (const auto missing = auth->roles_without_pin(); !missing.empty())
+    return refuse("the console needs both PINs (operator and technician) before it starts; run " +
+                  roles_text(missing, data_dir) + " first");
 
-  // A closed stdout or stderr (`tractus serve | tee log`, then Ctrl-C) must fail the write, not
-  // kill the process before the session's controlled release.
-  std::signal(SIGPIPE, SIG_IGN);
-  // Blocked before the first thread starts, so every thread inherits the mask.
-  SignalWatcher signals;
   bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed);
-  if (!made) {
-    err << kMe << made.error << "\n";
-    return kExitBadInput;
-  }
+  if (!made) return refuse(made.error);
   console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions service_options;
   service_options.journal_dir = o.journal_dir;
@@ -189,11 +201,12 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
     server_options.allowed_origins = origins;
     server = std::make_unique<console::HttpServer>(*service, *auth, server_options);
   } catch (const std::runtime_error &e) {
-    err << kMe << "--listen " << o.listen << ": " << e.what() << "\n";
-    return kExitBadInput;
+    return refuse("--listen " + o.listen + ": " + e.what());
   }
   out << "tractus serve: the console is at " << server->url() << " (table " << o.table
       << (simulated ? ", simulated" : "") << "); Ctrl-C stops it" << std::endl;
+  spdlog::info("the console is at {} (table {}{}); log: {}", server->url(), o.table,
+               simulated ? ", simulated" : "", (*log.value)->where());
   // Under systemd (Type=notify): ready now, and the watchdog fed from the loop's health.
   // Declared after the server and the service: it ends its thread before they go.
   ServiceNotifier systemd;
@@ -203,7 +216,10 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
         const console::TableService::LoopHeartbeat loop = service->loop_heartbeat();
         return ServiceHeartbeats{loop.running, loop.last_cycle_ns, server->last_tick_ns(), 0};
       },
-      [&err](const std::string &message) { err << kMe << message << std::endl; });
+      [&err](const std::string &message) {
+        err << kMe << message << std::endl;
+        spdlog::error("{}", message);
+      });
   signals.on_signal(*server);
   try {
     server->run();
@@ -217,8 +233,10 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err) {
   // A running session is stopped with a controlled release and its loop awaited (~10 s from
   // full force); an unacknowledged end is written to the journal as it stands.
   out << "tractus serve: stopping; a running session is released first" << std::endl;
+  spdlog::info("stopping on a signal; a running session is released first");
   service.reset();
   out << "tractus serve: stopped" << std::endl;
+  spdlog::info("stopped");
   return 0;
 }
 
@@ -308,8 +326,9 @@ bool ServeCommandLine::invoked() const { return serve_->parsed(); }
 
 int ServeCommandLine::run(std::ostream &out, std::ostream &err) {
   ServeOptions options = options_;
-  if (!flags_->configure(options, err)) return kExitBadInput;
-  return serve(options, out, err);
+  std::vector<SettingShown> settings;
+  if (!flags_->configure(options, err, nullptr, &settings)) return kExitBadInput;
+  return serve(options, out, err, &settings);
 }
 
 std::unique_ptr<ServeCommandLine> add_serve_command(CLI::App &app) {

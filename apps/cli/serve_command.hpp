@@ -70,9 +70,11 @@ struct ListenAddress {
 // an IP address and a port 0 to 65535.
 text::Outcome<ListenAddress> parse_listen(const std::string &text);
 
-int serve(const ServeOptions &options, std::ostream &out, std::ostream &err);
-
 struct SettingShown; // cli/config_file.hpp
+
+// `settings`, when given, are written to the service log as the configuration in force.
+int serve(const ServeOptions &options, std::ostream &out, std::ostream &err,
+          const std::vector<SettingShown> *settings = nullptr);
 
 // serve's settings as flags on `command` (serve itself, and `tractus config show`, which takes
 // the same ones to show what they would put in force), with --config FILE.

@@ -59,7 +59,7 @@ export function run(cmd, args, input) {
 // `tractus serve --table sim` on a free loopback port, its PINs set first, its data in a scratch
 // folder. Waits (at most 20 s) until `answers(port)` is true; stopped by cleanup() with SIGTERM,
 // then SIGKILL after `graceMs`. Returns {port, pid}.
-export async function startServe({ bin, operatorPin, technicianPin, answers, graceMs = 5000, prefix = 'tractus-bench-' }) {
+export async function startServe({ bin, operatorPin, technicianPin, answers, graceMs = 5000, prefix = 'tractus-bench-', logLevel = 'info' }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const data = path.join(dir, 'data');
@@ -70,7 +70,8 @@ export async function startServe({ bin, operatorPin, technicianPin, answers, gra
   const logFile = path.join(dir, 'serve.log');
   const fd = fs.openSync(logFile, 'w');
   const child = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--table', 'sim', '--data', data,
-    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration')],
+    '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration'),
+    '--log-level', logLevel, '--no-config'],
   { stdio: ['ignore', fd, fd], detached: true });
   fs.closeSync(fd);
   onCleanup(async () => {

@@ -14,7 +14,9 @@
 //
 // Usage:
 //   node bench/console/console_bench.mjs --bin build/release/apps/tractus [--seconds 60] [--pages 5]
-//       starts `tractus serve --table sim` on a free loopback port with PINs of its own
+//                                        [--log-level info]
+//       starts `tractus serve --table sim` on a free loopback port with PINs of its own, its
+//       service log at the level given (docs/logging.md)
 //   node bench/console/console_bench.mjs --url http://127.0.0.1:8080 --operator-pin P --technician-pin P
 //       measures a console that runs already (it must be idle: no session loaded)
 //
@@ -48,6 +50,8 @@ const { values: opt } = parseArgs({
     weight: { type: 'string', default: '80 kg' },
     chromium: { type: 'string', default: process.env.TRACTUS_CHROMIUM || '/usr/bin/chromium' },
     json: { type: 'string' },
+    // The service log's level (docs/logging.md): debug logs every request of the pages.
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const SECONDS = Number(opt.seconds);
@@ -75,6 +79,7 @@ const limit = guard('console_bench', (SECONDS * 3 + 240) * 1000);
 function startServer() {
   return startServe({
     bin: opt.bin, operatorPin: opt['operator-pin'], technicianPin: opt['technician-pin'],
+    logLevel: opt['log-level'],
     answers: async (port) => (await fetch(`http://127.0.0.1:${port}/api/info`)).ok,
   }).then(({ port }) => `http://127.0.0.1:${port}`);
 }
@@ -228,7 +233,8 @@ function report(r) {
     `p99.9 ${l.period_error_ms.p99_9} ms, ${l.cycles} cycles, ${l.overruns} overruns`;
   const worst = r.latencyN.reduce((a, s) => (s.p99 > a.p99 ? s : a));
   const lines = [
-    `tractus console benchmark: ${SECONDS} s windows, ${opt.profile} at ${opt.weight}, simulated table, ${os.cpus().length} cores`,
+    `tractus console benchmark: ${SECONDS} s windows, ${opt.profile} at ${opt.weight}, simulated table, ${os.cpus().length} cores` +
+      (opt.url ? '' : `, service log at ${opt['log-level']}`),
     '',
     'measurement                                    p50 ms    p99 ms    max ms',
     `telemetry latency loop → browser, 1 page   ${lat(r.latency1)}`,

@@ -7,9 +7,15 @@
 // every cycle does in between — the three device transactions on the simulated table, the
 // session step, the statistics, the journal push — is counted, while the journal's writer
 // thread (which formats JSON and may allocate freely) is not.
+//
+// The service log runs at debug throughout, as `tractus serve --log-level debug` runs it, with
+// the console's logging of every session event (console/service_log.hpp): spdlog adds nothing
+// to the cycle, and no line of the log comes from the loop's thread.
 #include "session_harness.hpp"
 
+#include "console/service_log.hpp"
 #include "counting_allocator.hpp"
+#include "debug_service_log.hpp"
 #include "support/file_size_limit.hpp"
 
 #include <gtest/gtest.h>
@@ -31,10 +37,14 @@ TEST(ControlCycle, AllocatesNothingInSteadyState) {
   testing::SessionSpec spec;
   spec.profile = "lumbar-intermittent"; // ramps, holds, rests, steps: every kind of cycle
   spec.journal_dir = dir;               // with the journal on, as in a real session
+  // And the service log at debug, every session event logged, as the console logs them.
+  testing::DebugServiceLog log(dir / "log");
+  spec.journal_options = console::journal_options_logging("steady");
   long cycles_counted = 0;
   spec.observer = [&](const controller::CycleOutput &out) {
     const bool steady = out.state == controller::State::Treating;
     if (steady) ++cycles_counted;
+    log.note_loop_thread();
     counting = steady;
   };
   const auto run = testing::run_session(spec);
@@ -42,6 +52,9 @@ TEST(ControlCycle, AllocatesNothingInSteadyState) {
   ASSERT_EQ(run.report.last.outcome, controller::Outcome::Completed);
   EXPECT_GT(cycles_counted, 1'000'000); // the whole 20-minute treatment at 1 kHz
   EXPECT_EQ(allocations.load(), 0);
+  const auto lines = log.finish();
+  EXPECT_GE(lines.count, 6U); // the start, pretension, treating, release, complete, reminders
+  EXPECT_EQ(lines.from_loop, 0U) << "the loop's thread logged";
   std::filesystem::remove_all(dir);
 }
 
@@ -67,6 +80,8 @@ TEST_P(ControlCycleTo, AllocatesNothingFromTheStartToTheLoopsEnd) {
   testing::SessionSpec spec;
   spec.profile = "lumbar-intermittent";
   spec.journal_dir = dir;
+  testing::DebugServiceLog log(dir / "log");
+  spec.journal_options = console::journal_options_logging(e.name);
   spec.inject = e.inject;
   if (e.operator_stop)
     spec.operator_script = [](Duration now, const controller::CycleOutput &last) {
@@ -83,6 +98,7 @@ TEST_P(ControlCycleTo, AllocatesNothingFromTheStartToTheLoopsEnd) {
       ++cycles_counted;
       states_seen |= 1L << static_cast<int>(out.state);
     }
+    log.note_loop_thread();
     counting = started;
   };
   spec.after_loop = [] { counting = false; }; // the loop's last exchange counted, not the harness
@@ -102,6 +118,9 @@ TEST_P(ControlCycleTo, AllocatesNothingFromTheStartToTheLoopsEnd) {
   EXPECT_TRUE(states_seen & (1L << static_cast<int>(through)));
   EXPECT_TRUE(states_seen & (1L << static_cast<int>(controller::State::Pretension)));
   EXPECT_EQ(allocations.load(), 0);
+  const auto lines = log.finish();
+  EXPECT_GE(lines.count, 4U);
+  EXPECT_EQ(lines.from_loop, 0U) << "the loop's thread logged";
   std::filesystem::remove_all(dir);
 }
 

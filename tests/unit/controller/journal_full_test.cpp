@@ -22,6 +22,13 @@
 namespace tractus::controller {
 namespace {
 
+// No reserve: the writes themselves meet the limit.
+JournalOptions no_reserve() {
+  JournalOptions o;
+  o.reserve_bytes = 0;
+  return o;
+}
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -84,7 +91,7 @@ TEST_F(JournalFull, IsCreatedReadableAndWritableByItsOwnerOnly) {
 TEST_F(JournalFull, AWriteStoppedByTheLimitIsCutBackToTheLastWholeLine) {
   constexpr std::uint64_t kLimit = 20'000;
   FileSizeLimit limit(kLimit);
-  Journal j(dir_, "s-cut", {}, JournalOptions{0});
+  Journal j(dir_, "s-cut", {}, no_reserve());
   fill_until_failed(j);
   ASSERT_TRUE(j.failed());
   EXPECT_NE(j.failure().find("File too large"), std::string::npos) << j.failure();
@@ -108,7 +115,7 @@ TEST_F(JournalFull, AWriteStoppedByTheLimitIsCutBackToTheLastWholeLine) {
 // written, in order, before anything newer, and the summary says what happened.
 TEST_F(JournalFull, AnEventThatFoundNoRoomIsWrittenOnceRoomReturns) {
   FileSizeLimit limit(20'000);
-  Journal j(dir_, "s-return", {}, JournalOptions{0});
+  Journal j(dir_, "s-return", {}, no_reserve());
   fill_until_failed(j);
   ASSERT_TRUE(j.failed());
   j.push_waiting(fault_event(50));

@@ -1,0 +1,83 @@
+// The service log of `tractus serve` outside systemd (docs/logging.md): what a technician reads
+// in DATA/log/tractus.log after the day — the start and the configuration in force, a refused
+// PIN and a login, the operator's actions, the session's events as its journal recorded them,
+// its end and the service's stop — and never a PIN.
+#include "console/http_test_client.hpp"
+#include "harness/process.hpp"
+#include "harness/serve_process.hpp"
+#include "harness/tractus_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+using namespace tractus;
+using namespace tractus::integration;
+using tractus::testing::HttpTestClient;
+
+namespace {
+
+// Eight digits, so that no port, pid or time in the log could hold one by chance.
+constexpr const char *kOperatorPin = "86420975";
+constexpr const char *kTechnicianPin = "13579246";
+constexpr const char *kWrongPin = "75319864";
+
+} // namespace
+
+TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
+  test_riding_machine_pauses([](const ScratchDir &dir) {
+    set_pin(dir, "operator", kOperatorPin);
+    set_pin(dir, "technician", kTechnicianPin);
+    Process serve({Tools::tractus(), "serve", "--no-config", "--listen", "127.0.0.1:0", "--table",
+                   "sim", "--data", (dir / "data").string(), "--journal",
+                   (dir / "journal").string(), "--log-level", "debug"},
+                  dir / "serve.out", dir / "serve.err");
+    const std::uint16_t port = announced_port(dir / "serve.out", 20s);
+    ASSERT_NE(port, 0) << read_file(dir / "serve.out") << read_file(dir / "serve.err");
+
+    const HttpTestClient client(port);
+    const auto wrong = client.post("/api/login", {{"role", "operator"}, {"pin", kWrongPin}});
+    EXPECT_EQ(wrong.status, 401) << wrong.body;
+    const std::string token = client.login("operator", kOperatorPin);
+    const auto loaded =
+        client.post("/api/session", client.cleared_session(token, "lumbar-static", "80 kg"), token);
+    ASSERT_EQ(loaded.status, 201) << loaded.body;
+    const std::string id = loaded.json["session"]["id"].get<std::string>();
+    ASSERT_TRUE(poll(10s, [&] {
+      return client.get("/api/state", token).json["frame"].value("press_test", false);
+    }));
+    ASSERT_EQ(client.post_empty("/api/session/start", token).status, 202);
+    std::this_thread::sleep_for(3s);
+    ASSERT_EQ(client.post_empty("/api/session/stop").status, 202);
+    nlohmann::json last;
+    ASSERT_TRUE(poll(20s, [&] {
+      client.post_empty("/api/session/acknowledge", token);
+      last = client.get("/api/state", token).json["last_session"];
+      return !last.is_null();
+    }));
+    ASSERT_EQ(last["outcome"], "stopped by operator") << last.dump();
+    serve.signal(SIGINT);
+    const auto code = serve.wait_for(20s);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 0);
+
+    const std::string log = read_file(dir / "data" / "log" / "tractus.log");
+    for (const std::string &line : std::vector<std::string>{
+             "info  tractus ", " serve starting (pid ", "configuration: table = sim (--table)",
+             "warning " /* the refused PIN, from the loopback peer */,
+             "wrong PIN for operator (4 more before a lockout)", "operator logged in",
+             "POST /api/session -> 201", "POST /api/session/start -> 202",
+             "POST /api/session/stop -> 202", "debug 127.0.0.1:" /* reads, at debug */,
+             "GET /api/state -> 200", "session " + id + ": loaded lumbar-static (80 kg",
+             "session " + id + ": state -> treating at t=",
+             "session " + id + ": operator 151 operator-stop",
+             "session " + id + ": ended: stopped by operator",
+             "stopping on a signal; a running session is released first", "info  stopped\n"})
+      EXPECT_NE(log.find(line), std::string::npos) << "no \"" << line << "\" in\n" << log;
+    for (const char *pin : {kOperatorPin, kWrongPin})
+      EXPECT_EQ(log.find(pin), std::string::npos) << "a PIN in the log\n" << log;
+    // The patient's id is the journal's; the log names the session.
+    EXPECT_EQ(log.find("P-0042"), std::string::npos) << log;
+  });
+}
