@@ -151,6 +151,12 @@ kill -INT "$(cat serve.pid)"
 for _ in $(seq 100); do
   if ! kill -0 "$(cat serve.pid)" 2>/dev/null; then
     trap - EXIT
+    # Its service log, outside systemd in the data folder (docs/logging.md), start to stop.
+    cp /var/lib/tractus/log/tractus.log serve.log 2>/dev/null || true
+    for line in "serve starting" "configuration: table = sim (/etc/tractus/tractus.json)" \
+      "the console is at" "info  stopped"; do
+      grep -qF "$line" serve.log || { echo "no \"$line\" in the service log: $(cat serve.log)"; exit 1; }
+    done
     exit 0
   fi
   sleep 0.1
@@ -172,7 +178,7 @@ say "  $(grep -c . "$work/profiles.txt") lines of stock profiles; a simulated se
 grep -E "^(Outcome|Peak|Holds|Journal) " "$work/run.txt" | sed 's/^/package check:     /'
 say "  config show read /etc/tractus/tractus.json; tractus doctor --table sim:"
 sed 's/^/package check:     /' "$work/doctor.txt"
-say "  serve answered its page ($(wc -c <"$work/page.html") bytes)"
+say "  serve answered its page ($(wc -c <"$work/page.html") bytes) and logged $(grep -c . "$work/serve.log") lines to /var/lib/tractus/log/tractus.log"
 
 # 4. Purge, and what is left.
 dpkg --purge tractus >"$work/purge.log" 2>&1 || fail "purge failed: $(cat "$work/purge.log")"
