@@ -39,6 +39,7 @@ controller::SessionSetup setup_for(const SessionRequest &r, const LiveSessionSpe
   in.calibration = spec.calibration;
   in.screening_confirmed = true; // check_session_request refused every other answer
   in.period = spec.period;
+  in.limits = spec.limits;
   return controller::session_setup(in);
 }
 
@@ -106,6 +107,7 @@ nlohmann::ordered_json LiveSession::journal_header() const {
       r.profile, r.trajectory, r.patient_id, r.body_mass, setup_.calibration);
   h["calibration"]["in_force"] = setup_.calibration_valid;
   if (!setup_.calibration_valid) h["calibration"]["why_not"] = spec_.calibration_problem;
+  h["limits"] = controller::journal_limits(setup_);
   h["table"] = lease_->journal_table();
   h["screening"] = {{"source", "console"},
                     {"confirmed", true},

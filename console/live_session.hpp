@@ -16,6 +16,7 @@
 #include "controller/loop_runner.hpp"
 #include "controller/session.hpp"
 #include "controller/session_stats.hpp"
+#include "profiles/limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,9 @@ struct LiveSessionSpec {
   std::string calibration_problem;             // why there is none
   bool simulated = false;
   Duration period = milliseconds(1);
+  // The clinic's limits (ServiceOptions::limits): the session's hard cap, over-force monitor,
+  // ramps and cord tension follow them, as its protocol was checked against them.
+  profiles::Limits limits = profiles::kDefaultLimits;
 };
 
 class LiveSession {

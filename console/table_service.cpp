@@ -159,6 +159,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   if (!spec.calibration) spec.calibration_problem = calibration.error + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;
   spec.period = m.binding.period;
+  spec.limits = m.options.limits;
   const std::uint64_t first_seq = m.channel.next_seq();
   try {
     m.live = std::make_unique<LiveSession>(std::move(opened.lease), std::move(*check.request), spec,

@@ -90,6 +90,14 @@ bool valid_patient_id(const std::string &id) {
 
 std::string anonymous_patient_id() { return "anon-" + random_hex(6); }
 
+nlohmann::ordered_json journal_limits(const SessionSetup &setup) {
+  const Force peak = setup.trajectory != nullptr ? setup.trajectory->peak_force() : newtons(0);
+  return {{"hard_cap_n", journal_number(setup.hard_cap.si(), 2)},
+          {"over_force_n", journal_number(over_force_limit(peak, setup.hard_cap).si(), 2)},
+          {"treatment_rate_n_per_s", journal_number(setup.timings.treatment_rate.si(), 2)},
+          {"min_cord_tension_n", journal_number(setup.timings.min_cord_tension.si(), 2)}};
+}
+
 std::string new_session_id(std::string_view profile_id, std::int64_t now_unix) {
   return text::utc_compact(now_unix) + "-" + std::string(profile_id) + "-" + random_hex(4);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "controller/loop_runner.hpp"
+#include "controller/session.hpp"
 #include "controller/session_stats.hpp"
 #include "hal/calibration.hpp"
 #include "profiles/profile.hpp"
@@ -30,6 +31,11 @@ nlohmann::ordered_json session_journal_header(const profiles::Profile &profile,
                                               const profiles::Trajectory &trajectory,
                                               const std::string &patient_id, Mass body_mass,
                                               const hal::Calibration &calibration);
+
+// The limits the session runs under (the machine's, or a clinic's tighter ones), for the
+// header's "limits": its hard cap, the force at which the over-force monitor trips, the pause
+// and resume ramp rate and the tension always left on the cord.
+nlohmann::ordered_json journal_limits(const SessionSetup &setup);
 
 // `exit_code`: what `tractus run` exits with (DESIGN §8); the console records the same code for
 // the same outcome, so journals compare.

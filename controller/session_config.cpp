@@ -16,6 +16,11 @@ SessionSetup session_setup(const SessionInputs &in) {
   s.period = in.period;
   s.force_loop = force_loop_params_for(in.period);
   s.hard_cap = profiles::hard_cap(in.limits, in.region);
+  // A clinic's tighter limits bind the running session too, not only the protocol's check: the
+  // pause and resume ramps, and the tension always left on the cord. (A stop's release keeps
+  // its own rate: releasing the patient sooner is never what a clinic limits.)
+  s.timings.treatment_rate = min(s.timings.treatment_rate, in.limits.max_rate);
+  s.timings.min_cord_tension = in.limits.min_cord_tension;
   s.monitors.full_scale = s.calibration.full_scale;
   return s;
 }

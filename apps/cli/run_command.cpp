@@ -159,6 +159,7 @@ nlohmann::ordered_json session_header(const RunOptions &o, const SessionRequest 
                                       const console::TableLease &table) {
   nlohmann::ordered_json header =
       journal_header(r.profile, r.trajectory, r.patient_id, r.mass, setup.calibration);
+  header["limits"] = controller::journal_limits(setup);
   header["table"] = table.journal_table();
   if (r.screening)
     header["screening"] = {{"source", "file"},

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <string>
 
 namespace tractus::testing {
 namespace {
@@ -105,6 +107,41 @@ TEST_F(ClinicSettings, AProtocolOverTheClinicsClinicalCapIsListedAsNotAllowedWit
                       "/profile: lumbar-progressive is not allowed by this clinic's limits"))
       << refused.body;
   EXPECT_EQ(service_->preview("lumbar-progressive", "80kg").status, 422);
+}
+
+// The limits bind the running session, not only the protocol's check: a session loaded under a
+// 300 N lumbar cap, 30 N/s and 20 N on the cord trips over-force at 303 N at the most (the cap
+// + 1 %, where its protocol's own margin would allow 310 N), ramps its pause and resume at 30 N/s
+// and keeps 20 N on the cord; its journal says so. The machine's limits otherwise.
+TEST_F(ClinicSettings, TheClinicsLimitsBindTheRunningSessionAndItsJournalSaysSo) {
+  const auto header_limits = [&](const ApiResult &loaded) {
+    std::ifstream journal(loaded.body["session"]["journal"].get<std::string>());
+    std::string first;
+    std::getline(journal, first);
+    return nlohmann::json::parse(first)["limits"];
+  };
+  console::ServiceOptions o;
+  o.limits.lumbar_hard_cap = newtons(300.0);
+  o.limits.max_rate = newtons_per_second(30.0);
+  o.limits.min_cord_tension = newtons(20.0);
+  start(o);
+  // 40 %bw of 76 kg: a 298 N peak, whose own margin (+4 %) would trip at 310 N.
+  const ApiResult loaded = service_->load_session(request("lumbar-intermittent", "76 kg"));
+  ASSERT_EQ(loaded.status, 201) << loaded.body;
+  const nlohmann::json limits = header_limits(loaded);
+  EXPECT_EQ(limits["hard_cap_n"], 300.0) << limits;
+  EXPECT_EQ(limits["over_force_n"], 303.0) << limits; // the cap + 1 %
+  EXPECT_EQ(limits["treatment_rate_n_per_s"], 30.0) << limits;
+  EXPECT_EQ(limits["min_cord_tension_n"], 20.0) << limits;
+  EXPECT_EQ(service_->unload_session().status, 200);
+
+  start(console::ServiceOptions{});
+  const ApiResult machine = service_->load_session(request("lumbar-intermittent", "60 kg"));
+  ASSERT_EQ(machine.status, 201) << machine.body;
+  const nlohmann::json defaults = header_limits(machine);
+  EXPECT_EQ(defaults["hard_cap_n"], 890.0) << defaults;
+  EXPECT_EQ(defaults["treatment_rate_n_per_s"], 50.0) << defaults;
+  EXPECT_EQ(defaults["min_cord_tension_n"], 15.0) << defaults;
 }
 
 TEST_F(ClinicSettings, TheClinicsDisplayUnitsAndLanguageAreInTheInfoThePageReadsAtStart) {
