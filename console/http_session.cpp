@@ -248,12 +248,16 @@ void HttpSession<Stream>::reply(const ApiResult &result, const HttpRequest &requ
 
 template <class Stream>
 void HttpSession<Stream>::log_answer(const HttpRequest &request, unsigned status) const {
-  // What the operator did is a POST (a login, a start, a stop, a calibration step): information.
-  // Reads and the page's files are debug. The path only: a query may carry a token.
+  // What the operator did is a POST that was done (a start, a stop, a calibration step):
+  // information. Reads, the page's files and refusals are debug: anyone who reaches the port
+  // can make refusals and busy answers (503) by the thousand, and must not push a fault's lines
+  // out of the log; a wrong PIN and a refused start have lines of their own. A failure of ours
+  // (500) is a warning. The path only: a query may carry a token.
   const bool read = request.method() == http::verb::get || request.method() == http::verb::head;
-  const auto level = status >= 500 ? spdlog::level::warn
-                     : read        ? spdlog::level::debug
-                                   : spdlog::level::info;
+  const bool failed_here = status >= 500 && status != 503;
+  const auto level = failed_here             ? spdlog::level::warn
+                     : read || status >= 400 ? spdlog::level::debug
+                                             : spdlog::level::info;
   if (!spdlog::should_log(level)) return;
   const std::string_view target(request.target().data(), request.target().size());
   const auto verb = request.method_string();

@@ -18,7 +18,7 @@ namespace {
 // 8192 lines queued: minutes of the busiest console at debug; beyond, the oldest go.
 constexpr std::size_t kQueueLines = 8192;
 constexpr std::size_t kFileBytes = 5 * 1024 * 1024;
-constexpr std::size_t kFiles = 5;
+constexpr std::size_t kFiles = 4; // tractus.log and tractus.1.log to tractus.4.log: 25 MiB
 
 } // namespace
 
@@ -59,8 +59,10 @@ text::Outcome<std::unique_ptr<ServiceLog>> ServiceLog::start(const std::string &
   } else {
     const std::filesystem::path file = dir / "tractus.log";
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (!ec)
+    // Only a folder made here gets 0750: an existing one (say /var/log, or /tmp given by
+    // mistake) is the administrator's, and its mode is not ours to change.
+    const bool made = std::filesystem::create_directories(dir, ec);
+    if (made && !ec)
       std::filesystem::permissions(dir,
                                    std::filesystem::perms::owner_all |
                                        std::filesystem::perms::group_read |

@@ -4,7 +4,8 @@
 //
 // - Under systemd (the service: systemd gives it JOURNAL_STREAM and INVOCATION_ID) the log goes
 //   to the systemd journal, one entry per line with its priority (`journalctl -u tractus`).
-// - Otherwise to a rotating file, LOG_DIR/tractus.log, 5 MiB × 5 files, in a folder made 0750.
+// - Otherwise to a rotating file, LOG_DIR/tractus.log, 5 MiB each, 5 files in all (tractus.log
+//   and tractus.1.log to tractus.4.log), in a folder made 0750 when tractus makes it.
 //
 // The level is the configuration's `log_level` (trace, debug, info, warn, error, off).
 // A full queue drops the oldest lines rather than make a console thread wait.

@@ -61,6 +61,21 @@ TEST(ServiceLog, WritesARotatingFileAtItsLevelInAFolderOnlyTheServiceReads) {
   EXPECT_FALSE(has(read(dir.path() / "log" / "tractus.log"), "after the end"));
 }
 
+// --log-dir /tmp, or "log_dir": "/var/log": a folder that exists is the administrator's.
+TEST(ServiceLog, AFolderThatExistsKeepsItsMode) {
+  tractus::testing::TempDir dir("service-log-shared");
+  const fs::path shared = dir.path() / "shared";
+  fs::create_directory(shared);
+  fs::permissions(shared, fs::perms::all | fs::perms::sticky_bit);
+  {
+    auto log = cli::ServiceLog::start("info", shared);
+    ASSERT_TRUE(log) << log.error;
+    spdlog::info("in a shared folder");
+  }
+  EXPECT_EQ(fs::status(shared).permissions(), fs::perms::all | fs::perms::sticky_bit);
+  EXPECT_TRUE(has(read(shared / "tractus.log"), "in a shared folder"));
+}
+
 TEST(ServiceLog, DebugLevelKeepsTheReadsAndTheRepeatingReminder) {
   tractus::testing::TempDir dir("service-log-debug");
   {
