@@ -303,8 +303,18 @@ TreatmentCalibration calibration_for_treatment(const fs::path &store_dir, std::i
     out.way_out = verify + ", or recalibrate";
     return out;
   }
-  // The clinic's hours first: when both fail, its policy is the rule the technician set.
+  // A pass later than now: the clock has gone back since (or the log was written elsewhere).
+  // Its age cannot be known, so neither rule can accept it.
   const std::int64_t age_s = now_unix - v.time_unix;
+  if (age_s < 0) {
+    out.error = store.verification_log_path().string() + ": calibration " + record.id +
+                " was verified at " + text::utc_timestamp(v.time_unix) +
+                ", later than this computer's clock (" + text::utc_timestamp(now_unix) +
+                "): the clock has gone back";
+    out.way_out = "set the clock right, then " + verify;
+    return out;
+  }
+  // The clinic's hours first: when both fail, its policy is the rule the technician set.
   if (policy.valid_for_hours > 0 && age_s > std::int64_t{policy.valid_for_hours} * 3600) {
     out.error = store.verification_log_path().string() + ": calibration " + record.id +
                 " was last verified " + std::to_string(age_s / 3600) + " h " +

@@ -128,14 +128,14 @@ struct Parse {
 // Sets the member from the file's value; the parser's reason when it cannot.
 std::string set_member(const LimitKey &key, const json &value, Limits &l) {
   if (std::holds_alternative<int Limits::*>(key.member)) {
-    if (!value.is_number_integer()) return "must be " + syntax(key);
+    if (!value.is_number_integer()) return "must be a whole number";
     const auto n = value.get<std::int64_t>();
     // Beyond int is beyond every range: the limit check then says what is allowed.
     l.*std::get<int Limits::*>(key.member) = static_cast<int>(std::clamp<std::int64_t>(
         n, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     return "";
   }
-  if (!value.is_string()) return "must be a string, " + syntax(key);
+  if (!value.is_string()) return "must be a string";
   const std::string text = value.get<std::string>();
   return std::visit(Parse{key, text, l}, key.member);
 }
@@ -160,7 +160,8 @@ void read_limits(const json &doc, ClinicConfig &out, std::vector<std::string> &p
       continue;
     }
     if (const std::string wrong = set_member(*key, value, out.limits); !wrong.empty()) {
-      problems.push_back(pointer + ": " + wrong + " (" + syntax(*key) + ", at most " +
+      // The machine's value, not a bound: a clinic lowers a cap but raises a minimum.
+      problems.push_back(pointer + ": " + wrong + " (" + syntax(*key) + "; the machine's value " +
                          shown_value(*key, profiles::kDefaultLimits) + ")");
       continue;
     }

@@ -334,7 +334,8 @@ TEST_F(TractusCli, ABadClinicSettingIsRefusedNamingThePointerAndWhatIsAllowed) {
   const fs::path file = dir_ / "bad.json";
   write(file, R"({"format": "tractus.config/1",
                   "clinic_limits": {"lumbar_hard_cap": "1000 N", "max_rate": "30 N",
-                                    "max_duration": "2 h", "hard_cap": "600 N"},
+                                    "max_duration": "2 h", "hard_cap": "600 N",
+                                    "min_cord_tension": 20},
                   "daily_verification": {"valid_for_hours": 30},
                   "display_units": {"force": "lb", "weight": "lb"}, "language": "de",
                   "log_level": "verbose", "log_dir": "log"})");
@@ -345,7 +346,10 @@ TEST_F(TractusCli, ABadClinicSettingIsRefusedNamingThePointerAndWhatIsAllowed) {
        {"/clinic_limits/lumbar_hard_cap: 1000 N is outside what a clinic may set (15 N to "
         "890 N)",
         "/clinic_limits/max_rate: \"30 N\" is not per second (a force per second such as "
-        "\"30 N/s\", at most 50 N/s)",
+        "\"30 N/s\"; the machine's value 50 N/s)",
+        // A minimum is raised, not lowered: its machine value is not called a most.
+        "/clinic_limits/min_cord_tension: must be a string (a force such as \"600 N\" or "
+        "\"135 lbf\"; the machine's value 15 N",
         "/clinic_limits/max_duration: ",
         "/clinic_limits/hard_cap: unknown key (allowed here: lumbar_hard_cap, "
         "cervical_hard_cap, lumbar_clinical_cap_percent_bw",

@@ -327,5 +327,20 @@ TEST(CalibrationForTreatment, APassOlderThanTheClinicsHoursIsRefusedSayingSo) {
   }
 }
 
+// A pass dated after now (the clock went back): its age is unknown, so no rule accepts it.
+TEST(CalibrationForTreatment, APassLaterThanTheClockIsRefusedSayingTheClockWentBack) {
+  TempDir dir("cal-treat-future");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const std::int64_t now = kJan2026Noon;
+  store.append_verification(passed_at(record, now + 600));
+  const TreatmentCalibration refused = calibration_for_treatment(dir.path(), now, "1234");
+  EXPECT_FALSE(refused.calibration);
+  EXPECT_NE(refused.error.find("later than this computer's clock"), std::string::npos)
+      << refused.error;
+  EXPECT_NE(refused.way_out.find("set the clock right"), std::string::npos) << refused.way_out;
+}
+
 } // namespace
 } // namespace tractus::calibration
