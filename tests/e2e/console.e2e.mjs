@@ -222,8 +222,12 @@ async function main() {
   await page.locator('#screen-protocols').waitFor({ state: 'visible' });
   await page.locator('#conn[data-status="live"]').waitFor();
   await page.locator('#screen-protocols .weight-units [data-wunit="kg"]').click();
-  await page.locator('#preview-weight').fill(WEIGHT_KG);
+  // The protocol first, then the weight: the preview that shows the peak is then the one the
+  // weight's debounced refresh (300 ms) asks for, and none is still pending when Next is
+  // clicked. (A refresh that fired during the click disabled Next under the click, and the
+  // page stayed on the picker: 1 run in 4.)
   await page.locator(`#protocol-list [data-id="${PROFILE}"]`).click();
+  await page.locator('#preview-weight').fill(WEIGHT_KG);
   await page.locator('#preview-peak').waitFor();
   await page.locator('#preview-chart canvas').waitFor();
   const peak = await page.locator('#preview-peak').textContent();
