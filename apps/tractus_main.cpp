@@ -5,6 +5,7 @@
 #include "cli/doctor_command.hpp"
 #include "cli/pin_command.hpp"
 #include "cli/profile_command.hpp"
+#include "cli/records_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/service_log.hpp"
@@ -64,6 +65,7 @@ int run(int argc, char **argv) {
   auto pin = cli::add_pin_command(app);
   auto config = cli::add_config_command(app);
   auto doctor = cli::add_doctor_command(app);
+  auto records = cli::add_records_command(app);
 
   try {
     app.parse(argc, argv);
@@ -93,6 +95,7 @@ int run(int argc, char **argv) {
   if (pin->invoked()) return pin->run(std::cin, std::cout, std::cerr);
   if (config->invoked()) return config->run(std::cout, std::cerr);
   if (doctor->invoked()) return doctor->run(std::cout, std::cerr);
+  if (records->invoked()) return records->run(std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

@@ -38,6 +38,10 @@ packages=(
   # the service: sd_notify (libsystemd-dev), and systemd-analyze to verify its unit (systemd),
   # which runs `man` for the unit's Documentation= (man-db)
   libsystemd-dev systemd man-db
+  # the records store (docs/records.md): SOCI and the client libraries of its two back ends
+  # (libsoci-dev's headers include sqlite3.h and libpq-fe.h but it depends on neither -dev);
+  # postgresql, the server the records tests start for themselves (tests/support/postgres_cluster)
+  libsoci-dev libsqlite3-dev libpq-dev postgresql
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.

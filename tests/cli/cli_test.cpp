@@ -1,6 +1,7 @@
 // `tractus` as a user runs it: the documented exit codes (0 completed, 2 bad input and nothing
 // started, 3 ended by a stop or a fault), what it says, and the journal it leaves.
 #include "controller/journal_reader.hpp"
+#include "support/command_output.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output; // stdout and stderr together
-};
+using Result = tractus::testing::CommandOutput;
 
 Result run(const std::string &args) {
-  const std::string cmd = std::string(TRACTUS_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE *pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
-    r.output += buf.data();
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return tractus::testing::run_command(std::string(TRACTUS_BIN) + " " + args);
 }
 
 class TractusCli : public ::testing::Test {

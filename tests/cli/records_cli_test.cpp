@@ -1,0 +1,118 @@
+// `tractus records` as a technician runs it: a patient added, listed and shown with the
+// sessions `tractus run` journaled for them; journals imported with a damaged one named and the
+// exit status saying so; a store that cannot be used refused with exit 2, nothing changed.
+#include "support/command_output.hpp"
+#include "support/postgres_cluster.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace tractus::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+CommandOutput tractus(const std::string &args) {
+  return run_command(std::string(TRACTUS_BIN) + " " + args);
+}
+
+class RecordsCli : public ::testing::Test {
+protected:
+  // `records --data DIR` with `args`, on the test's own SQLite file.
+  CommandOutput records(const std::string &args) {
+    return tractus("records --data " + dir_.path().string() + " " + args);
+  }
+  TempDir dir_{"records-cli"};
+};
+
+TEST_F(RecordsCli, APatientAddedListedAndShownWithTheSessionsRunForThem) {
+  auto r = records("patient add P-0042 --weight 176lb --note 'L4-L5'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Patient P-0042 added (79.8 kg)"));
+
+  const auto journals = dir_.path() / "journals";
+  for (const auto *inject : {"", " --inject loadcell-freeze@120s"}) {
+    r = tractus("run --profile lumbar-static --weight 80kg --patient P-0042 --journal " +
+                journals.string() + inject);
+    ASSERT_NE(r.exit_code, -1) << r.output;
+  }
+  r = records("import " + journals.string() + " --table-name table-a");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Indexed 2 journals"));
+  EXPECT_THAT(r.output, HasSubstr("as table table-a"));
+
+  r = records("patient show P-0042");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("2 sessions"));
+  EXPECT_THAT(r.output, HasSubstr("lumbar-static  completed"));
+  EXPECT_THAT(r.output, HasSubstr("lumbar-static  fault (303)"));
+  EXPECT_THAT(r.output, HasSubstr("table table-a (simulator)"));
+
+  r = records("patient list 004");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("P-0042  79.8 kg"));
+  r = records("patient list Z");
+  EXPECT_THAT(r.output, HasSubstr("No patient whose id contains Z"));
+}
+
+TEST_F(RecordsCli, ANameForAnIdAnOutOfRangeWeightOrAnIdTakenIsBadInput) {
+  auto r = records("patient add 'Jane Doe' --weight 70kg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("never a name"));
+  r = records("patient add P-1 --weight 700kg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("--weight 700kg"));
+  ASSERT_EQ(records("patient add P-1 --weight 70kg").exit_code, 0);
+  r = records("patient add P-1 --weight 90kg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("already in the records (conflict)"));
+  r = records("patient show P-2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("no patient P-2"));
+  EXPECT_THAT(records("patient list").output, HasSubstr("P-1  70 kg"));
+}
+
+TEST_F(RecordsCli, ADamagedJournalIsIndexedWithItsLineNamedAndTheImportSaysSoWithExit2) {
+  const auto journals = dir_.path() / "journals";
+  ASSERT_EQ(tractus("run --profile lumbar-static --weight 80kg --patient P-1 --journal " +
+                    journals.string())
+                .exit_code,
+            0);
+  std::ofstream(journals / "torn.jsonl") << "{\"type\":\"header\"";
+  const auto r = records("import " + journals.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Indexed 1 journal "));
+  EXPECT_THAT(r.output, HasSubstr("not indexed: journal " + (journals / "torn.jsonl").string()));
+}
+
+TEST_F(RecordsCli, AStoreThatCannotBeUsedIsExit2NamingItAndWhy) {
+  auto r = tractus("records --records mysql://db/tractus status");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("not a records store (sqlite:PATH or postgresql://"));
+  r = tractus("records --records 'postgresql://clinic:s3cret@%2Fnonexistent:5432/x' status");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("postgresql://clinic:***@%2Fnonexistent:5432/x"));
+  EXPECT_THAT(r.output, HasSubstr("(unreachable)"));
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("s3cret")));
+  const auto garbage = dir_.path() / "garbage.sqlite";
+  std::ofstream(garbage) << std::string(8192, 'x');
+  r = tractus("records --records sqlite:" + garbage.string() + " status");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("(incompatible)"));
+}
+
+TEST(RecordsCliPostgresql, StatusAndAPatientOnAPostgresqlStore) {
+  PostgresCluster cluster;
+  const auto store = "--records '" + cluster.uri() + "'";
+  auto r = tractus("records " + store + " status");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("schema version 1"));
+  ASSERT_EQ(tractus("records " + store + " patient add P-9 --weight 60kg").exit_code, 0);
+  EXPECT_THAT(tractus("records " + store + " patient list").output, HasSubstr("P-9  60 kg"));
+}
+
+} // namespace
+} // namespace tractus::testing
