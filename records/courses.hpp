@@ -1,0 +1,85 @@
+// Courses of treatment and their visits (docs/records.md "Courses").
+//
+// A course is a plan for one patient: region, protocol, number of visits, and a progression
+// rule (starting force, step, ceiling). Its ceiling is checked against the clinical cap for
+// the patient's body mass and the region's hard cap, under the limits in force. A visit is made
+// when the clinician confirms its force (the proposal, or their own); the session that runs
+// it is attached when it has started, and pain before and after are recorded on it with a note.
+#pragma once
+
+#include "profiles/limits.hpp"
+#include "records/progression.hpp"
+#include "records/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tractus::records {
+
+inline constexpr int kMaxVisitsPerCourse = 40;
+
+struct CoursePlan {
+  std::string patient_id;
+  std::string region; // "lumbar" | "cervical"
+  std::string protocol_id;
+  int visits_planned = 12;
+  ProgressionRule rule;
+  std::string created_by;
+};
+
+struct Course {
+  long long id = 0;
+  CoursePlan plan;
+  std::string created_utc;
+  std::optional<std::string> closed_utc;
+};
+
+struct Visit {
+  long long id = 0;
+  long long course_id = 0;
+  int number = 0;
+  double proposed_force_n = 0, confirmed_force_n = 0;
+  std::string confirmed_by, confirmed_utc;
+  std::string session_id; // empty until its session started
+  std::optional<int> pain_before, pain_after;
+  std::string note;
+};
+
+// Every problem with `plan` for a patient of `body_mass_kg` under `limits`, each naming its
+// field ("course: /ceiling_n: 450 N = 101.2 lbf is above the clinical cap …"). Empty when usable.
+[[nodiscard]] std::vector<std::string>
+course_plan_problems(const CoursePlan &plan, double body_mass_kg, const profiles::Limits &limits);
+
+// Starts a course; returns its id. Invalid (every problem, one per line) or NotFound (patient).
+long long start_course(RecordsStore &store, const CoursePlan &plan, const profiles::Limits &limits);
+[[nodiscard]] std::optional<Course> find_course(RecordsStore &store, long long course_id);
+// A patient's courses, newest first.
+[[nodiscard]] std::vector<Course> courses_of_patient(RecordsStore &store,
+                                                     const std::string &patient_id);
+// A course's visits, by number.
+[[nodiscard]] std::vector<Visit> visits_of_course(RecordsStore &store, long long course_id);
+
+// The proposal for the course's next visit, from its visits and their indexed sessions
+// (outcome, guarding alarms) and pain scores. A visit confirmed whose session has not started
+// is proposed again (its number, the same proposal). NotFound, or Conflict when the course is
+// closed or every planned visit has run.
+[[nodiscard]] Proposal propose_next_visit(RecordsStore &store, long long course_id);
+
+// The clinician's force for the next visit: the proposal or their own, within (0, ceiling]
+// and the patient's clinical cap. Replaces a confirmed visit whose session has not started.
+Visit confirm_visit(RecordsStore &store, long long course_id, double force_n, const std::string &by,
+                    const profiles::Limits &limits);
+// The session that ran visit `visit_id`. Conflict if the visit already has another session.
+void attach_session(RecordsStore &store, long long visit_id, const std::string &session_id);
+
+enum class PainWhen { Before, After };
+// A 0–10 score; Invalid outside it. Replaces an earlier score of the same visit and moment.
+void record_pain(RecordsStore &store, long long visit_id, PainWhen when, int score);
+void set_visit_note(RecordsStore &store, long long visit_id, const std::string &note);
+[[nodiscard]] std::optional<Visit> find_visit(RecordsStore &store, long long visit_id);
+
+// Closes a course (no visit is proposed after); its visits stay.
+void close_course(RecordsStore &store, long long course_id);
+
+} // namespace tractus::records
