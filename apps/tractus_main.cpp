@@ -6,6 +6,7 @@
 #include "cli/pin_command.hpp"
 #include "cli/profile_command.hpp"
 #include "cli/records_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/service_log.hpp"
@@ -66,6 +67,7 @@ int run(int argc, char **argv) {
   auto config = cli::add_config_command(app);
   auto doctor = cli::add_doctor_command(app);
   auto records = cli::add_records_command(app);
+  auto report = cli::add_report_command(app);
 
   try {
     app.parse(argc, argv);
@@ -96,6 +98,7 @@ int run(int argc, char **argv) {
   if (config->invoked()) return config->run(std::cout, std::cerr);
   if (doctor->invoked()) return doctor->run(std::cout, std::cerr);
   if (records->invoked()) return records->run(std::cout, std::cerr);
+  if (report->invoked()) return report->run(std::cout, std::cerr);
   return cli::kExitBadInput;
 }
 

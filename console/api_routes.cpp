@@ -1,6 +1,8 @@
 #include "console/api_routes.hpp"
 
 #include "console/http_policy.hpp"
+#include "console/records_fields.hpp"
+#include "console/records_service.hpp"
 #include "console/request_fields.hpp"
 #include "console/table_service.hpp"
 
@@ -118,6 +120,47 @@ ApiResult cal_install(TableService &s, Auth &, const ApiArgs &) { return s.calib
 ApiResult cal_cancel(TableService &s, Auth &, const ApiArgs &) { return s.calibration_cancel(); }
 ApiResult verification(TableService &s, Auth &, const ApiArgs &a) { return s.verification(a.body); }
 
+// --- the clinic's records (console/records_service.hpp) ------------------------------------
+
+ApiResult records_status(TableService &s, Auth &, const ApiArgs &) { return s.records().status(); }
+ApiResult patients(TableService &s, Auth &, const ApiArgs &a) {
+  const std::string part = query_parameter(a.query, "search");
+  if (part.size() > bounds::kMaxSearchChars ||
+      !std::all_of(part.begin(), part.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+    return api_error(422, "invalid", "the search is not valid",
+                     {"?search: at most " + std::to_string(bounds::kMaxSearchChars) +
+                      " printable ASCII characters (part of a patient id)"});
+  return s.records().search_patients(part);
+}
+ApiResult add_patient(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().add_patient(a.body);
+}
+ApiResult patient(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().patient(a.params.at(0));
+}
+ApiResult start_course(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().start_course(a.params.at(0), a.body);
+}
+ApiResult course(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().course(a.params.at(0));
+}
+ApiResult confirm_visit(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().confirm_visit(a.params.at(0), a.body);
+}
+ApiResult visit_pain(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().pain(a.params.at(0), a.body);
+}
+ApiResult visit_note(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().note(a.params.at(0), a.body);
+}
+
+ApiResult session_report(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().session_report(a.params.at(0), query_parameter(a.query, "format"));
+}
+ApiResult course_report(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().course_report(a.params.at(0), query_parameter(a.query, "format"));
+}
+
 // The WebSocket's path asked for without an upgrade.
 ApiResult telemetry_http(TableService &, Auth &, const ApiArgs &) {
   return api_error(426, "websocket-only",
@@ -131,7 +174,7 @@ using A = Access;
 using T = RunsOn;
 constexpr bool kBody = true, kNoBody = false;
 
-const std::array<Route, 26> kRoutes{{
+const std::array<Route, 37> kRoutes{{
     {V::get, "/api/info", A::Public, T::Worker, kNoBody, info, nullptr},
     {V::post, "/api/login", A::Public, T::LoginThread, kBody, login, login_request_problems},
     {V::post, "/api/logout", A::Operator, T::IoThread, kNoBody, logout, nullptr},
@@ -169,6 +212,24 @@ const std::array<Route, 26> kRoutes{{
      nullptr},
     {V::post, "/api/tech/verification", A::Technician, T::Worker, kBody, verification,
      verification_problems},
+    {V::get, "/api/records", A::Operator, T::Worker, kNoBody, records_status, nullptr},
+    {V::get, "/api/records/patients", A::Operator, T::Worker, kNoBody, patients, nullptr},
+    {V::post, "/api/records/patients", A::Operator, T::Worker, kBody, add_patient,
+     patient_request_problems},
+    {V::get, "/api/records/patients/{}", A::Operator, T::Worker, kNoBody, patient, nullptr},
+    {V::post, "/api/records/patients/{}/courses", A::Operator, T::Worker, kBody, start_course,
+     course_request_problems},
+    {V::get, "/api/records/courses/{}", A::Operator, T::Worker, kNoBody, course, nullptr},
+    {V::post, "/api/records/courses/{}/visits", A::Operator, T::Worker, kBody, confirm_visit,
+     visit_request_problems},
+    {V::post, "/api/records/visits/{}/pain", A::Operator, T::Worker, kBody, visit_pain,
+     pain_request_problems},
+    {V::post, "/api/records/visits/{}/note", A::Operator, T::Worker, kBody, visit_note,
+     note_request_problems},
+    {V::get, "/api/records/sessions/{}/report", A::Operator, T::Worker, kNoBody, session_report,
+     nullptr},
+    {V::get, "/api/records/courses/{}/report", A::Operator, T::Worker, kNoBody, course_report,
+     nullptr},
     {V::get, kTelemetryPath, A::Operator, T::IoThread, kNoBody, telemetry_http, nullptr},
 }};
 

@@ -4,8 +4,8 @@
 // The same procedure as `tractus calibrate run` (apps/cli/calibrate_command.cpp), one HTTP
 // request per step: begin with the plan, then one stated load per reading (each a stable
 // reading, calibration/reading.hpp), then finish (fit and acceptance), then install. The
-// work is calibration/'s: CalibrationProcedure refuses a wrong or out-of-order load, the fit judges the
-// record, the store installs it atomically and keeps every previous record. A refused step
+// work is calibration/'s: CalibrationProcedure refuses a wrong or out-of-order load, the fit judges
+// the record, the store installs it atomically and keeps every previous record. A refused step
 // keeps nothing and is simply taken again; cancel abandons everything.
 //
 // On the simulator, stating a load first hangs it on the simulated cell (its hands), so the

@@ -235,6 +235,15 @@ HttpResponse json_response(const ApiResult &result, const HttpRequest &request,
       response.set(http::field::retry_after, std::to_string(error["retry_after_s"].get<long>()));
   }
   response.keep_alive(request.keep_alive());
+  if (result.download) {
+    // A report: a patient's record, so no-store as above; the browser saves it under its name.
+    response.set(http::field::content_type, result.download->content_type);
+    response.set(http::field::content_disposition,
+                 "attachment; filename=\"" + result.download->file_name + "\"");
+    response.body() = result.download->bytes;
+    response.prepare_payload();
+    return response;
+  }
   // Replace, not throw, should a message echo bytes that are not UTF-8.
   response.body() = result.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   response.prepare_payload();

@@ -1,6 +1,9 @@
 #include "console/journal_records.hpp"
 
 #include "controller/journal_reader.hpp"
+#include "records/courses.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
@@ -21,6 +24,29 @@ records::JournalView journal_view(const std::filesystem::path &file) {
   view.summary = std::move(contents.summary);
   view.problems = std::move(contents.problems);
   return view;
+}
+
+void index_journal(records::RecordsStore &store, const records::JournalView &journal,
+                   const std::string &table_name) {
+  const auto entry = records::session_entry(journal, table_name);
+  records::index_session(store, entry);
+  const auto visit = journal.header.find("visit");
+  if (visit == journal.header.end() || !visit->is_object() || !visit->contains("visit_id") ||
+      !(*visit)["visit_id"].is_number_integer())
+    return;
+  // Loaded for the visit and unloaded before a start: the visit is still to be run.
+  if (entry.outcome == "not started" || entry.outcome == "running") return;
+  try {
+    records::attach_session(store, (*visit)["visit_id"].get<long long>(), entry.session_id);
+  } catch (const records::StoreError &e) {
+    // The visit ran already as another session, or was removed: the session stays indexed
+    // under the patient; the conflict is the clinic's to see, not a reason to drop it.
+    if (e.failure() != records::StoreFailure::Conflict &&
+        e.failure() != records::StoreFailure::NotFound)
+      throw;
+    spdlog::warn("records: session {} names visit {}, not tied: {}", entry.session_id,
+                 (*visit)["visit_id"].get<long long>(), e.what());
+  }
 }
 
 ImportReport import_journals(records::RecordsStore &store, const std::filesystem::path &dir,
@@ -44,8 +70,7 @@ ImportReport import_journals(records::RecordsStore &store, const std::filesystem
     }
     present.insert(view.file);
     try {
-      const auto entry = records::session_entry(view, table_name);
-      records::index_session(store, entry);
+      index_journal(store, view, table_name);
     } catch (const records::StoreError &e) {
       if (e.failure() != records::StoreFailure::Invalid) {
         throw; // the store failed: the caller reports it; what was indexed stays
@@ -61,10 +86,12 @@ ImportReport import_journals(records::RecordsStore &store, const std::filesystem
   if (folder.filename().empty()) {
     folder = folder.parent_path(); // "journals/" names the folder "journals"
   }
-  for (const auto &[session, file] : records::journal_files_of_table(store, table_name)) {
-    const std::filesystem::path path(file);
-    if (path.parent_path() == folder && !present.contains(file) && !std::filesystem::exists(path)) {
-      report.missing.push_back(session + ": indexed from " + file + ", which is no longer there");
+  for (const auto &indexed : records::journals_of_table(store, table_name)) {
+    const std::filesystem::path path(indexed.file);
+    if (path.parent_path() == folder && !present.contains(indexed.file) &&
+        !std::filesystem::exists(path)) {
+      report.missing.push_back(indexed.session_id + ": indexed from " + indexed.file +
+                               ", which is no longer there");
     }
   }
   return report;

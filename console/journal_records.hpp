@@ -20,6 +20,12 @@ namespace tractus::console {
 // The journal as records/ takes it. Throws std::runtime_error if the file cannot be opened.
 [[nodiscard]] records::JournalView journal_view(const std::filesystem::path &file);
 
+// Indexes one journal as a session of `table_name` and, when its header names a course visit
+// ("visit": {"visit_id": …}) and the session started, ties the visit to it. Throws
+// records::StoreError (Invalid: no session journal).
+void index_journal(records::RecordsStore &store, const records::JournalView &journal,
+                   const std::string &table_name);
+
 struct ImportReport {
   int indexed = 0;                     // journals indexed (or indexed again)
   std::vector<std::string> damaged;    // indexed, with these problems ("FILE:LINE: …")

@@ -114,6 +114,7 @@ nlohmann::ordered_json LiveSession::journal_header() const {
                     {"confirmed_by", "operator"},
                     {"answers", r.answers}};
   h["operator"] = {{"role", "operator"}, {"via", "console"}};
+  if (!spec_.visit.is_null()) h["visit"] = spec_.visit;
   h["started_utc"] = text::utc_timestamp(static_cast<std::int64_t>(std::time(nullptr)));
   return h;
 }
@@ -149,6 +150,8 @@ void LiveSession::run() noexcept {
   } catch (const std::exception &e) {
     journal_error_ = e.what();
   }
+  // Before finished_: once that is set, the service may destroy this object.
+  if (spec_.on_finished) spec_.on_finished();
   mailbox_.running.store(false, std::memory_order_release);
   finished_.store(true, std::memory_order_release);
 }

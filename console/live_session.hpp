@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,11 @@ struct LiveSessionSpec {
   // The clinic's limits (ServiceOptions::limits): the session's hard cap, over-force monitor,
   // ramps and cord tension follow them, as its protocol was checked against them.
   profiles::Limits limits = profiles::kDefaultLimits;
+  // A course visit's session: the visit, as the journal's header names it (docs/records.md).
+  nlohmann::json visit;
+  // Told once the journal is finished (the records' indexer looks then). On the loop's thread
+  // after the loop has ended; must not throw.
+  std::function<void()> on_finished;
 };
 
 class LiveSession {

@@ -63,9 +63,11 @@ Problems login_request_problems(const Json &body) {
 Problems session_request_problems(const Json &body) {
   Problems problems;
   Fields f(problems);
-  if (!f.object(body, "", {"profile", "patient", "screening"},
-                "({\"profile\", \"patient\", \"screening\"})"))
+  if (!f.object(body, "", {"profile", "patient", "screening", "visit_id"},
+                "({\"profile\", \"patient\", \"screening\", \"visit_id\"})"))
     return problems;
+  // A course visit's session (docs/records.md): the visit's id in the records.
+  f.number(body, "", "visit_id", 1, 1e15, true, false, "");
   f.text(body, "", "profile", 1, bounds::kMaxProfileIdChars, lower_id_char,
          "characters a-z, 0-9, '-': a stock protocol id, e.g. lumbar-static", true);
   if (!body.contains("patient")) {

@@ -36,7 +36,7 @@ inline constexpr std::size_t kMaxPatientIdChars = 32;
 inline constexpr std::size_t kMaxWeightChars = 32; // "176.5 lb" and then some
 inline constexpr std::size_t kMaxPinDigits = 12;
 inline constexpr std::size_t kMinPinDigits = 4;
-inline constexpr std::size_t kMaxPathParamChars = 64;  // {id} in a path
+inline constexpr std::size_t kMaxPathParamChars = 64; // {id} in a path
 // Answers in a screening: the checklist has 16 items; room for a page a few items ahead.
 inline constexpr std::size_t kMaxScreeningAnswers = 64;
 inline constexpr std::size_t kMaxQueryValueChars = 32; // ?weight=
@@ -49,7 +49,8 @@ using Problems = std::vector<std::string>;
 // POST /api/login {"role","pin"}. A PIN of the wrong form is a problem here, so it never
 // reaches the PIN check and never costs a lockout attempt.
 Problems login_request_problems(const nlohmann::json &body);
-// POST /api/session {"profile","patient":{"id","weight"},"screening":{"answers","confirmed"}}:
+// POST /api/session {"profile","patient":{"id","weight"},"screening":{"answers","confirmed"},
+// "visit_id"?}:
 // the shape and bounds; whether the profile exists and suits the patient is session_request's.
 Problems session_request_problems(const nlohmann::json &body);
 // POST /api/tech/calibration/begin {"technician","serial","loads_N","cycles","min_span_N",

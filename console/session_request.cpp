@@ -138,7 +138,8 @@ std::vector<std::string> merged(const std::vector<std::string> &bounded,
 
 SessionRequestCheck check_session_request(const nlohmann::json &body,
                                           const std::filesystem::path &library_dir,
-                                          const profiles::Limits &limits) {
+                                          const profiles::Limits &limits,
+                                          std::optional<Force> max_force) {
   SessionRequestCheck check;
   // Shape and bounds first (console/request_fields.hpp); the checks below then report what
   // else is wrong, each field once: where the bounds found a problem, theirs is the one kept.
@@ -149,6 +150,8 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
   }
   SessionRequest r;
   auto profile = check_profile(body, library_dir, limits, check);
+  if (profile && max_force)
+    profile->max_force = profiles::ForceSpec{max_force->si(), profiles::ForceUnit::Newton};
   bool patient_ok = true;
   check_patient(body, r, patient_ok, check.problems);
   check_request_screening(body, check, r.answers);

@@ -41,8 +41,12 @@ struct SessionRequestCheck {
   bool unknown_profile = false;           // the profile id names no stock protocol
 };
 
-SessionRequestCheck
-check_session_request(const nlohmann::json &body, const std::filesystem::path &library_dir,
-                      const profiles::Limits &limits = profiles::kDefaultLimits);
+// `max_force`: a course visit's confirmed force (docs/records.md), which replaces the
+// protocol's max force before it is checked and compiled for the patient; the rest of the
+// protocol (a rest force in %max, the steps) follows it.
+SessionRequestCheck check_session_request(const nlohmann::json &body,
+                                          const std::filesystem::path &library_dir,
+                                          const profiles::Limits &limits = profiles::kDefaultLimits,
+                                          std::optional<Force> max_force = std::nullopt);
 
 } // namespace tractus::console

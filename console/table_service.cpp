@@ -6,6 +6,8 @@
 #include "console/live_session.hpp"
 #include "console/loop_bridge.hpp"
 #include "console/profile_catalog.hpp"
+#include "console/records_indexer.hpp"
+#include "console/records_service.hpp"
 #include "console/screening.hpp"
 #include "console/session_request.hpp"
 #include "console/telemetry_channel.hpp"
@@ -41,9 +43,16 @@ constexpr auto kIdleFrameEvery = std::chrono::milliseconds(200); // 5 Hz
 struct TableService::Impl {
   Impl(TableBinding b, ServiceOptions o)
       : binding(std::move(b)), options(std::move(o)), journals(options.journal_dir),
-        wizard(options.calibration_store, binding.simulated), next_seed(options.seed),
+        wizard(options.calibration_store, binding.simulated),
+        records(RecordsOptions{options.records, options.table_name, options.limits,
+                               options.library_dir}),
+        next_seed(options.seed),
         // A session cut short by a crash before this start is the last one: said at once.
-        last_session(journals.newest_outcome()) {}
+        last_session(journals.newest_outcome()) {
+    if (options.records)
+      indexer = std::make_unique<RecordsIndexer>(*options.records, options.journal_dir,
+                                                 options.table_name);
+  }
 
   // Ends a session whose loop has ended: keeps how it ended and its timing. Caller holds mutex.
   void reap() {
@@ -72,6 +81,8 @@ struct TableService::Impl {
   // Worker side only (never the loop thread, never the I/O thread).
   std::mutex mutex;
   CalibrationWizard wizard;
+  RecordsService records;
+  std::unique_ptr<RecordsIndexer> indexer; // none when no records are kept
   std::unique_ptr<LiveSession> live;
   std::uint64_t next_seed;
   nlohmann::json last_session; // how the previous session ended
@@ -122,8 +133,30 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   if (m.wizard.active())
     return api_error(409, "busy", "a calibration is under way: finish or cancel it first");
 
-  SessionRequestCheck check =
-      check_session_request(request, m.options.library_dir, m.options.limits);
+  // A course visit's session: the visit's force, from the records (refused with 120 when the
+  // store cannot be used: the force to pull is not known then).
+  std::optional<VisitForSession> visit;
+  if (request.is_object() && request.contains("visit_id") &&
+      request["visit_id"].is_number_integer() && request["visit_id"].get<long long>() >= 1) {
+    auto found = m.records.visit_for_session(request["visit_id"].get<long long>());
+    if (auto *refusal = std::get_if<ApiResult>(&found)) return *refusal;
+    visit = std::get<VisitForSession>(found);
+  }
+  SessionRequestCheck check = check_session_request(
+      request, m.options.library_dir, m.options.limits,
+      visit ? std::optional<Force>(newtons(visit->confirmed_force_n)) : std::nullopt);
+  if (visit && check.request) {
+    std::vector<std::string> problems;
+    if (check.request->profile.id != visit->protocol_id)
+      problems.push_back("/profile: visit " + std::to_string(visit->number) + " of course " +
+                         std::to_string(visit->course_id) + " runs " + visit->protocol_id +
+                         ", not " + check.request->profile.id);
+    if (check.request->patient_id != visit->patient_id)
+      problems.push_back("/patient/id: visit " + std::to_string(visit->number) + " of course " +
+                         std::to_string(visit->course_id) + " is another patient's");
+    if (!problems.empty())
+      return api_error(422, "invalid", "the session was not loaded: " + problems.front(), problems);
+  }
   if (!check.screening_yes.empty()) {
     std::vector<std::string> problems = check.screening_yes;
     problems.insert(problems.end(), check.problems.begin(), check.problems.end());
@@ -160,6 +193,13 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   spec.simulated = m.binding.simulated;
   spec.period = m.binding.period;
   spec.limits = m.options.limits;
+  if (visit)
+    spec.visit = {{"course_id", visit->course_id},
+                  {"visit_id", visit->visit_id},
+                  {"number", visit->number},
+                  {"proposed_force_n", visit->proposed_force_n},
+                  {"confirmed_force_n", visit->confirmed_force_n}};
+  if (m.indexer) spec.on_finished = [indexer = m.indexer.get()] { indexer->poke(); };
   const std::uint64_t first_seq = m.channel.next_seq();
   try {
     m.live = std::make_unique<LiveSession>(std::move(opened.lease), std::move(*check.request), spec,
@@ -351,5 +391,7 @@ std::size_t TableService::drain_telemetry(TelemetryFrame *out, std::size_t max) 
   out[0] = idle_frame(m.binding.simulated, seq);
   return 1;
 }
+
+RecordsService &TableService::records() { return impl_->records; }
 
 } // namespace tractus::console

@@ -18,6 +18,7 @@
 #include "console/table_binding.hpp"
 #include "console/telemetry.hpp"
 #include "profiles/library.hpp"
+#include "records/store_address.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tractus::console {
@@ -41,7 +43,12 @@ struct ServiceOptions {
   std::string force_unit = "N";   // N, lbf or kgf
   std::string weight_unit = "kg"; // kg or lb
   std::string language = "en";
+  // The clinic's records (docs/records.md): none keeps none. This table's name in them.
+  std::optional<records::StoreAddress> records;
+  std::string table_name = "table";
 };
+
+class RecordsService;
 
 class TableService {
 public:
@@ -79,6 +86,9 @@ public:
   ApiResult calibration_install();
   ApiResult calibration_cancel();
   ApiResult verification(const nlohmann::json &request);
+
+  // The records routes (GET/POST /api/records/…): worker thread only, like the members above.
+  RecordsService &records();
 
   // For the service's watchdog (apps/cli/service_notify.hpp): whether a session's loop runs,
   // and the steady clock's nanoseconds at its last cycle (0 before its first). Lock-free.

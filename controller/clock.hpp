@@ -76,4 +76,34 @@ private:
   Duration moved_to_{};
 };
 
+// Virtual time throttled to `speed` times the wall clock: the simulator shown faster than life
+// (`tractus serve --sim-speed 10`: a 20-minute protocol in 2 minutes, for a demonstration or a
+// test of many sessions through the console). Time moves only in sleep_until, one step at a
+// time as on the virtual clock, so a busy computer that falls behind delays the session but
+// never makes a cycle late in the loop's eyes; the wall-clock sleep only keeps it from running
+// ahead of `speed`.
+class ThrottledClock final : public Clock {
+public:
+  ThrottledClock(std::function<void(Duration)> advance, double speed)
+      : advance_(std::move(advance)), speed_(speed) {}
+  Duration now() noexcept override { return now_; }
+  void sleep_until(Duration deadline) noexcept override {
+    if (deadline > now_) {
+      if (advance_) advance_(deadline - now_);
+      now_ = deadline;
+    }
+    // Sleep only when more than a millisecond ahead: a sleep per 1 ms cycle at 200 times
+    // would be 200,000 system calls a second, each returning later than asked.
+    const Duration wall_deadline(deadline.si() / speed_);
+    if (wall_deadline - wall_.now() > milliseconds(1)) wall_.sleep_until(wall_deadline);
+  }
+  bool is_virtual() const noexcept override { return true; }
+
+private:
+  MonotonicClock wall_;
+  std::function<void(Duration)> advance_;
+  double speed_;
+  Duration now_{};
+};
+
 } // namespace tractus::controller

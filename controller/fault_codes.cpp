@@ -26,6 +26,8 @@ constexpr std::array kFaults{
               "the journal folder lacks room for this session's record"},
     FaultInfo{FaultCode::TableNotAnswering, "table-not-answering",
               "no valid reply to the start's reading from a device of the table"},
+    FaultInfo{FaultCode::RecordsUnavailable, "records-unavailable",
+              "the records store a course visit needs cannot be reached"},
     FaultInfo{FaultCode::PatientSwitchPressed, "patient-switch",
               "the patient pressed the hand switch"},
     FaultInfo{FaultCode::OperatorStop, "operator-stop", "the operator stopped the session"},

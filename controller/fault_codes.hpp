@@ -19,6 +19,7 @@ enum class FaultCode : std::uint16_t {
   ProfileInvalidForPatient = 117,
   JournalNoRoom = 118,
   TableNotAnswering = 119,
+  RecordsUnavailable = 120, // a course visit's session needs the records store
   PatientSwitchPressed = 150,
   OperatorStop = 151,
   // 2xx: internal.

@@ -227,6 +227,19 @@ std::optional<Visit> find_visit(RecordsStore &store, long long visit_id) {
   }
 }
 
+std::optional<Visit> visit_of_session(RecordsStore &store, const std::string &session_id) {
+  try {
+    soci::rowset<soci::row> rows = (store.query().prepare << "SELECT " << kVisitColumns
+                                                          << " FROM visits WHERE session_id = :s",
+                                    soci::use(session_id));
+    for (const auto &row : rows)
+      return visit_from(row);
+    return std::nullopt;
+  } catch (...) {
+    store.rethrow("reading the visit of session " + session_id);
+  }
+}
+
 Proposal propose_next_visit(RecordsStore &store, long long course_id) {
   const auto course = course_or_throw(store, course_id);
   if (course.closed_utc) {
@@ -243,9 +256,15 @@ Proposal propose_next_visit(RecordsStore &store, long long course_id) {
                                                  " planned visits have run");
   }
   try {
+    // The rule reads the last visit alone: only its session is looked up (opening a patient
+    // with a hundred visits must not read a hundred sessions' events).
     std::vector<VisitResult> results;
-    for (const auto &v : visits)
-      results.push_back(result_of(store, v));
+    for (const auto &v : visits) {
+      results.push_back(
+          &v == &visits.back()
+              ? result_of(store, v)
+              : VisitResult{v.number, v.confirmed_force_n, {}, false, v.pain_before, v.pain_after});
+    }
     return propose_force(course.plan.rule, results);
   } catch (const StoreError &) {
     throw;

@@ -78,6 +78,9 @@ enum class PainWhen { Before, After };
 void record_pain(RecordsStore &store, long long visit_id, PainWhen when, int score);
 void set_visit_note(RecordsStore &store, long long visit_id, const std::string &note);
 [[nodiscard]] std::optional<Visit> find_visit(RecordsStore &store, long long visit_id);
+// The visit session `session_id` ran, if it ran one.
+[[nodiscard]] std::optional<Visit> visit_of_session(RecordsStore &store,
+                                                    const std::string &session_id);
 
 // Closes a course (no visit is proposed after); its visits stay.
 void close_course(RecordsStore &store, long long course_id);

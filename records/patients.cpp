@@ -34,12 +34,10 @@ std::string clinic_id_problem(const std::string &id) {
   if (id.empty() || id.size() > kMaxIdLength) {
     return quoted + "1 to 32 characters, e.g. P-0042";
   }
-  const auto allowed = [](unsigned char c) {
-    return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
-  };
+  const auto allowed = [](unsigned char c) { return std::isalnum(c) != 0 || c == '_' || c == '-'; };
   if (!std::all_of(id.begin(), id.end(),
                    [&](char c) { return allowed(static_cast<unsigned char>(c)); })) {
-    return quoted + "only letters, digits, '.', '_' and '-' (a clinic's id, never a name)";
+    return quoted + "only letters, digits, '_' and '-' (a clinic's id, never a name)";
   }
   if (std::isalnum(static_cast<unsigned char>(id.front())) == 0) {
     return quoted + "must start with a letter or a digit";

@@ -1,9 +1,10 @@
 // Patients: a clinic's pseudonymous id for a person, never a name, with their body mass.
 //
 // The id is what the clinic already uses on its own files ("P-0042", "2026-117"): 1 to 32
-// letters, digits, '.', '_' or '-', starting with a letter or digit and holding at least one
-// digit. The digit rule is a guard, not a proof: it refuses "Smith" or "JaneDoe" typed where an
-// id belongs, which is the mistake that would put a name into every journal and report.
+// letters, digits, '_' or '-' (as a session's patient id), starting with a letter or digit and
+// holding at least one digit. The digit rule is a guard, not a proof: it refuses "Smith" or
+// "JaneDoe" typed where an id belongs, which is the mistake that would put a name into every
+// journal and report.
 #pragma once
 
 #include "records/store.hpp"

@@ -235,16 +235,16 @@ std::vector<SessionEntry> sessions_of_patient(RecordsStore &store, const std::st
   }
 }
 
-std::vector<std::pair<std::string, std::string>>
-journal_files_of_table(RecordsStore &store, const std::string &table_name) {
+std::vector<IndexedJournal> journals_of_table(RecordsStore &store, const std::string &table_name) {
   try {
-    std::vector<std::pair<std::string, std::string>> out;
+    std::vector<IndexedJournal> out;
     soci::rowset<soci::row> rows =
-        (store.query().prepare << "SELECT session_id, journal_file FROM sessions"
+        (store.query().prepare << "SELECT session_id, journal_file, journal_bytes FROM sessions"
                                   " WHERE table_name = :t ORDER BY session_id",
          soci::use(table_name));
     for (const auto &row : rows) {
-      out.emplace_back(text_at(row, "session_id"), text_at(row, "journal_file"));
+      out.push_back({text_at(row, "session_id"), text_at(row, "journal_file"),
+                     static_cast<std::uint64_t>(integer_at(row, "journal_bytes").value_or(0))});
     }
     return out;
   } catch (...) {

@@ -64,8 +64,12 @@ void index_session(RecordsStore &store, const SessionEntry &entry);
 [[nodiscard]] std::vector<SessionEntry> sessions_of_patient(RecordsStore &store,
                                                             const std::string &patient_id);
 
-// The journal file of every session `table_name` indexed: session id → file.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>>
-journal_files_of_table(RecordsStore &store, const std::string &table_name);
+// Every session `table_name` indexed: where its journal was and its size then.
+struct IndexedJournal {
+  std::string session_id, file;
+  std::uint64_t bytes = 0;
+};
+[[nodiscard]] std::vector<IndexedJournal> journals_of_table(RecordsStore &store,
+                                                            const std::string &table_name);
 
 } // namespace tractus::records

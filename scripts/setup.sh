@@ -42,6 +42,8 @@ packages=(
   # (libsoci-dev's headers include sqlite3.h and libpq-fe.h but it depends on neither -dev);
   # postgresql, the server the records tests start for themselves (tests/support/postgres_cluster)
   libsoci-dev libsqlite3-dev libpq-dev postgresql
+  # reports (docs/reports.md): cairo draws them in DejaVu Sans; poppler-utils reads them in tests
+  libcairo2-dev fonts-dejavu-core poppler-utils
 )
 # Node.js and npm bundle the console's charting library and run the browser test. A machine
 # that already has them (from Debian or NodeSource) keeps its own.

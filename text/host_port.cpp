@@ -1,5 +1,8 @@
 #include "text/host_port.hpp"
 
+#include <unistd.h>
+
+#include <array>
 #include <charconv>
 
 namespace tractus::text {
@@ -22,6 +25,12 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || port > 65535)
     return std::nullopt;
   return HostPort{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+std::string this_host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "table";
+  return name.data();
 }
 
 } // namespace tractus::text

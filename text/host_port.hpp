@@ -22,4 +22,8 @@ struct HostPort {
 // the host may be (an IP address, a name) is the caller's to check.
 std::optional<HostPort> parse_host_port(std::string_view text);
 
+// This computer's host name (gethostname), or "table" when it has none: the name a table goes
+// by in the clinic's records unless given one.
+std::string this_host_name();
+
 } // namespace tractus::text

@@ -1,6 +1,7 @@
 #include "bindings/sim_lease.hpp"
 
 #include "sim/injection.hpp"
+#include "text/number_text.hpp"
 
 namespace tractus::bindings {
 
@@ -32,9 +33,9 @@ std::vector<std::string> texts(const std::vector<sim::Injection> &events) {
 
 SimLease::SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
                    console::LeasePurpose purpose, const std::vector<sim::Injection> &events,
-                   bool virtual_time)
+                   bool virtual_time, double speed)
     : address_(std::move(address)), preset_(preset), seed_(seed), events_(texts(events)),
-      virtual_time_(virtual_time), cell_(config_for(preset, purpose).load_cell),
+      virtual_time_(virtual_time), speed_(speed), cell_(config_for(preset, purpose).load_cell),
       sim_(config_for(preset, purpose), seed, schedule_for(purpose, events)) {}
 
 SimLease::SimLease(const sim::PlantConfig &config, std::uint64_t seed,
@@ -46,6 +47,7 @@ SimLease::SimLease(const sim::PlantConfig &config, std::uint64_t seed,
 std::unique_ptr<controller::Clock> SimLease::make_clock() {
   const auto advance = [this](Duration dt) { sim_.advance(dt); };
   if (virtual_time_) return std::make_unique<controller::VirtualClock>(advance);
+  if (speed_ != 1.0) return std::make_unique<controller::ThrottledClock>(advance, speed_);
   // Paced: a person watches the console, so simulated time moves with the wall clock.
   return std::make_unique<controller::PacedClock>(advance);
 }
@@ -58,7 +60,10 @@ nlohmann::ordered_json SimLease::journal_table() const {
   t["seed"] = seed_;
   t["injections"] = events_;
   t["press_test"] = std::string(kSimulatedPressTest) + " (the simulated patient)";
-  t["clock"] = virtual_time_ ? "virtual (as fast as the computer runs)" : "paced by the wall clock";
+  t["clock"] = virtual_time_   ? "virtual (as fast as the computer runs)"
+               : speed_ != 1.0 ? "virtual, " + text::format_number(speed_, 2) +
+                                     " times the wall clock (--sim-speed)"
+                               : "paced by the wall clock";
   return t;
 }
 

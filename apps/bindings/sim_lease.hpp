@@ -27,7 +27,7 @@ public:
   // (`tractus run` without --realtime) instead of with the wall clock.
   SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
            console::LeasePurpose purpose, const std::vector<sim::Injection> &events = {},
-           bool virtual_time = false);
+           bool virtual_time = false, double speed = 1.0);
   // A calibration lease on a simulated table of this configuration, with these events:
   // `tractus calibrate --table sim[:PRESET] [--inject …]`, and tests that choose the load cell.
   SimLease(const sim::PlantConfig &config, std::uint64_t seed, sim::InjectionSchedule events = {},
@@ -64,6 +64,7 @@ private:
   std::uint64_t seed_;
   std::vector<std::string> events_; // as text, for the journal
   bool virtual_time_ = false;
+  double speed_ = 1.0; // paced sessions: simulated seconds per wall-clock second
   sim::LoadCellParams cell_;
   sim::SimTable sim_;
 };

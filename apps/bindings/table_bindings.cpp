@@ -23,7 +23,7 @@ BindingMade sim_binding(const std::string &address, std::uint64_t seed,
                                               std::uint64_t session_seed) {
     const std::uint64_t s = purpose == console::LeasePurpose::Session ? session_seed : seed;
     auto lease = std::make_unique<SimLease>(address, *preset, s, purpose, simulator.events,
-                                            simulator.virtual_time);
+                                            simulator.virtual_time, simulator.speed);
     if (purpose == console::LeasePurpose::Session) {
       if (const std::string e = lease->configure_watchdog(kWatchdogTimeout); !e.empty())
         return console::LeaseOpen{nullptr, "the drive's communication watchdog cannot be "

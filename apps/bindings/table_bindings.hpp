@@ -31,6 +31,9 @@ namespace tractus::bindings {
 struct SimulatorOptions {
   std::vector<sim::Injection> events;
   bool virtual_time = false;
+  // Paced sessions only: simulated time runs this many times faster than the wall clock
+  // (controller::ThrottledClock; `tractus serve --sim-speed`). 1: as on a real table.
+  double speed = 1.0;
 };
 // Adds `--inject KIND@TIME` texts to `options.events`; returns what is wrong with each bad one
 // (every one, so a typo never silently drops a fault), empty when all were read.

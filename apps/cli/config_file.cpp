@@ -1,4 +1,5 @@
 #include "cli/config_file.hpp"
+#include "records/store_address.hpp"
 
 #include "bindings/table_bindings.hpp"
 #include "console/http_policy.hpp"
@@ -18,11 +19,11 @@ namespace {
 using json = nlohmann::json;
 
 // The keys a file may hold, in the order `tractus config show` lists them.
-constexpr const char *kKeys[] = {"format",          "table",         "listen",
-                                 "allow_origins",   "data_dir",      "journal_dir",
-                                 "calibration_dir", "tls",           "log_level",
-                                 "log_dir",         "clinic_limits", "daily_verification",
-                                 "display_units",   "language"};
+constexpr const char *kKeys[] = {
+    "format",        "table",       "listen",          "allow_origins",
+    "data_dir",      "journal_dir", "calibration_dir", "tls",
+    "log_level",     "log_dir",     "clinic_limits",   "daily_verification",
+    "display_units", "language",    "records",         "table_name"};
 
 // Collects every problem of one file, each as "/pointer: what".
 class Checker {
@@ -177,6 +178,14 @@ text::Outcome<ConfigFile> read_config_file(const std::filesystem::path &file) {
     f.log_level = one_of(doc.at("log_level"), "/log_level", kLogLevels, c.sink());
   f.log_dir = c.path(doc, "", "log_dir");
   read_clinic_config(doc, f.clinic, c.sink());
+  f.records = c.string(doc, "records");
+  if (f.records) {
+    const auto address = records::parse_store_address(*f.records, "data");
+    if (!address) c.error("/records", address.error);
+  }
+  f.table_name = c.string(doc, "table_name");
+  if (f.table_name && (f.table_name->empty() || f.table_name->size() > 64))
+    c.error("/table_name", "1 to 64 characters: this table's name in the clinic's records");
 
   if (!c.errors().empty()) {
     std::string all;
@@ -232,6 +241,12 @@ std::vector<SettingShown> apply_config(const ConfigFile *file, const FlagsGiven 
     shown.back().value = "(none: " + (std::filesystem::path(o.data_dir) / "log").string() +
                          "; under systemd the journal)";
   apply_clinic_config(f.clinic, from_file, o, shown);
+  one("records", o.records, flags.records, "--records", f.records);
+  // Shown as the store it names, the password hidden and the default spelled out.
+  if (const auto address = records::parse_store_address(o.records, o.data_dir))
+    shown.back().value = address.value->shown;
+  one("table_name", o.table_name, flags.table_name, "--table-name", f.table_name);
+  if (o.table_name.empty()) shown.back().value = "(none: this computer's name)";
   return shown;
 }
 

@@ -39,6 +39,7 @@ struct ConfigFile {
   std::optional<std::vector<std::string>> allow_origins;
   std::optional<std::string> log_level, log_dir;
   ClinicConfig clinic; // clinic_limits, daily_verification, display_units, language
+  std::optional<std::string> records, table_name; // docs/records.md
 };
 
 // The file read and checked; on failure every problem, one per line, each naming
@@ -56,7 +57,7 @@ struct SettingShown {
 struct FlagsGiven {
   bool table = false, listen = false, data_dir = false, journal_dir = false;
   bool calibration_dir = false, tls_cert = false, tls_key = false, allow_origins = false;
-  bool log_level = false, log_dir = false;
+  bool log_level = false, log_dir = false, records = false, table_name = false;
 };
 
 // `options` holds the defaults and the flags given; the file's values go over the defaults

@@ -7,24 +7,15 @@
 #include "records/patients.hpp"
 #include "records/sessions.hpp"
 #include "records/store.hpp"
+#include "text/host_port.hpp"
 #include "text/number_text.hpp"
 
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
-#include <array>
 #include <ostream>
 
 namespace tractus::cli {
 namespace {
-
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (::gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') {
-    return "table";
-  }
-  return name.data();
-}
 
 std::string optional_number(const std::optional<double> &v, int decimals, const char *unit) {
   return v ? text::format_number(*v, decimals) + unit : std::string("—");
@@ -43,7 +34,7 @@ int import(records::RecordsStore &store, const RecordsOptions &o, std::ostream &
     err << "tractus records import: " << o.directory << ": not a folder\n";
     return kExitBadInput;
   }
-  const auto table = o.table_name.empty() ? host_name() : o.table_name;
+  const auto table = o.table_name.empty() ? text::this_host_name() : o.table_name;
   const auto report = console::import_journals(store, o.directory, table);
   out << "Indexed " << report.indexed << " journal" << (report.indexed == 1 ? "" : "s") << " of "
       << o.directory << " as table " << table << " in " << store.address().shown << "\n";

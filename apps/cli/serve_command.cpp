@@ -10,6 +10,7 @@
 #include "console/http_server.hpp"
 #include "console/http_tls.hpp"
 #include "console/table_service.hpp"
+#include "records/store_address.hpp"
 #include "text/host_port.hpp"
 
 #include <CLI/CLI.hpp>
@@ -177,7 +178,13 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err,
     return refuse("the console needs both PINs (operator and technician) before it starts; run " +
                   roles_text(missing, data_dir) + " first");
 
-  bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed);
+  const auto records_address = records::parse_store_address(o.records, data_dir);
+  if (!records_address) return refuse(records_address.error);
+  if (o.sim_speed != 1.0 && !bindings::is_simulator_address(o.table))
+    return refuse("--sim-speed is for the simulator only; " + o.table + " is a real table");
+  bindings::SimulatorOptions simulator;
+  simulator.speed = o.sim_speed;
+  bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed, simulator);
   if (!made) return refuse(made.error);
   console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions service_options;
@@ -189,6 +196,9 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err,
   service_options.force_unit = o.force_unit;
   service_options.weight_unit = o.weight_unit;
   service_options.language = o.language;
+  service_options.records = *records_address.value;
+  service_options.table_name = o.table_name.empty() ? text::this_host_name() : o.table_name;
+  spdlog::info("records: {} as table {}", records_address.value->shown, service_options.table_name);
   const bool simulated = binding.simulated;
   auto service = std::make_unique<console::TableService>(std::move(binding), service_options);
 
@@ -273,6 +283,17 @@ ServeFlags::ServeFlags(CLI::App &command, ServeOptions &o, std::string me)
                   "Service log level: trace, debug, info, warn, error or off")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(kLogLevels), std::end(kLogLevels))))
       ->capture_default_str();
+  command.add_option("--records", o.records,
+                     "Records store: sqlite:PATH or postgresql://USER@HOST/DB (default "
+                     "DATA/records.sqlite)");
+  command.add_option("--table-name", o.table_name,
+                     "This table's name in the clinic's records (default: this computer's name)");
+  command
+      .add_option("--sim-speed", o.sim_speed,
+                  "The simulator only: run simulated time this many times faster than the wall "
+                  "clock (a demonstration; 1 to 1000)")
+      ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
   command.add_option("--log-dir", o.log_dir,
                      "Folder of the service log tractus.log (default DATA/log; unused under "
                      "systemd, whose journal keeps the log)");
@@ -310,6 +331,8 @@ bool ServeFlags::configure(ServeOptions &o, std::ostream &err, std::string *file
   flags.allow_origins = given("--allow-origin");
   flags.log_level = given("--log-level");
   flags.log_dir = given("--log-dir");
+  flags.records = given("--records");
+  flags.table_name = given("--table-name");
   std::vector<SettingShown> settings = apply_config(file ? &*file : nullptr, flags, o);
   if (shown != nullptr) *shown = std::move(settings);
   return true;

@@ -60,6 +60,12 @@ struct ServeOptions {
   std::string force_unit = "N";   // the console page's default: N, lbf or kgf
   std::string weight_unit = "kg"; // kg or lb
   std::string language = "en";    // the only translation shipped
+  // The clinic's records (docs/records.md): empty is DATA/records.sqlite; and this table's
+  // name in them, empty being this computer's name.
+  std::string records;
+  std::string table_name;
+  // The simulator only: simulated time this many times faster than the wall clock.
+  double sim_speed = 1.0;
 };
 
 struct ListenAddress {

@@ -58,6 +58,46 @@ TEST_F(RecordsCli, APatientAddedListedAndShownWithTheSessionsRunForThem) {
   EXPECT_THAT(r.output, HasSubstr("No patient whose id contains Z"));
 }
 
+TEST_F(RecordsCli, AReportFromTheStoreOrFromAJournalFileAloneAndWhatItRefuses) {
+  const auto journals = dir_.path() / "journals";
+  ASSERT_EQ(tractus("run --profile cervical-static --weight 80kg --patient P-0042 --journal " +
+                    journals.string())
+                .exit_code,
+            0);
+  const auto journal = std::filesystem::directory_iterator(journals)->path();
+  const auto pdf = dir_.path() / "s.pdf";
+  const auto csv = dir_.path() / "s.csv";
+  // A journal file alone: no store needed.
+  auto r = tractus("report " + journal.string() + " --pdf " + pdf.string() + " --csv " +
+                   csv.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Wrote " + pdf.string()));
+  const auto text = run_command("pdftotext -layout " + pdf.string() + " -").output;
+  EXPECT_THAT(text, HasSubstr("P-0042"));
+  EXPECT_THAT(text, HasSubstr("Cervical static"));
+  EXPECT_THAT(text, HasSubstr("SIMULATOR"));
+  std::ifstream lines(csv);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header.substr(0, 22), "t_s,setpoint_n,force_n");
+
+  // The same session from the store, once indexed; and what is refused.
+  ASSERT_EQ(records("import " + journals.string()).exit_code, 0);
+  r = tractus("report --data " + dir_.path().string() + " " + journal.stem().string() +
+              " --pdf " + pdf.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = tractus("report --data " + dir_.path().string() + " no-such-session --pdf " + pdf.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("no session no-such-session"));
+  r = tractus("report --data " + dir_.path().string() + " --patient P-0042 --pdf " +
+              pdf.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("patient P-0042 has no course"));
+  r = tractus("report " + journal.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("say where the report goes"));
+}
+
 TEST_F(RecordsCli, ANameForAnIdAnOutOfRangeWeightOrAnIdTakenIsBadInput) {
   auto r = records("patient add 'Jane Doe' --weight 70kg");
   EXPECT_EQ(r.exit_code, 2);

@@ -26,18 +26,26 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
                                    console::HttpServerOptions server_options)
+    : ConsoleUnderTest(name, ConsoleSetup{std::move(server_options), {}, "table-a", 1.0}) {}
+
+ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
     : dir_("console-" + name) {
+  console::HttpServerOptions server_options = std::move(setup.server);
   server_options.address = "127.0.0.1";
   server_options.port = 0;
   console::save_pins(console::pins_file(dir_.path()), test_pins());
   auth_ = std::make_unique<console::Auth>(dir_.path(), [this] { return clock_.now(); });
 
-  bindings::BindingMade made = bindings::make_table_binding("sim", 1);
+  bindings::SimulatorOptions simulator;
+  simulator.speed = setup.sim_speed;
+  bindings::BindingMade made = bindings::make_table_binding("sim", 1, simulator);
   if (!made) throw std::runtime_error("sim binding: " + made.error);
   console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions options;
   options.journal_dir = dir_.path() / "sessions";
   options.calibration_store = dir_.path() / "calibration";
+  options.records = setup.records;
+  options.table_name = setup.table_name;
   service_ = std::make_unique<console::TableService>(std::move(binding), options);
 
   server_ = std::make_unique<console::HttpServer>(*service_, *auth_, std::move(server_options));

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -34,6 +35,15 @@ private:
   std::atomic<std::int64_t> offset_s_{0};
 };
 
+// What a test may choose beyond the defaults: the server's options (TLS, allowed origins),
+// the clinic's records store, and the simulator's speed (controller::ThrottledClock).
+struct ConsoleSetup {
+  console::HttpServerOptions server;
+  std::optional<records::StoreAddress> records;
+  std::string table_name = "table-a";
+  double sim_speed = 1.0;
+};
+
 class ConsoleUnderTest {
 public:
   explicit ConsoleUnderTest(const std::string &name,
@@ -41,6 +51,7 @@ public:
   // With server options of the test's own (TLS, allowed origins); address and port are
   // always 127.0.0.1 and a free port.
   ConsoleUnderTest(const std::string &name, console::HttpServerOptions options);
+  ConsoleUnderTest(const std::string &name, ConsoleSetup setup);
   ~ConsoleUnderTest();
   ConsoleUnderTest(const ConsoleUnderTest &) = delete;
   ConsoleUnderTest &operator=(const ConsoleUnderTest &) = delete;

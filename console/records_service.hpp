@@ -1,0 +1,78 @@
+// The records routes of the console (docs/console.md "Records"): patients, courses, visits
+// with their proposed and confirmed forces, pain scores and notes, and the visit a session is
+// loaded for.
+//
+// Runs on the service's one worker thread (RunsOn::Worker), never on the loop's or the I/O
+// thread: a store that is slow or down delays these answers and the start of a course visit,
+// never a STOP, the telemetry or a running session. The connection is opened at the first use
+// and opened again after it failed; a store that cannot be used answers 503
+// `records-unavailable`, and a session loaded for a course visit is then refused with fault
+// code 119 (docs/fault-codes.md) — a session without a visit needs no store and is never held
+// back by one.
+#pragma once
+
+#include "console/api_result.hpp"
+#include "profiles/limits.hpp"
+#include "records/store.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace tractus::console {
+
+struct RecordsOptions {
+  std::optional<records::StoreAddress> address; // none: this console keeps no records
+  std::string table_name;                       // this table, as the store names it
+  profiles::Limits limits = profiles::kDefaultLimits;
+  std::filesystem::path library_dir; // the protocols a course may name
+};
+
+// What a session loaded for a course visit runs: the course's protocol at the visit's force.
+struct VisitForSession {
+  long long course_id = 0, visit_id = 0;
+  int number = 0;
+  std::string patient_id, protocol_id;
+  double proposed_force_n = 0, confirmed_force_n = 0;
+};
+
+class RecordsService {
+public:
+  explicit RecordsService(RecordsOptions options);
+  ~RecordsService();
+  RecordsService(const RecordsService &) = delete;
+  RecordsService &operator=(const RecordsService &) = delete;
+
+  [[nodiscard]] bool enabled() const { return options_.address.has_value(); }
+  [[nodiscard]] const RecordsOptions &options() const { return options_; }
+
+  ApiResult status();
+  ApiResult search_patients(const std::string &part);
+  ApiResult add_patient(const nlohmann::json &body);
+  // The patient, their courses (each with its visits and its next proposal) and sessions.
+  ApiResult patient(const std::string &id);
+  ApiResult start_course(const std::string &patient_id, const nlohmann::json &body);
+  ApiResult course(const std::string &course_id);
+  ApiResult confirm_visit(const std::string &course_id, const nlohmann::json &body);
+  ApiResult pain(const std::string &visit_id, const nlohmann::json &body);
+  ApiResult note(const std::string &visit_id, const nlohmann::json &body);
+  // Reports (docs/reports.md) as downloads: `format` pdf, csv or png (console/records_reports.cpp).
+  ApiResult session_report(const std::string &session_id, const std::string &format);
+  ApiResult course_report(const std::string &course_id, const std::string &format);
+
+  // The visit a session is being loaded for, or the refusal to answer (404 no such visit, 409
+  // it already ran, 503 with fault_code 119 when the store cannot be used).
+  std::variant<VisitForSession, ApiResult> visit_for_session(long long visit_id);
+
+private:
+  records::RecordsStore &store(); // throws records::StoreError
+  ApiResult refused(const records::StoreError &e);
+  nlohmann::json course_json(records::RecordsStore &store, long long course_id);
+
+  RecordsOptions options_;
+  std::unique_ptr<records::RecordsStore> store_;
+};
+
+} // namespace tractus::console
