@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -91,11 +92,27 @@ StoreFailure failure_of_sqlstate(const std::string &state, const std::string &me
   return StoreFailure::Failed;
 }
 
-// The first line of what the database said: SOCI appends the statement and its parameters,
-// which may hold a patient's data and belong in no error message.
+// What the database said, on one line, without the statement and its parameters that SOCI
+// appends ("while executing "INSERT …" with :id="P-0042""): they may hold a patient's data and
+// belong in no error message. libpq's reason for a failed connection is on the lines after
+// SOCI's first, so every line is kept, joined.
 std::string first_line(const std::string &message) {
-  const auto end = message.find_first_of("\r\n");
-  return end == std::string::npos ? message : message.substr(0, end);
+  std::string text =
+      message.substr(0, std::min(message.find("while executing"), message.find("while preparing")));
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    auto line = text.substr(start, end - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+      line.erase(0, 1);
+    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    start = end + 1;
+  }
+  return out;
 }
 
 } // namespace

@@ -7,7 +7,9 @@
 //
 // A PostgreSQL address is handed to libpq as written (any libpq URI parameter works), with a
 // connect_timeout of 5 s added when it has none: a store that is down must refuse a session's
-// start within seconds, never hang the console (docs/records.md).
+// start within seconds, never hang the console (docs/records.md). The parameter matters for a
+// second reason: SOCI 4.0's PostgreSQL back end reads its connection string as KEY=VALUE words
+// and turns a bare word into "WORD=", so a URI with no "=" in it would reach libpq damaged.
 #pragma once
 
 #include "text/outcome.hpp"

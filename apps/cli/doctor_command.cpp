@@ -7,6 +7,7 @@
 #include "console/auth_pins.hpp"
 #include "controller/journal_room.hpp"
 #include "profiles/limits.hpp"
+#include "records/store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -169,6 +170,49 @@ DoctorLine check_pins(const std::string &data_dir) {
   }
 }
 
+// The clinic's records: a WARN, never a FAIL, when they cannot be used: sessions run without
+// them, only a course visit's is refused (120). An SQLite file is looked at, never created or
+// migrated here (the doctor may run as another user than the service, whose file it must be);
+// a PostgreSQL store is opened as the service would open it.
+DoctorLine check_records(const ServeOptions &o) {
+  const std::string data_dir = o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir;
+  const auto address = records::parse_store_address(o.records, data_dir);
+  if (!address)
+    return {Verdict::Fail, "records store", address.error, "fix `records` in the configuration"};
+  const auto &a = *address.value;
+  if (a.backend == records::Backend::Sqlite) {
+    const std::filesystem::path file(a.connection);
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) {
+      const auto folder = file.has_parent_path() ? file.parent_path() : ".";
+      if (access(folder.c_str(), W_OK) != 0)
+        return {Verdict::Warn, "records store",
+                a.shown + " does not exist and " + folder.string() +
+                    " is not writable by this user",
+                "run the doctor as the service's user, or give the service the folder"};
+      return {Verdict::Ok, "records store", a.shown + ": made at the console's first start", ""};
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string magic(16, '\0');
+    if (access(file.c_str(), R_OK | W_OK) != 0 || !in.read(magic.data(), 16))
+      return {Verdict::Warn, "records store", a.shown + " cannot be read and written by this user",
+              "run the doctor as the service's user: sudo -u tractus tractus doctor"};
+    if (magic != std::string("SQLite format 3\0", 16))
+      return {Verdict::Warn, "records store", a.shown + " is not an SQLite database",
+              "move it aside (the console makes a new one) or name the right file"};
+    return {Verdict::Ok, "records store", a.shown, ""};
+  }
+  try {
+    records::RecordsStore store(a, TRACTUS_VERSION);
+    return {Verdict::Ok, "records store",
+            a.shown + ": reached, schema version " + std::to_string(store.schema_version()), ""};
+  } catch (const records::StoreError &e) {
+    return {Verdict::Warn, "records store", e.what(),
+            "course visits cannot start until it is reached (120); check the server, the "
+            "address and its password file"};
+  }
+}
+
 // The table as a session meets it: identified, its drive's watchdog enabled (as each session's
 // lease does), and the calibration it would treat with.
 void check_table(const ServeOptions &o, std::vector<DoctorLine> &lines) {
@@ -234,6 +278,7 @@ std::vector<DoctorLine> doctor_checks(const ServeOptions &o, const std::string &
   lines.push_back(check_clock());
   lines.push_back(check_journal_room(o.journal_dir));
   lines.push_back(check_pins(o.data_dir.empty() ? console::kDefaultDataDir : o.data_dir));
+  lines.push_back(check_records(o));
   check_table(o, lines);
   return lines;
 }

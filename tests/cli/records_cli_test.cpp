@@ -68,8 +68,8 @@ TEST_F(RecordsCli, AReportFromTheStoreOrFromAJournalFileAloneAndWhatItRefuses) {
   const auto pdf = dir_.path() / "s.pdf";
   const auto csv = dir_.path() / "s.csv";
   // A journal file alone: no store needed.
-  auto r = tractus("report " + journal.string() + " --pdf " + pdf.string() + " --csv " +
-                   csv.string());
+  auto r =
+      tractus("report " + journal.string() + " --pdf " + pdf.string() + " --csv " + csv.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("Wrote " + pdf.string()));
   const auto text = run_command("pdftotext -layout " + pdf.string() + " -").output;
@@ -83,14 +83,13 @@ TEST_F(RecordsCli, AReportFromTheStoreOrFromAJournalFileAloneAndWhatItRefuses) {
 
   // The same session from the store, once indexed; and what is refused.
   ASSERT_EQ(records("import " + journals.string()).exit_code, 0);
-  r = tractus("report --data " + dir_.path().string() + " " + journal.stem().string() +
-              " --pdf " + pdf.string());
+  r = tractus("report --data " + dir_.path().string() + " " + journal.stem().string() + " --pdf " +
+              pdf.string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   r = tractus("report --data " + dir_.path().string() + " no-such-session --pdf " + pdf.string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("no session no-such-session"));
-  r = tractus("report --data " + dir_.path().string() + " --patient P-0042 --pdf " +
-              pdf.string());
+  r = tractus("report --data " + dir_.path().string() + " --patient P-0042 --pdf " + pdf.string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("patient P-0042 has no course"));
   r = tractus("report " + journal.string());
@@ -142,6 +141,27 @@ TEST_F(RecordsCli, AStoreThatCannotBeUsedIsExit2NamingItAndWhy) {
   r = tractus("records --records sqlite:" + garbage.string() + " status");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("(incompatible)"));
+}
+
+// The doctor's line for the store: a file to be made is OK, a file that is no database a WARN
+// (sessions run without records; a course visit's would be refused with 120), and the doctor
+// never creates the file (it may run as another user than the service, whose file it is).
+TEST_F(RecordsCli, TheDoctorSaysWhetherTheStoreCanBeUsedAndMakesNothing) {
+  const auto line = [](const std::string &out) {
+    const auto at = out.find("records store");
+    return at == std::string::npos ? std::string()
+                                   : out.substr(at - 6, out.find('\n', at) - at + 6);
+  };
+  const std::string doctor = "doctor --no-config --table sim --data " + dir_.path().string() +
+                             " --journal " + dir_.path().string();
+  auto r = tractus(doctor);
+  EXPECT_EQ(line(r.output).substr(0, 2), "OK") << r.output;
+  EXPECT_THAT(line(r.output), HasSubstr("made at the console's first start"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "records.sqlite"));
+  std::ofstream(dir_.path() / "records.sqlite") << std::string(100, 'x');
+  r = tractus(doctor);
+  EXPECT_EQ(line(r.output).substr(0, 4), "WARN") << r.output;
+  EXPECT_THAT(line(r.output), HasSubstr("is not an SQLite database"));
 }
 
 TEST(RecordsCliPostgresql, StatusAndAPatientOnAPostgresqlStore) {
