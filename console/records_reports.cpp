@@ -14,7 +14,7 @@ namespace {
 std::optional<ApiResult> format_problem(const std::string &format) {
   if (format == "pdf" || format == "csv" || format == "png") return std::nullopt;
   return api_error(422, "invalid", "the report's format is not valid",
-                   {"?format: pdf, csv or png (default pdf)"});
+                   {"?format: pdf, csv or png; pdf when not given"});
 }
 
 const char *content_type(const std::string &format) {
