@@ -9,7 +9,13 @@ cd "$root"
 seconds=${1:-20}
 cmake --preset fuzz >/dev/null
 targets=(profile_parser modbus_decode register_map api_router)
-cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzz}" >/dev/null
+# Quiet when it builds; the whole failure shown when it does not (ninja prints a compiler's or
+# linker's errors on standard output).
+if ! build_log=$(cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzz}" 2>&1); then
+  echo "fuzz: the fuzz targets did not build:"
+  echo "$build_log" | tail -80
+  exit 1
+fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
