@@ -29,24 +29,21 @@ records::JournalView journal_view(const std::filesystem::path &file) {
 void index_journal(records::RecordsStore &store, const records::JournalView &journal,
                    const std::string &table_name) {
   const auto entry = records::session_entry(journal, table_name);
-  records::index_session(store, entry);
   const auto visit = journal.header.find("visit");
   if (visit == journal.header.end() || !visit->is_object() || !visit->contains("visit_id") ||
-      !(*visit)["visit_id"].is_number_integer())
+      !(*visit)["visit_id"].is_number_integer()) {
+    records::index_session(store, entry);
     return;
-  // Loaded for the visit and unloaded before a start: the visit is still to be run.
-  if (entry.outcome == "not started" || entry.outcome == "running") return;
-  try {
-    records::attach_session(store, (*visit)["visit_id"].get<long long>(), entry.session_id);
-  } catch (const records::StoreError &e) {
-    // The visit ran already as another session, or was removed: the session stays indexed
-    // under the patient; the conflict is the clinic's to see, not a reason to drop it.
-    if (e.failure() != records::StoreFailure::Conflict &&
-        e.failure() != records::StoreFailure::NotFound)
-      throw;
-    spdlog::warn("records: session {} names visit {}, not tied: {}", entry.session_id,
-                 (*visit)["visit_id"].get<long long>(), e.what());
   }
+  // Loaded for the visit and unloaded before a start: the visit is still to be run.
+  const bool started = entry.outcome != "not started" && entry.outcome != "running";
+  const auto visit_id = (*visit)["visit_id"].get<long long>();
+  if (records::index_visit_session(store, entry, visit_id, started) ==
+      records::VisitTie::OtherSessions)
+    // The session stays indexed under the patient; which session the visit is is the clinic's
+    // to see (the store keeps both), never a reason to drop one.
+    spdlog::warn("records: session {} names visit {}, which is another session's", entry.session_id,
+                 visit_id);
 }
 
 ImportReport import_journals(records::RecordsStore &store, const std::filesystem::path &dir,

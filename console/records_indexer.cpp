@@ -122,8 +122,10 @@ bool RecordsIndexer::index(const std::filesystem::path &file, std::uintmax_t siz
   try {
     view = journal_view(file);
   } catch (const std::exception &e) {
-    spdlog::warn("records: journal {} cannot be read: {}", file.string(), e.what());
-    refused_[file.stem().string()] = size;
+    // Perhaps for a moment (EMFILE, EIO): tried again at the next look, said once.
+    if (unreadable_said_.insert(file.stem().string()).second)
+      spdlog::warn("records: journal {} cannot be read (tried again every look): {}", file.string(),
+                   e.what());
     return false;
   }
   try {

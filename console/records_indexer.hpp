@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -63,6 +64,7 @@ private:
   std::unique_ptr<records::RecordsStore> store_;
   std::map<std::string, std::uintmax_t> indexed_; // session id → size indexed at
   std::map<std::string, std::uintmax_t> refused_; // not a journal at this size: not retried
+  std::set<std::string> unreadable_said_;         // warned of once each
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -297,6 +297,10 @@ std::variant<VisitForSession, ApiResult> RecordsService::visit_for_session(long 
     const auto course = records::find_course(s, visit->course_id);
     if (!course)
       return api_error(404, "not-found", "no course for visit " + std::to_string(visit_id));
+    if (course->closed_utc)
+      return api_error(409, "conflict",
+                       "course " + std::to_string(course->id) + " was closed on " +
+                           *course->closed_utc + ": its visits are not run any more");
     return VisitForSession{course->id,
                            visit->id,
                            visit->number,
@@ -312,6 +316,30 @@ std::variant<VisitForSession, ApiResult> RecordsService::visit_for_session(long 
       r.body["error"]["fault_code"] = controller::number(controller::FaultCode::RecordsUnavailable);
     }
     return r;
+  }
+}
+
+std::optional<ApiResult> RecordsService::reserve_visit(long long visit_id,
+                                                       const std::string &session_id) {
+  try {
+    records::attach_session(store(), visit_id, session_id);
+    return std::nullopt;
+  } catch (const records::StoreError &e) {
+    ApiResult r = refused(e);
+    if (r.status == 503)
+      r.body["error"]["fault_code"] = controller::number(controller::FaultCode::RecordsUnavailable);
+    r.body["error"]["message"] =
+        "the session was not loaded: " + r.body["error"]["message"].get<std::string>();
+    return r;
+  }
+}
+
+void RecordsService::release_visit(long long visit_id, const std::string &session_id) noexcept {
+  try {
+    records::release_visit(store(), visit_id, session_id);
+  } catch (const std::exception &e) {
+    spdlog::warn("records: visit {} not freed after its session failed to load: {}", visit_id,
+                 e.what());
   }
 }
 

@@ -7,7 +7,7 @@
 // never a STOP, the telemetry or a running session. The connection is opened at the first use
 // and opened again after it failed; a store that cannot be used answers 503
 // `records-unavailable`, and a session loaded for a course visit is then refused with fault
-// code 119 (docs/fault-codes.md) — a session without a visit needs no store and is never held
+// code 120 (docs/fault-codes.md) — a session without a visit needs no store and is never held
 // back by one.
 #pragma once
 
@@ -65,6 +65,12 @@ public:
   // The visit a session is being loaded for, or the refusal to answer (404 no such visit, 409
   // it already ran, 503 with fault_code 119 when the store cannot be used).
   std::variant<VisitForSession, ApiResult> visit_for_session(long long visit_id);
+  // Ties the visit to the session being loaded for it, so that no other session or table can
+  // run it meanwhile: the refusal (409 taken since, 503 with 120), or nothing. release_visit
+  // undoes it when the session could not be loaded after all (best effort: the indexer also
+  // frees a visit whose session never started).
+  std::optional<ApiResult> reserve_visit(long long visit_id, const std::string &session_id);
+  void release_visit(long long visit_id, const std::string &session_id) noexcept;
 
 private:
   records::RecordsStore &store(); // throws records::StoreError

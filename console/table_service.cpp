@@ -185,6 +185,10 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   LiveSessionSpec spec;
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   spec.session_id = controller::new_session_id(check.request->profile.id, now);
+  // The visit is this session's from now: no other table or session can load it meanwhile.
+  if (visit) {
+    if (auto refusal = m.records.reserve_visit(visit->visit_id, spec.session_id)) return *refusal;
+  }
   spec.journal_dir = m.options.journal_dir;
   calibration::TreatmentCalibration calibration =
       opened.lease->calibration(m.options.calibration_store, now, m.options.daily_verification);
@@ -205,6 +209,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
     m.live = std::make_unique<LiveSession>(std::move(opened.lease), std::move(*check.request), spec,
                                            m.mailbox, m.channel);
   } catch (const std::exception &e) {
+    if (visit) m.records.release_visit(visit->visit_id, spec.session_id);
     return api_error(500, "internal", std::string("the session was not loaded: ") + e.what());
   }
   // Answer once the new loop has published its first frame, so that neither GET /api/state nor

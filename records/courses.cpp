@@ -86,7 +86,7 @@ VisitResult result_of(RecordsStore &store, const Visit &v) {
   soci::rowset<soci::row> rows =
       (store.query().prepare << "SELECT outcome, events_json FROM sessions WHERE session_id = :id",
        soci::use(v.session_id));
-  r.outcome = "not indexed yet";
+  r.outcome = "running, or its journal not indexed yet";
   for (const auto &row : rows) {
     r.outcome = text_at(row, "outcome");
     for (const auto &event : nlohmann::json::parse(text_at(row, "events_json"))) {
@@ -305,17 +305,50 @@ Visit confirm_visit(RecordsStore &store, long long course_id, double force_n, co
                                              " vanished after it was written");
 }
 
+namespace {
+
+// The statements of a tie, for use inside a transaction: rows changed (0 or 1).
+long long tie_rows(RecordsStore &store, long long visit_id, const std::string &session_id) {
+  soci::statement st = (store.sql().prepare << "UPDATE visits SET session_id = :s WHERE id = :id"
+                                               " AND (session_id IS NULL OR session_id = :s2)",
+                        soci::use(session_id), soci::use(visit_id), soci::use(session_id));
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+void release_rows(RecordsStore &store, long long visit_id, const std::string &session_id) {
+  store.sql() << "UPDATE visits SET session_id = NULL WHERE id = :id AND session_id = :s",
+      soci::use(visit_id), soci::use(session_id);
+}
+
+} // namespace
+
 void attach_session(RecordsStore &store, long long visit_id, const std::string &session_id) {
+  long long changed = 0;
+  store.in_transaction([&] { changed = tie_rows(store, visit_id, session_id); });
+  if (changed == 1) return;
   const auto visit = find_visit(store, visit_id);
   if (!visit) throw StoreError(StoreFailure::NotFound, "no visit " + std::to_string(visit_id));
-  if (!visit->session_id.empty() && visit->session_id != session_id) {
-    throw StoreError(StoreFailure::Conflict, "visit " + std::to_string(visit_id) +
-                                                 " already ran as session " + visit->session_id);
-  }
-  store.in_transaction([&] {
-    store.sql() << "UPDATE visits SET session_id = :s WHERE id = :id", soci::use(session_id),
-        soci::use(visit_id);
+  throw StoreError(StoreFailure::Conflict, "visit " + std::to_string(visit_id) +
+                                               " already ran as session " + visit->session_id);
+}
+
+void release_visit(RecordsStore &store, long long visit_id, const std::string &session_id) {
+  store.in_transaction([&] { release_rows(store, visit_id, session_id); });
+}
+
+VisitTie index_visit_session(RecordsStore &store, const SessionEntry &entry, long long visit_id,
+                             bool started) {
+  VisitTie tie = VisitTie::Tied;
+  index_session(store, entry, [&] {
+    if (!started) {
+      release_rows(store, visit_id, entry.session_id);
+      tie = VisitTie::Released;
+    } else if (tie_rows(store, visit_id, entry.session_id) != 1) {
+      tie = VisitTie::OtherSessions;
+    }
   });
+  return tie;
 }
 
 void record_pain(RecordsStore &store, long long visit_id, PainWhen when, int score) {

@@ -9,6 +9,7 @@
 
 #include "profiles/limits.hpp"
 #include "records/progression.hpp"
+#include "records/sessions.hpp"
 #include "records/store.hpp"
 
 #include <optional>
@@ -70,8 +71,18 @@ long long start_course(RecordsStore &store, const CoursePlan &plan, const profil
 // and the patient's clinical cap. Replaces a confirmed visit whose session has not started.
 Visit confirm_visit(RecordsStore &store, long long course_id, double force_n, const std::string &by,
                     const profiles::Limits &limits);
-// The session that ran visit `visit_id`. Conflict if the visit already has another session.
+// Ties visit `visit_id` to `session_id`: done when a session is loaded for the visit, so no
+// other table or session can run it while it runs (one UPDATE that only takes a visit still
+// free). NotFound; Conflict if the visit is another session's.
 void attach_session(RecordsStore &store, long long visit_id, const std::string &session_id);
+// Frees a visit its session never started (unloaded before the start): it is to be run still.
+void release_visit(RecordsStore &store, long long visit_id, const std::string &session_id);
+
+// The session of a visit indexed, and in the same transaction the visit tied to it (if it
+// started and the visit is free) or released (if it never started). What became of the tie.
+enum class VisitTie { Tied, Released, OtherSessions };
+VisitTie index_visit_session(RecordsStore &store, const SessionEntry &entry, long long visit_id,
+                             bool started);
 
 enum class PainWhen { Before, After };
 // A 0–10 score; Invalid outside it. Replaces an earlier score of the same visit and moment.

@@ -162,7 +162,7 @@ SessionEntry session_entry(const JournalView &journal, const std::string &table_
   return e;
 }
 
-void index_session(RecordsStore &store, const SessionEntry &e) {
+void index_session(RecordsStore &store, const SessionEntry &e, const std::function<void()> &also) {
   const std::string header = e.header.dump();
   const std::string events = e.events.dump();
   Nullable<std::string> summary(e.summary ? std::optional(e.summary->dump()) : std::nullopt);
@@ -192,6 +192,7 @@ void index_session(RecordsStore &store, const SessionEntry &e) {
         soci::use(e.journal_file), soci::use(bytes), soci::use(problems), soci::use(header),
         soci::use(events), soci::use(summary.value, summary.ind), soci::use(curve),
         soci::use(e.indexed_utc);
+    if (also) also();
   });
 }
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,8 +57,10 @@ struct SessionEntry {
 // journal (no header, or a header without session, start time or profile), naming the file.
 [[nodiscard]] SessionEntry session_entry(const JournalView &journal, const std::string &table_name);
 
-// Inserts or replaces the entry of its session id.
-void index_session(RecordsStore &store, const SessionEntry &entry);
+// Inserts or replaces the entry of its session id; `also`, when given, runs in the same
+// transaction (a visit tied or released with it: records/courses.hpp).
+void index_session(RecordsStore &store, const SessionEntry &entry,
+                   const std::function<void()> &also = {});
 [[nodiscard]] std::optional<SessionEntry> find_session(RecordsStore &store,
                                                        const std::string &session_id);
 // A patient's sessions, oldest first, without header, events and curve (a listing).

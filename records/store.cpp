@@ -109,7 +109,8 @@ std::string first_line(const std::string &message) {
       line.pop_back();
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
       line.erase(0, 1);
-    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    // PostgreSQL's DETAIL repeats the values ("Key (clinic_id)=(P-0042) already exists").
+    if (!line.empty() && line.rfind("DETAIL:", 0) != 0) out += (out.empty() ? "" : "; ") + line;
     start = end + 1;
   }
   return out;
@@ -130,7 +131,8 @@ const char *failure_name(StoreFailure failure) {
   return "failed";
 }
 
-RecordsStore::RecordsStore(const StoreAddress &address, const std::string &software_version)
+RecordsStore::RecordsStore(const StoreAddress &address, const std::string &software_version,
+                           bool migrate)
     : address_(address), software_version_(software_version) {
   try {
     if (address_.backend == Backend::Sqlite) {
@@ -156,6 +158,26 @@ RecordsStore::RecordsStore(const StoreAddress &address, const std::string &softw
                                   ": cannot open it: " + first_line(e.what()));
   }
 
+  if (!migrate) {
+    // A store tractus never opened has no schema_migrations: version 0, nothing wrong.
+    unmigrated_version_ = 0;
+    try {
+      soci::indicator ind = soci::i_ok;
+      int version = 0;
+      *sql_ << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+      unmigrated_version_ = ind == soci::i_null ? 0 : version;
+    } catch (...) {
+      if (address_.backend == Backend::Postgresql && !sql_->is_connected())
+        rethrow("reading its schema version");
+    }
+    if (*unmigrated_version_ > newest_schema_version())
+      throw StoreError(StoreFailure::Incompatible,
+                       "records store " + address_.shown + " has schema version " +
+                           std::to_string(*unmigrated_version_) +
+                           ", newer than this tractus knows (" +
+                           std::to_string(newest_schema_version()) + ")");
+    return;
+  }
   // Bring the schema up to date, one migration per transaction.
   in_transaction([&] {
     if (address_.backend == Backend::Postgresql) {
@@ -197,6 +219,7 @@ RecordsStore::RecordsStore(const StoreAddress &address, const std::string &softw
 RecordsStore::~RecordsStore() = default;
 
 int RecordsStore::schema_version() {
+  if (unmigrated_version_) return *unmigrated_version_;
   try {
     soci::indicator ind = soci::i_ok;
     int version = 0;
@@ -218,6 +241,8 @@ void RecordsStore::configure_postgresql() {
   // libpq prints NOTICEs (e.g. "relation … already exists, skipping") on stderr, which is the
   // command line's and the service log's: only warnings and errors are wanted there.
   *sql_ << "SET client_min_messages = warning";
+  // No statement of the store's takes a second; one that waits 10 s on a lock is stuck.
+  *sql_ << "SET statement_timeout = '10s'";
 }
 
 soci::session &RecordsStore::query() {

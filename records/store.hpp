@@ -11,6 +11,7 @@
 #include "records/store_address.hpp"
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -48,7 +49,11 @@ public:
   // Connects (SQLite: creates the file, mode 0600, and its folder; waits up to 2 s for a lock.
   // PostgreSQL: up to connect_timeout) and applies every migration the store lacks, each in
   // its own transaction. Throws StoreError naming the address (password hidden).
-  RecordsStore(const StoreAddress &address, const std::string &software_version);
+  // `migrate` false: connect and check only (tractus doctor, which may run as another user and
+  // must not change a store the clinic's other tables share); schema_version() then says where
+  // the store is, 0 for one never opened by tractus.
+  RecordsStore(const StoreAddress &address, const std::string &software_version,
+               bool migrate = true);
   ~RecordsStore();
   RecordsStore(const RecordsStore &) = delete;
   RecordsStore &operator=(const RecordsStore &) = delete;
@@ -81,6 +86,7 @@ private:
   StoreAddress address_;
   std::string software_version_;
   std::unique_ptr<soci::session> sql_;
+  std::optional<int> unmigrated_version_; // opened without migrating: the version found
 };
 
 template <class Body> void RecordsStore::in_transaction(Body &&body) {

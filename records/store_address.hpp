@@ -6,8 +6,9 @@
 //   postgres://…                   the same (libpq accepts both schemes)
 //
 // A PostgreSQL address is handed to libpq as written (any libpq URI parameter works), with a
-// connect_timeout of 5 s added when it has none: a store that is down must refuse a session's
-// start within seconds, never hang the console (docs/records.md). The parameter matters for a
+// connect timeout, TCP keepalives and a TCP user timeout added when it sets none of its own: a
+// store that is down or cut off must refuse a session's start within seconds, never hang the
+// console (docs/records.md). The parameter matters for a
 // second reason: SOCI 4.0's PostgreSQL back end reads its connection string as KEY=VALUE words
 // and turns a bare word into "WORD=", so a URI with no "=" in it would reach libpq damaged.
 #pragma once
@@ -24,7 +25,8 @@ enum class Backend { Sqlite, Postgresql };
 struct StoreAddress {
   Backend backend = Backend::Sqlite;
   std::string connection; // SQLite: the file's path; PostgreSQL: the libpq URI
-  // What to show a person and write to a log: a PostgreSQL password is replaced by "***".
+  // What to show a person and write to a log: a PostgreSQL password (user:PASSWORD@ or
+  // password=) is replaced by "***".
   std::string shown;
 };
 

@@ -7,6 +7,7 @@
 #include "console/auth_pins.hpp"
 #include "controller/journal_room.hpp"
 #include "profiles/limits.hpp"
+#include "records/migrations.hpp"
 #include "records/store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -203,9 +204,17 @@ DoctorLine check_records(const ServeOptions &o) {
     return {Verdict::Ok, "records store", a.shown, ""};
   }
   try {
-    records::RecordsStore store(a, TRACTUS_VERSION);
+    // Connected and read, never migrated: the doctor must not change a store the clinic's
+    // other tables share (the console migrates it at its start).
+    records::RecordsStore store(a, TRACTUS_VERSION, false);
+    const int version = store.schema_version();
     return {Verdict::Ok, "records store",
-            a.shown + ": reached, schema version " + std::to_string(store.schema_version()), ""};
+            a.shown + ": reached, schema version " + std::to_string(version) +
+                (version < records::newest_schema_version()
+                     ? " (the console brings it to " +
+                           std::to_string(records::newest_schema_version()) + " at its start)"
+                     : ""),
+            ""};
   } catch (const records::StoreError &e) {
     return {Verdict::Warn, "records store", e.what(),
             "course visits cannot start until it is reached (120); check the server, the "

@@ -34,7 +34,12 @@ int write_outputs(const ReportOptions &o, const Outputs &draw, std::ostream &out
     if (file->empty()) continue;
     const std::string bytes = (*make)();
     std::ofstream f(*file, std::ios::binary | std::ios::trunc);
-    if (!f || !f.write(bytes.data(), static_cast<std::streamsize>(bytes.size())) || !f.flush()) {
+    // A patient's record, as the journals and the store (0600), whatever the umask.
+    std::error_code ec;
+    std::filesystem::permissions(
+        *file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    if (!f || ec || !f.write(bytes.data(), static_cast<std::streamsize>(bytes.size())) ||
+        !f.flush()) {
       err << kMe << *file << ": cannot be written\n";
       return kExitBadInput;
     }

@@ -170,6 +170,51 @@ TEST_P(Courses, ACourseWhoseVisitsHaveAllRunOrThatWasClosedProposesNothing) {
   EXPECT_TRUE(records::courses_of_patient(*store, "P-0042")[0].closed_utc);
 }
 
+TEST_P(Courses, AVisitLoadedIsItsSessionsAtOnceAndFreedIfTheSessionNeverStarted) {
+  auto table_a = open();
+  auto table_b = open();
+  records::add_patient(*table_a, {"P-0042", 80.0, "", "", "clinician"});
+  const auto course = records::start_course(*table_a, plan(), profiles::kDefaultLimits);
+  const auto v1 =
+      records::confirm_visit(*table_a, course, 200.0, "clinician", profiles::kDefaultLimits);
+  records::attach_session(*table_a, v1.id, "a1"); // loaded on table A
+  // Table B cannot load it meanwhile, and the proposal moves on, held while it runs.
+  try {
+    records::attach_session(*table_b, v1.id, "b1");
+    FAIL() << "a visit was loaded twice";
+  } catch (const StoreError &e) {
+    EXPECT_EQ(e.failure(), StoreFailure::Conflict);
+    EXPECT_THAT(e.what(), HasSubstr("already ran as session a1"));
+  }
+  auto next = records::propose_next_visit(*table_b, course);
+  EXPECT_EQ(next.visit, 2);
+  EXPECT_DOUBLE_EQ(next.force_n, 200.0);
+  EXPECT_THAT(next.why, HasSubstr("running, or its journal not indexed yet"));
+  // Unloaded before its start: indexing its journal frees the visit, in the same transaction.
+  records::SessionEntry e;
+  e.session_id = "a1";
+  e.patient_id = "P-0042";
+  e.table_name = "a";
+  e.started_utc = "2026-12-06T09:00:00Z";
+  e.outcome = "not started";
+  e.header = nlohmann::json::object();
+  e.events = nlohmann::json::array();
+  e.curve = nlohmann::json::array();
+  EXPECT_EQ(records::index_visit_session(*table_a, e, v1.id, false), records::VisitTie::Released);
+  EXPECT_EQ(records::find_visit(*table_b, v1.id)->session_id, "");
+  EXPECT_EQ(records::propose_next_visit(*table_b, course).visit, 1);
+  // Loaded again on B and run: indexed and tied at once; A's journal naming it again ties nothing.
+  records::attach_session(*table_b, v1.id, "b1");
+  e.session_id = "b1";
+  e.outcome = "completed";
+  EXPECT_EQ(records::index_visit_session(*table_b, e, v1.id, true), records::VisitTie::Tied);
+  e.session_id = "a2";
+  EXPECT_EQ(records::index_visit_session(*table_a, e, v1.id, true),
+            records::VisitTie::OtherSessions);
+  EXPECT_EQ(records::find_visit(*table_a, v1.id)->session_id, "b1");
+  EXPECT_TRUE(records::find_session(*table_a, "a2")); // indexed all the same
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Courses,
                          ::testing::Values(records::Backend::Sqlite, records::Backend::Postgresql),
                          backend_name);

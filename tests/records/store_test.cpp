@@ -101,13 +101,33 @@ TEST_P(Store, AnUnreachableServerOrFileIsRefusedWithinSecondsNamingIt) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
+TEST_P(Store, OpenedToCheckOnlyAStoreIsReadAndNeverMigrated) {
+  {
+    records::RecordsStore check(address(), "doctor", false);
+    EXPECT_EQ(check.schema_version(), 0); // never opened by tractus: nothing made
+  }
+  {
+    records::RecordsStore check(address(), "doctor", false);
+    EXPECT_EQ(check.schema_version(), 0);
+  }
+  auto store = open();
+  records::RecordsStore check(address(), "doctor", false);
+  EXPECT_EQ(check.schema_version(), records::newest_schema_version());
+}
+
 TEST(StoreAddress, APasswordNeverAppearsInWhatIsShown) {
   const auto parsed =
       records::parse_store_address("postgresql://clinic:s3cret@db.local/tractus", "data");
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed.value->shown, "postgresql://clinic:***@db.local/tractus");
   EXPECT_EQ(parsed.value->connection,
-            "postgresql://clinic:s3cret@db.local/tractus?connect_timeout=5");
+            "postgresql://clinic:s3cret@db.local/tractus?connect_timeout=5&keepalives=1&"
+            "keepalives_idle=5&keepalives_interval=2&keepalives_count=3&tcp_user_timeout=10000");
+  const auto in_query = records::parse_store_address(
+      "postgresql://db.local/tractus?password=s3cret&sslmode=require&connect_timeout=2", "data");
+  EXPECT_EQ(in_query.value->shown, "postgresql://db.local/tractus?password=***&sslmode=require&"
+                                   "connect_timeout=2");
+  EXPECT_THAT(in_query.value->connection, ::testing::HasSubstr("connect_timeout=2&keepalives=1"));
   EXPECT_FALSE(records::parse_store_address("mysql://x", "data"));
   EXPECT_EQ(records::parse_store_address("", "/var/lib/tractus").value->connection,
             "/var/lib/tractus/records.sqlite");
