@@ -1,5 +1,7 @@
 // A fresh records store for each test, on each back end: an SQLite file in a temporary folder,
-// or a database on a PostgreSQL server started for the test (support/postgres_cluster.hpp).
+// or a database of its own on a PostgreSQL server the test program starts once
+// (support/postgres_cluster.hpp): records_store runs as one ctest test, so the server's start
+// (initdb, about 1.5 s) is paid once, not by each of its tests.
 #pragma once
 
 #include "records/store.hpp"
@@ -19,15 +21,21 @@ class StoreTest : public ::testing::TestWithParam<records::Backend> {
 protected:
   void SetUp() override {
     if (GetParam() == records::Backend::Postgresql) {
-      cluster_.emplace();
+      static int databases = 0;
+      uri_ = shared_cluster().create_database("test_" + std::to_string(++databases));
     }
+  }
+
+  // The program's one server, stopped and removed when the program ends.
+  static PostgresCluster &shared_cluster() {
+    static PostgresCluster cluster("tractus");
+    return cluster;
   }
 
   // The address of this test's store (the same each call: a second connection to one store).
   [[nodiscard]] records::StoreAddress address() const {
     if (GetParam() == records::Backend::Postgresql) {
-      return records::StoreAddress{records::Backend::Postgresql,
-                                   cluster_->uri() + "?connect_timeout=5", cluster_->uri()};
+      return records::StoreAddress{records::Backend::Postgresql, uri_ + "?connect_timeout=5", uri_};
     }
     const auto file = (dir_.path() / "records.sqlite").string();
     return records::StoreAddress{records::Backend::Sqlite, file, "sqlite:" + file};
@@ -38,7 +46,7 @@ protected:
   }
 
   TempDir dir_{"records"};
-  std::optional<PostgresCluster> cluster_;
+  std::string uri_; // PostgreSQL: this test's database
 };
 
 inline std::string backend_name(const ::testing::TestParamInfo<records::Backend> &info) {

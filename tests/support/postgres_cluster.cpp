@@ -234,6 +234,19 @@ std::string PostgresCluster::connection() const {
          " dbname=" + database_ + " user=postgres";
 }
 
+std::string PostgresCluster::create_database(const std::string &name) {
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (name.empty() || name.size() > 63 || !plain)
+    throw std::invalid_argument("PostgresCluster: database name \"" + name +
+                                "\" is not letters, digits and '_' (1 to 63 of them)");
+  run_or_throw("createdb", {(bin_ / "createdb").string(), "-h", dir_.string(), "-p",
+                            std::to_string(kPort), "-U", "postgres", name});
+  return "postgresql://postgres@" + percent_encode(dir_.string()) + ":" + std::to_string(kPort) +
+         "/" + name;
+}
+
 std::string PostgresCluster::uri() const {
   return "postgresql://postgres@" + percent_encode(dir_.string()) + ":" + std::to_string(kPort) +
          "/" + database_;

@@ -31,6 +31,10 @@ public:
   // "postgresql://postgres@%2Ftmp%2Ftractus-pg-AbC123:55432/tractus".
   [[nodiscard]] std::string uri() const;
 
+  // Another database on the same server (createdb), its URI: a fresh store for each test of
+  // one process without a server each. `name` as for the constructor.
+  std::string create_database(const std::string &name);
+
   // Stop the server (pg_ctl stop -m fast) and start it again on the same socket, for tests of a
   // store that goes away and comes back. Both wait until done; both throw std::runtime_error.
   void stop();

@@ -38,10 +38,11 @@ TEST(SessionRequest, UnknownMembersAreErrorsAtEveryLevel) {
   body["screening"]["confirmd"] = true;
   const auto c = check(body);
   EXPECT_FALSE(c.request);
-  EXPECT_THAT(c.problems,
-              ElementsAre("/profil: unknown member (allowed: profile, patient, screening)",
-                          "/patient/name: unknown member (allowed: id, weight)",
-                          "/screening/confirmd: unknown member (allowed: answers, confirmed)"));
+  EXPECT_THAT(
+      c.problems,
+      ElementsAre("/profil: unknown member (allowed: profile, patient, screening, visit_id)",
+                  "/patient/name: unknown member (allowed: id, weight)",
+                  "/screening/confirmd: unknown member (allowed: answers, confirmed)"));
 }
 
 TEST(SessionRequest, ANameIsNotAPatientId) {
@@ -126,9 +127,25 @@ TEST(SessionRequest, AProtocolThatDoesNotSuitThePatientNamesTheField) {
   EXPECT_THAT(c.problems[0], HasSubstr("890 N"));
 }
 
+// A course visit's confirmed force (docs/records.md) replaces the protocol's max force, the rest
+// force in %max follows it, and the patient's caps are checked on it like on any protocol.
+TEST(SessionRequest, AVisitsForceReplacesTheMaxForceAndMeetsThePatientsCaps) {
+  const auto body = load_request("lumbar-intermittent", "80 kg");
+  auto c = check_session_request(body, profiles::default_library_dir(), profiles::kDefaultLimits,
+                                 newtons(250.0));
+  ASSERT_TRUE(c.request) << ::testing::PrintToString(c.problems);
+  EXPECT_NEAR(c.request->trajectory.peak_force().si(), 250.0, 0.5); // not 40 %bw = 313.8 N
+  // 450 N is above 50 %bw of 80 kg (392.3 N): refused, as a protocol of 450 N would be.
+  c = check_session_request(body, profiles::default_library_dir(), profiles::kDefaultLimits,
+                            newtons(450.0));
+  EXPECT_FALSE(c.request);
+  EXPECT_THAT(c.problems, Contains(HasSubstr("/profile: lumbar-intermittent")));
+}
+
 TEST(SessionRequest, NotAnObjectIsOneProblem) {
   EXPECT_THAT(check(nlohmann::json::array()).problems,
-              ElementsAre("/: expected an object ({\"profile\", \"patient\", \"screening\"})"));
+              ElementsAre("/: expected an object ({\"profile\", \"patient\", \"screening\", "
+                          "\"visit_id\"})"));
 }
 
 } // namespace
