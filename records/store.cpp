@@ -96,7 +96,7 @@ StoreFailure failure_of_sqlstate(const std::string &state, const std::string &me
 // appends ("while executing "INSERT …" with :id="P-0042""): they may hold a patient's data and
 // belong in no error message. libpq's reason for a failed connection is on the lines after
 // SOCI's first, so every line is kept, joined.
-std::string first_line(const std::string &message) {
+std::string one_line(const std::string &message) {
   std::string text =
       message.substr(0, std::min(message.find("while executing"), message.find("while preparing")));
   std::string out;
@@ -154,8 +154,8 @@ RecordsStore::RecordsStore(const StoreAddress &address, const std::string &softw
     const auto *lite = dynamic_cast<const soci::sqlite3_soci_error *>(&e);
     const auto failure =
         lite != nullptr ? failure_of_sqlite(lite->result()) : StoreFailure::Unreachable;
-    throw StoreError(failure, "records store " + address_.shown +
-                                  ": cannot open it: " + first_line(e.what()));
+    throw StoreError(failure,
+                     "records store " + address_.shown + ": cannot open it: " + one_line(e.what()));
   }
 
   if (!migrate) {
@@ -282,17 +282,15 @@ void RecordsStore::rethrow(const std::string &doing) {
   } catch (const StoreError &) {
     throw;
   } catch (const soci::sqlite3_soci_error &e) {
-    throw StoreError(failure_of_sqlite(e.result()), "records store " + address_.shown + ": " +
-                                                        doing + ": " + first_line(e.what()));
+    throw StoreError(failure_of_sqlite(e.result()),
+                     "records store " + address_.shown + ": " + doing + ": " + one_line(e.what()));
   } catch (const soci::postgresql_soci_error &e) {
     throw StoreError(failure_of_sqlstate(e.sqlstate(), e.what()),
-                     "records store " + address_.shown + ": " + doing + ": " +
-                         first_line(e.what()));
+                     "records store " + address_.shown + ": " + doing + ": " + one_line(e.what()));
   } catch (const std::exception &e) {
     const bool lost = address_.backend == Backend::Postgresql && !sql_->is_connected();
     throw StoreError(lost ? StoreFailure::Unreachable : failure_of_sqlstate({}, e.what()),
-                     "records store " + address_.shown + ": " + doing + ": " +
-                         first_line(e.what()));
+                     "records store " + address_.shown + ": " + doing + ": " + one_line(e.what()));
   }
 }
 

@@ -164,6 +164,24 @@ TEST_F(RecordsCli, TheDoctorSaysWhetherTheStoreCanBeUsedAndMakesNothing) {
   EXPECT_THAT(line(r.output), HasSubstr("is not an SQLite database"));
 }
 
+// --sim-speed only ever speeds up the simulator: with a real table's address the console does
+// not start (a throttled virtual clock on a real table would run the loop on false time).
+TEST_F(RecordsCli, SimSpeedWithARealTableIsRefusedAndNothingStarts) {
+  const auto data = dir_.path().string();
+  ASSERT_EQ(
+      run_command("echo 2468 | " + std::string(TRACTUS_BIN) + " pin set operator --data " + data)
+          .exit_code,
+      0);
+  ASSERT_EQ(run_command("echo 13579135 | " + std::string(TRACTUS_BIN) +
+                        " pin set technician --data " + data)
+                .exit_code,
+            0);
+  const auto r = tractus("serve --no-config --listen 127.0.0.1:0 --data " + data +
+                         " --table modbus-tcp://127.0.0.1:9 --sim-speed 10");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--sim-speed is for the simulator only"));
+}
+
 TEST(RecordsCliPostgresql, StatusAndAPatientOnAPostgresqlStore) {
   PostgresCluster cluster;
   const auto store = "--records '" + cluster.uri() + "'";
