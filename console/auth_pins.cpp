@@ -1,6 +1,7 @@
 #include "console/auth_pins.hpp"
 
 #include "console/json_parse_error.hpp"
+#include "console/private_file.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -29,51 +30,13 @@ std::string system_error(const std::filesystem::path &file, const std::string &d
   return file.string() + ": " + doing + ": " + std::strerror(errno);
 }
 
-// Writes all of `text` to `fd`, retrying short writes and interrupted calls.
-bool write_all(int fd, const std::string &text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-void fsync_folder(const std::filesystem::path &folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw PinFileError(system_error(folder, "cannot open the folder to sync it"));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw PinFileError(system_error(folder, "cannot sync the folder"));
-}
-
-// Writes `text` to `file` atomically: a temporary file in the same folder (mode 0600), fsync,
-// rename over the old one, fsync of the folder, so a power cut leaves the old text or the new
-// one, never a torn file. Creates the folder (0700). Throws PinFileError.
+// The PIN files as console/private_file writes them, failures as PinFileError.
 void write_file_atomically(const std::filesystem::path &file, const std::string &text) {
-  const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
-  std::error_code ec;
-  if (std::filesystem::create_directories(folder, ec))
-    // Only this user needs the folder; the file itself is 0600 as well.
-    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-  if (ec) throw PinFileError(folder.string() + ": cannot create the folder: " + ec.message());
-
-  const auto temp = folder / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw PinFileError(system_error(temp, "cannot be created"));
-  // fchmod: O_CREAT's mode is filtered by the umask and an old temp file keeps its own mode.
-  const bool written =
-      ::fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
-  const std::string write_error = written ? "" : system_error(temp, "cannot be written");
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
-    const std::string message = written ? system_error(file, "cannot be replaced") : write_error;
-    ::unlink(temp.c_str());
-    throw PinFileError(message);
+  try {
+    write_private_file(file, text);
+  } catch (const PrivateFileError &e) {
+    throw PinFileError(e.what());
   }
-  fsync_folder(folder);
 }
 
 [[noreturn]] void throw_corrupted(const std::filesystem::path &file,
