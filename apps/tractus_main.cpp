@@ -49,6 +49,9 @@ int run(int argc, char **argv) {
                       "real table, checked when given on the simulator");
   run_cmd->add_option("--store", run.store, "Calibration store (a real table's load cell)")
       ->capture_default_str();
+  run_cmd->add_option("--records", run.records,
+                      "The clinic's records store (sqlite:PATH or postgresql://…): its limits "
+                      "apply, and its protocols run by id");
 
   auto *profile_cmd = app.add_subcommand("profile", "List, show and validate protocols");
   profile_cmd->require_subcommand(1);

@@ -124,7 +124,7 @@ void BM_OpenPatientWith100Visits(benchmark::State &state) {
   auto s = make_store(backend, "open");
   fill_patient_with_100_visits(*s.store);
   console::RecordsService service(
-      console::RecordsOptions{s.address, "bench", profiles::kDefaultLimits, {}});
+      console::RecordsOptions{s.address, "bench", profiles::kDefaultLimits, {}, {}});
   std::size_t bytes = 0;
   for (auto _ : state) {
     const auto answer = service.patient("P-0100");
@@ -149,7 +149,7 @@ void BM_RenderCourseReport(benchmark::State &state) {
     return made;
   }();
   console::RecordsService service(
-      console::RecordsOptions{s.address, "bench", profiles::kDefaultLimits, {}});
+      console::RecordsOptions{s.address, "bench", profiles::kDefaultLimits, {}, {}});
   std::size_t bytes = 0;
   for (auto _ : state) {
     const auto answer = service.course_report("1", png ? "png" : "pdf");

@@ -154,6 +154,27 @@ ApiResult visit_note(TableService &s, Auth &, const ApiArgs &a) {
   return s.records().note(a.params.at(0), a.body);
 }
 
+// Clinic protocols and limits: saved by technicians (Access::Technician), read by all.
+ApiResult clinic_protocols(TableService &s, Auth &, const ApiArgs &) {
+  return s.records().protocols();
+}
+ApiResult clinic_protocol(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().protocol(a.params.at(0), query_parameter(a.query, "version"));
+}
+ApiResult export_protocol(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().export_protocol(a.params.at(0), query_parameter(a.query, "version"));
+}
+ApiResult save_protocol(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().save_protocol(a.body, "technician");
+}
+ApiResult preview_protocol(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().preview_protocol(a.body);
+}
+ApiResult clinic_limits(TableService &s, Auth &, const ApiArgs &) { return s.records().limits(); }
+ApiResult set_clinic_limits(TableService &s, Auth &, const ApiArgs &a) {
+  return s.records().set_limits(a.body, "technician");
+}
+
 ApiResult session_report(TableService &s, Auth &, const ApiArgs &a) {
   return s.records().session_report(a.params.at(0), query_parameter(a.query, "format"));
 }
@@ -174,7 +195,7 @@ using A = Access;
 using T = RunsOn;
 constexpr bool kBody = true, kNoBody = false;
 
-const std::array<Route, 37> kRoutes{{
+const std::array<Route, 44> kRoutes{{
     {V::get, "/api/info", A::Public, T::Worker, kNoBody, info, nullptr},
     {V::post, "/api/login", A::Public, T::LoginThread, kBody, login, login_request_problems},
     {V::post, "/api/logout", A::Operator, T::IoThread, kNoBody, logout, nullptr},
@@ -226,6 +247,18 @@ const std::array<Route, 37> kRoutes{{
      pain_request_problems},
     {V::post, "/api/records/visits/{}/note", A::Operator, T::Worker, kBody, visit_note,
      note_request_problems},
+    {V::get, "/api/records/protocols", A::Operator, T::Worker, kNoBody, clinic_protocols, nullptr},
+    {V::post, "/api/records/protocols", A::Technician, T::Worker, kBody, save_protocol,
+     protocol_request_problems},
+    {V::post, "/api/records/protocols/preview", A::Operator, T::Worker, kBody, preview_protocol,
+     protocol_preview_problems},
+    {V::get, "/api/records/protocols/{}", A::Operator, T::Worker, kNoBody, clinic_protocol,
+     nullptr},
+    {V::get, "/api/records/protocols/{}/export", A::Operator, T::Worker, kNoBody, export_protocol,
+     nullptr},
+    {V::get, "/api/records/limits", A::Operator, T::Worker, kNoBody, clinic_limits, nullptr},
+    {V::put, "/api/records/limits", A::Technician, T::Worker, kBody, set_clinic_limits,
+     limits_request_problems},
     {V::get, "/api/records/sessions/{}/report", A::Operator, T::Worker, kNoBody, session_report,
      nullptr},
     {V::get, "/api/records/courses/{}/report", A::Operator, T::Worker, kNoBody, course_report,

@@ -19,6 +19,21 @@ void note(Fields &f, const nlohmann::json &body, bool required) {
                "bytes of text, no control characters", required);
 }
 
+void author(Fields &f, const nlohmann::json &body) {
+  (void)f.text(body, "", "author", 1, bounds::kMaxAuthorChars, fields::name_char,
+               "characters: who saves it, their initials or name (kept with it)", true);
+}
+
+// An object member whose content another check reads (the profile parser, the limits).
+void object_member(Fields &f, const nlohmann::json &body, const char *key, const char *what) {
+  const auto it = body.find(key);
+  if (it == body.end())
+    f.add(std::string("/") + key, std::string("missing (") + what + ")");
+  else if (!it->is_object())
+    f.add(std::string("/") + key,
+          "must be an object (" + std::string(what) + "), not " + fields::describe(*it));
+}
+
 } // namespace
 
 Problems patient_request_problems(const nlohmann::json &body) {
@@ -77,6 +92,40 @@ Problems note_request_problems(const nlohmann::json &body) {
   Fields f(problems);
   if (!f.object(body, "", {"note"}, "({\"note\": \"…\"})")) return problems;
   note(f, body, true);
+  return capped(std::move(problems));
+}
+
+Problems protocol_request_problems(const nlohmann::json &body) {
+  Problems problems;
+  Fields f(problems);
+  if (!f.object(body, "", {"author", "profile"},
+                "({\"author\": \"JD\", \"profile\": {\"format\": \"tractus.profile/1\", …}})"))
+    return problems;
+  author(f, body);
+  object_member(f, body, "profile", "a tractus.profile/1 document");
+  return capped(std::move(problems));
+}
+
+Problems protocol_preview_problems(const nlohmann::json &body) {
+  Problems problems;
+  Fields f(problems);
+  if (!f.object(body, "", {"profile", "weight"}, "({\"profile\": {…}, \"weight\": \"80 kg\"})"))
+    return problems;
+  object_member(f, body, "profile", "a tractus.profile/1 document");
+  (void)f.text(body, "", "weight", 1, bounds::kMaxWeightChars, fields::printable_ascii,
+               "printable ASCII characters: the body weight, e.g. 80 kg or 176 lb", true);
+  return capped(std::move(problems));
+}
+
+Problems limits_request_problems(const nlohmann::json &body) {
+  Problems problems;
+  Fields f(problems);
+  if (!f.object(body, "", {"author", "limits"},
+                "({\"author\": \"JD\", \"limits\": {\"max_rate\": \"30 N/s\"}})"))
+    return problems;
+  author(f, body);
+  object_member(f, body, "limits",
+                "the members the clinic lowers, e.g. {\"max_rate\": \"30 N/s\"}");
   return capped(std::move(problems));
 }
 

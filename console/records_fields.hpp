@@ -12,6 +12,7 @@ namespace bounds {
 inline constexpr std::size_t kMaxNoteChars = 2000; // a visit's or a patient's note, in bytes
 inline constexpr std::size_t kMaxForceChars = 32;  // "45 lbf", "200.5 N"
 inline constexpr std::size_t kMaxSearchChars = 32; // ?search=
+inline constexpr std::size_t kMaxAuthorChars = 64; // who saved a clinic protocol or limits
 } // namespace bounds
 
 // POST /api/records/patients {"id","weight","note"?}
@@ -24,5 +25,11 @@ Problems visit_request_problems(const nlohmann::json &body);
 Problems pain_request_problems(const nlohmann::json &body);
 // POST /api/records/visits/{id}/note {"note"}
 Problems note_request_problems(const nlohmann::json &body);
+// POST /api/records/protocols {"author", "profile": a tractus.profile/1 document}
+Problems protocol_request_problems(const nlohmann::json &body);
+// POST /api/records/protocols/preview {"profile", "weight"}
+Problems protocol_preview_problems(const nlohmann::json &body);
+// PUT /api/records/limits {"author", "limits": {member: "600 N", …}}
+Problems limits_request_problems(const nlohmann::json &body);
 
 } // namespace tractus::console

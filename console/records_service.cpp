@@ -213,7 +213,14 @@ ApiResult RecordsService::start_course(const std::string &patient_id, const json
   plan.visits_planned = body["visits"].get<int>();
   plan.rule = {force("start_force"), force("step"), force("ceiling")};
   plan.created_by = "console";
-  const auto protocol = profiles::find_profile(plan.protocol_id, options_.library_dir);
+  auto protocol = profiles::find_profile(plan.protocol_id, options_.library_dir);
+  if (!protocol.ok()) {
+    // A clinic protocol (records/clinic_protocols.hpp) may be a course's too.
+    ClinicProtocolFound clinic = find_clinic_protocol(plan.protocol_id);
+    if (!clinic.unavailable.empty())
+      return refused(records::StoreError(records::StoreFailure::Unreachable, clinic.unavailable));
+    if (clinic.profile) protocol.value = std::move(clinic.profile);
+  }
   if (!protocol.ok())
     problems.push_back("/protocol: unknown protocol \"" + plan.protocol_id + "\"");
   else
@@ -221,7 +228,7 @@ ApiResult RecordsService::start_course(const std::string &patient_id, const json
   if (!problems.empty())
     return api_error(422, "invalid", "the course was not started: " + problems.front(), problems);
   try {
-    const auto id = records::start_course(store(), plan, options_.limits);
+    const auto id = records::start_course(store(), plan, limits_in_force());
     spdlog::info("records: course {} started for a patient ({}, {} visits)", id, plan.protocol_id,
                  plan.visits_planned);
     return api_ok({{"course", course_json(store(), id)}}, 201);
@@ -248,7 +255,7 @@ ApiResult RecordsService::confirm_visit(const std::string &course_id, const json
     return api_error(422, "invalid", "/force: " + force.error, {"/force: " + force.error});
   try {
     const auto v =
-        records::confirm_visit(store(), *id, force.value->si(), "clinician", options_.limits);
+        records::confirm_visit(store(), *id, force.value->si(), "clinician", limits_in_force());
     return api_ok({{"visit",
                     {{"id", v.id},
                      {"course", v.course_id},

@@ -12,6 +12,8 @@
 #pragma once
 
 #include "console/api_result.hpp"
+#include "console/clinic_protocol_finder.hpp"
+#include "console/profile_catalog.hpp"
 #include "profiles/limits.hpp"
 #include "records/store.hpp"
 
@@ -27,7 +29,10 @@ struct RecordsOptions {
   std::optional<records::StoreAddress> address; // none: this console keeps no records
   std::string table_name;                       // this table, as the store names it
   profiles::Limits limits = profiles::kDefaultLimits;
-  std::filesystem::path library_dir; // the protocols a course may name
+  std::filesystem::path library_dir; // the stock protocols
+  // Where the clinic's limits last read from the store are kept, so that a table restarted
+  // while the store is down still applies them (empty: not kept).
+  std::filesystem::path limits_copy;
 };
 
 // What a session loaded for a course visit runs: the course's protocol at the visit's force.
@@ -58,9 +63,28 @@ public:
   ApiResult confirm_visit(const std::string &course_id, const nlohmann::json &body);
   ApiResult pain(const std::string &visit_id, const nlohmann::json &body);
   ApiResult note(const std::string &visit_id, const nlohmann::json &body);
-  // Reports (docs/reports.md) as downloads: `format` pdf, csv or png (console/records_reports.cpp).
+  // Reports (docs/reports.md) as downloads: `format` pdf, csv, png, or fhir for a session
+  // (console/records_reports.cpp).
   ApiResult session_report(const std::string &session_id, const std::string &format);
   ApiResult course_report(const std::string &course_id, const std::string &format);
+
+  // --- clinic protocols and limits (console/records_protocols.cpp) --------------------------
+  // The limits every protocol is checked against now: the stricter of this table's own (its
+  // configuration file) and the clinic's in the store — the last ones read while the store
+  // cannot be, so a store that goes down never loosens a limit.
+  profiles::Limits limits_in_force();
+  // A clinic protocol's newest version by id (for the protocol checks of a session or preview).
+  ClinicProtocolFound find_clinic_protocol(const std::string &id);
+  // GET /api/profiles's clinic part; `unavailable` says why it is missing.
+  std::vector<ListedClinicProtocol> listed_clinic_protocols(std::string &unavailable);
+  ApiResult protocols();
+  ApiResult protocol(const std::string &id, const std::string &version);
+  ApiResult export_protocol(const std::string &id, const std::string &version);
+  // A new version; `who`: the role saving it (kept with the author's initials and the table).
+  ApiResult save_protocol(const nlohmann::json &body, const std::string &who);
+  ApiResult preview_protocol(const nlohmann::json &body);
+  ApiResult limits();
+  ApiResult set_limits(const nlohmann::json &body, const std::string &who);
 
   // The visit a session is being loaded for, or the refusal to answer (404 no such visit, 409
   // it already ran, 503 with fault_code 119 when the store cannot be used).
@@ -77,8 +101,13 @@ private:
   ApiResult refused(const records::StoreError &e);
   nlohmann::json course_json(records::RecordsStore &store, long long course_id);
 
+  void remember_clinic_limits(const std::optional<profiles::Limits> &limits,
+                              const nlohmann::json &members);
+
   RecordsOptions options_;
   std::unique_ptr<records::RecordsStore> store_;
+  std::optional<profiles::Limits> clinic_limits_; // last read from the store (or its copy)
+  bool limits_copy_current_ = false;              // the copy written since this start
 };
 
 } // namespace tractus::console

@@ -69,7 +69,7 @@ Problems session_request_problems(const Json &body) {
   // A course visit's session (docs/records.md): the visit's id in the records.
   f.number(body, "", "visit_id", 1, 1e15, true, false, "");
   f.text(body, "", "profile", 1, bounds::kMaxProfileIdChars, lower_id_char,
-         "characters a-z, 0-9, '-': a stock protocol id, e.g. lumbar-static", true);
+         "characters a-z, 0-9, '-': a protocol id, e.g. lumbar-static", true);
   if (!body.contains("patient")) {
     f.add("/patient", "missing ({\"id\": pseudonymous id, \"weight\": e.g. \"80 kg\"})");
   } else if (f.object(body["patient"], "/patient", {"id", "weight"},

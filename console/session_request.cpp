@@ -34,15 +34,33 @@ std::optional<std::string> string_member(const nlohmann::json &object, const std
 std::optional<profiles::Profile> check_profile(const nlohmann::json &body,
                                                const std::filesystem::path &library_dir,
                                                const profiles::Limits &limits,
+                                               const FindClinicProtocol &clinic,
                                                SessionRequestCheck &check) {
   const auto id =
-      string_member(body, "", "profile", "a stock protocol id, e.g. lumbar-static", check.problems);
+      string_member(body, "", "profile", "a protocol id, e.g. lumbar-static or a clinic protocol's",
+                    check.problems);
   if (!id) return std::nullopt;
-  // Stock ids only: a path would let a request read any file the daemon can.
+  // Ids only: a path would let a request read any file the daemon can. A stock protocol
+  // first, then the clinic's own (a clinic protocol can never take a stock id).
   // Found under the defaults, then checked against the clinic's limits: a protocol only they
   // refuse is named as such, never as unknown.
   auto found = profiles::is_profile_id(*id) ? profiles::find_profile(*id, library_dir)
                                             : profiles::Result<profiles::Profile>{};
+  if (!found.ok() && clinic && profiles::is_profile_id(*id)) {
+    ClinicProtocolFound in_store = clinic(*id);
+    if (!in_store.unavailable.empty()) {
+      check.records_unavailable = in_store.unavailable;
+      check.problems.push_back("/profile: \"" + *id +
+                               "\" is no stock protocol, and the clinic's protocols cannot be "
+                               "read: " +
+                               in_store.unavailable);
+      return std::nullopt;
+    }
+    for (const std::string &p : in_store.problems)
+      check.problems.push_back("/profile: " + p);
+    if (!in_store.problems.empty()) return std::nullopt;
+    if (in_store.profile) found.value = std::move(in_store.profile);
+  }
   if (found.ok()) {
     const std::vector<std::string> refused = clinic_refusal(*found.value, limits);
     if (refused.empty()) return std::move(found.value);
@@ -54,7 +72,8 @@ std::optional<profiles::Profile> check_profile(const nlohmann::json &body,
   std::string known;
   for (const auto &e : profiles::load_library(library_dir, limits).entries)
     known += (known.empty() ? "" : ", ") + e.profile.id;
-  check.problems.push_back("/profile: unknown protocol \"" + *id + "\" (known: " + known + ")");
+  check.problems.push_back("/profile: unknown protocol \"" + *id + "\" (known: " + known +
+                           (clinic ? "; or one of the clinic's protocols)" : ")"));
   check.unknown_profile = true;
   return std::nullopt;
 }
@@ -139,7 +158,8 @@ std::vector<std::string> merged(const std::vector<std::string> &bounded,
 SessionRequestCheck check_session_request(const nlohmann::json &body,
                                           const std::filesystem::path &library_dir,
                                           const profiles::Limits &limits,
-                                          std::optional<Force> max_force) {
+                                          std::optional<Force> max_force,
+                                          const FindClinicProtocol &clinic) {
   SessionRequestCheck check;
   // Shape and bounds first (console/request_fields.hpp); the checks below then report what
   // else is wrong, each field once: where the bounds found a problem, theirs is the one kept.
@@ -149,7 +169,7 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
     return check;
   }
   SessionRequest r;
-  auto profile = check_profile(body, library_dir, limits, check);
+  auto profile = check_profile(body, library_dir, limits, clinic, check);
   if (profile && max_force)
     profile->max_force = profiles::ForceSpec{max_force->si(), profiles::ForceUnit::Newton};
   bool patient_ok = true;
@@ -164,13 +184,13 @@ SessionRequestCheck check_session_request(const nlohmann::json &body,
       r.trajectory = std::move(*trajectory.value);
     } else {
       // Allowed by the defaults: the limit this patient meets is one the clinic lowered.
-      const bool clinic =
+      const bool by_clinic =
           profiles::compile(*profile, profiles::Patient{r.patient_id, r.body_mass}).ok();
       for (const auto &p : trajectory.problems)
         check.problems.push_back(
             (p.file == "patient" ? "/patient/weight: " : "/profile: " + profile->id + " ") +
             (p.file == "patient" ? "" : p.pointer + ": ") + p.message +
-            (clinic ? std::string(", one of ") + kClinicLimits : ""));
+            (by_clinic ? std::string(", one of ") + kClinicLimits : ""));
     }
   }
   check.problems = merged(bounded, std::move(check.problems));

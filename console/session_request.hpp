@@ -11,6 +11,7 @@
 // no other correction makes the session possible.
 #pragma once
 
+#include "console/clinic_protocol_finder.hpp"
 #include "profiles/limits.hpp"
 #include "profiles/profile.hpp"
 #include "profiles/trajectory.hpp"
@@ -38,15 +39,18 @@ struct SessionRequestCheck {
   std::optional<SessionRequest> request;
   std::vector<std::string> problems;      // the request is wrong: fix and send again
   std::vector<std::string> screening_yes; // items answered yes: the patient is referred
-  bool unknown_profile = false;           // the profile id names no stock protocol
+  bool unknown_profile = false;           // the profile id names no protocol
+  std::string records_unavailable;        // a clinic protocol's store could not be read: why
 };
 
 // `max_force`: a course visit's confirmed force (docs/records.md), which replaces the
 // protocol's max force before it is checked and compiled for the patient; the rest of the
-// protocol (a rest force in %max, the steps) follows it.
+// protocol (a rest force in %max, the steps) follows it. `clinic`: where an id that is no stock
+// protocol is looked for (the clinic's protocols in the records store).
 SessionRequestCheck check_session_request(const nlohmann::json &body,
                                           const std::filesystem::path &library_dir,
                                           const profiles::Limits &limits = profiles::kDefaultLimits,
-                                          std::optional<Force> max_force = std::nullopt);
+                                          std::optional<Force> max_force = std::nullopt,
+                                          const FindClinicProtocol &clinic = {});
 
 } // namespace tractus::console

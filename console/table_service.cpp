@@ -45,7 +45,7 @@ struct TableService::Impl {
       : binding(std::move(b)), options(std::move(o)), journals(options.journal_dir),
         wizard(options.calibration_store, binding.simulated),
         records(RecordsOptions{options.records, options.table_name, options.limits,
-                               options.library_dir}),
+                               options.library_dir, options.records_limits_copy}),
         next_seed(options.seed),
         // A session cut short by a crash before this start is the last one: said at once.
         last_session(journals.newest_outcome()) {
@@ -62,6 +62,11 @@ struct TableService::Impl {
     last_timing = LoopTiming{binding.period, p.cycles.load(), p.overruns.load(),
                              Duration(p.worst_lateness.load()), live->runner().lateness()};
     live.reset();
+  }
+  // Where a protocol id that is no stock protocol is looked for: the clinic's own.
+  FindClinicProtocol clinic_finder() {
+    if (!records.enabled()) return {};
+    return [this](const std::string &id) { return records.find_clinic_protocol(id); };
   }
   [[nodiscard]] bool loop_running() const noexcept {
     return mailbox.running.load(std::memory_order_acquire);
@@ -114,11 +119,15 @@ nlohmann::json TableService::info() const {
 }
 
 ApiResult TableService::profiles() const {
-  return profile_list(impl_->options.library_dir, impl_->options.limits);
+  std::string unavailable;
+  const auto clinic = impl_->records.listed_clinic_protocols(unavailable);
+  return profile_list(impl_->options.library_dir, impl_->records.limits_in_force(), clinic,
+                      unavailable);
 }
 
 ApiResult TableService::preview(const std::string &id, const std::string &weight) const {
-  return profile_preview(impl_->options.library_dir, id, weight, impl_->options.limits);
+  return profile_preview(impl_->options.library_dir, id, weight, impl_->records.limits_in_force(),
+                         impl_->clinic_finder());
 }
 
 nlohmann::json TableService::screening_checklist() const { return screening_checklist_json(); }
@@ -142,9 +151,20 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
     if (auto *refusal = std::get_if<ApiResult>(&found)) return *refusal;
     visit = std::get<VisitForSession>(found);
   }
+  // The limits in force now (this table's and the clinic's, docs/records.md), read once so
+  // the check, the compile and the running session see the same.
+  const profiles::Limits limits = m.records.limits_in_force();
   SessionRequestCheck check = check_session_request(
-      request, m.options.library_dir, m.options.limits,
-      visit ? std::optional<Force>(newtons(visit->confirmed_force_n)) : std::nullopt);
+      request, m.options.library_dir, limits,
+      visit ? std::optional<Force>(newtons(visit->confirmed_force_n)) : std::nullopt,
+      m.clinic_finder());
+  if (!check.records_unavailable.empty()) {
+    ApiResult refused = api_error(503, "records-unavailable",
+                                  "the session was not loaded: " + check.problems.front());
+    refused.body["error"]["fault_code"] =
+        controller::number(controller::FaultCode::RecordsUnavailable);
+    return refused;
+  }
   if (visit && check.request) {
     std::vector<std::string> problems;
     if (check.request->profile.id != visit->protocol_id)
@@ -196,7 +216,7 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   if (!spec.calibration) spec.calibration_problem = calibration.error + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;
   spec.period = m.binding.period;
-  spec.limits = m.options.limits;
+  spec.limits = limits;
   if (visit)
     spec.visit = {{"course_id", visit->course_id},
                   {"visit_id", visit->visit_id},

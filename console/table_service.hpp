@@ -46,6 +46,8 @@ struct ServiceOptions {
   // The clinic's records (docs/records.md): none keeps none. This table's name in them.
   std::optional<records::StoreAddress> records;
   std::string table_name = "table";
+  // Where the clinic's limits last read from the store are kept (docs/records.md).
+  std::filesystem::path records_limits_copy;
 };
 
 class RecordsService;

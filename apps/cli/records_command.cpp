@@ -98,7 +98,8 @@ int patient_show(records::RecordsStore &store, const RecordsOptions &o, std::ost
 } // namespace
 
 RecordsCommandLine::RecordsCommandLine(CLI::App &app) {
-  records_ = app.add_subcommand("records", "The clinic's records: patients, sessions");
+  records_ =
+      app.add_subcommand("records", "The clinic's records: patients, sessions, protocols, limits");
   records_->require_subcommand(1);
   records_->fallthrough();
   options_.data_dir = console::kDefaultDataDir;
@@ -122,6 +123,29 @@ RecordsCommandLine::RecordsCommandLine(CLI::App &app) {
   list_->add_option("PART", options_.search, "Only ids that contain this");
   show_ = patient->add_subcommand("show", "A patient and their sessions");
   show_->add_option("ID", options_.patient_id, "The clinic's id")->required();
+
+  auto *protocol = records_->add_subcommand("protocol", "The clinic's own protocols");
+  protocol->require_subcommand(1);
+  protocol_list_ = protocol->add_subcommand("list", "The newest version of each");
+  protocol_import_ =
+      protocol->add_subcommand("import", "tractus.profile/1 files, each as its next version");
+  protocol_import_->add_option("FILE", protocol_.files, "Profile files")->required();
+  protocol_import_->add_option("--author", protocol_.author, "Who imports them (kept with them)")
+      ->required();
+  protocol_export_ = protocol->add_subcommand("export", "One version as a tractus.profile/1 file");
+  protocol_export_->add_option("ID", protocol_.id, "The protocol's id")->required();
+  protocol_export_
+      ->add_option("--version", protocol_.version, "The version (the newest if not given)")
+      ->check(CLI::PositiveNumber);
+  protocol_export_->add_option("--out", protocol_.out, "Write it to FILE (else to stdout)");
+  auto *limits = records_->add_subcommand("limits", "The clinic's limits, for every table");
+  limits->require_subcommand(1);
+  limits_show_ = limits->add_subcommand("show", "The limits in the store");
+  limits_set_ = limits->add_subcommand("set", "Replace them with FILE's (a JSON object)");
+  limits_set_->add_option("FILE", protocol_.limits_file, "e.g. {\"max_rate\": \"30 N/s\"}")
+      ->required();
+  limits_set_->add_option("--author", protocol_.author, "Who sets them (kept with them)")
+      ->required();
 }
 
 bool RecordsCommandLine::invoked() const { return records_->parsed(); }
@@ -139,6 +163,11 @@ int RecordsCommandLine::run(std::ostream &out, std::ostream &err) {
     if (add_->parsed()) return patient_add(store, options_, out, err);
     if (list_->parsed()) return patient_list(store, options_, out);
     if (show_->parsed()) return patient_show(store, options_, out, err);
+    if (protocol_list_->parsed()) return protocol_list(store, out);
+    if (protocol_import_->parsed()) return protocol_import(store, protocol_, out, err);
+    if (protocol_export_->parsed()) return protocol_export(store, protocol_, out, err);
+    if (limits_show_->parsed()) return limits_show(store, out);
+    if (limits_set_->parsed()) return limits_set(store, protocol_, out, err);
   } catch (const records::StoreError &e) {
     err << "tractus records: " << e.what() << " (" << records::failure_name(e.failure()) << ")\n";
     return kExitBadInput;

@@ -5,6 +5,8 @@
 //   tractus records patient add ID --weight W   add a patient (a clinic's id, never a name)
 //   tractus records patient list [PART]         patients whose id contains PART
 //   tractus records patient show ID             a patient and their sessions
+//   tractus records protocol list|import|export the clinic's protocols (records_protocol_command)
+//   tractus records limits show|set             the clinic's limits
 //
 // Every command takes --records ADDRESS (records/store_address.hpp; default
 // DATA/records.sqlite) and --data DIR. Exit codes (DESIGN §8): 0 done; 2 bad input or a store
@@ -12,6 +14,8 @@
 // or of a newer schema, with nothing changed; a journal that could not be indexed or has
 // damaged lines — the others are indexed all the same); 1 internal error.
 #pragma once
+
+#include "cli/records_protocol_command.hpp"
 
 #include <iosfwd>
 #include <memory>
@@ -41,7 +45,10 @@ private:
   CLI::App *records_ = nullptr;
   CLI::App *status_ = nullptr, *import_ = nullptr, *add_ = nullptr, *list_ = nullptr,
            *show_ = nullptr;
+  CLI::App *protocol_list_ = nullptr, *protocol_import_ = nullptr, *protocol_export_ = nullptr,
+           *limits_show_ = nullptr, *limits_set_ = nullptr;
   RecordsOptions options_;
+  ProtocolOptions protocol_;
 };
 std::unique_ptr<RecordsCommandLine> add_records_command(CLI::App &app);
 

@@ -1,4 +1,5 @@
 #include "cli/run_command.hpp"
+#include "cli/records_protocol_command.hpp"
 #include "cli/scripted_operator.hpp"
 #include "cli/session_text.hpp"
 
@@ -83,7 +84,19 @@ std::optional<SessionRequest> read_request(const RunOptions &o, std::ostream &er
         << "\": not a pseudonymous id (1 to 32 letters, digits, '-' or '_'; never a name)\n";
     return std::nullopt;
   }
-  auto profile = profiles::find_profile(o.profile, profiles::default_library_dir(), r.limits);
+  // With --records, the clinic's limits bind this session too, and its protocols run by id.
+  std::optional<profiles::Profile> clinic_protocol;
+  if (!o.records.empty()) {
+    ClinicForRun clinic = clinic_for_run(o.records, o.profile);
+    for (const auto &p : clinic.problems)
+      err << "tractus run: " << p << "\n";
+    if (!clinic.problems.empty()) return std::nullopt;
+    r.limits = clinic.limits;
+    clinic_protocol = std::move(clinic.protocol);
+  }
+  auto profile = clinic_protocol
+                     ? profiles::Result<profiles::Profile>{std::move(clinic_protocol), {}}
+                     : profiles::find_profile(o.profile, profiles::default_library_dir(), r.limits);
   if (!profile.ok()) {
     for (const auto &p : profile.problems)
       err << profiles::to_string(p) << "\n";

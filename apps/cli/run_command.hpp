@@ -19,6 +19,7 @@ struct RunOptions {
   std::vector<std::string> inject;   // KIND@TIME, simulator only
   std::string screening;             // completed checklist (JSON), required on a real table
   std::string store = "calibration"; // the calibration store, on a real table
+  std::string records; // the clinic's records store: its limits and protocols; none when empty
 };
 
 // Exit codes (DESIGN §8).

@@ -197,6 +197,8 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err,
   service_options.weight_unit = o.weight_unit;
   service_options.language = o.language;
   service_options.records = *records_address.value;
+  service_options.records_limits_copy =
+      std::filesystem::path(data_dir) / "console" / "clinic-limits.json";
   service_options.table_name = o.table_name.empty() ? text::this_host_name() : o.table_name;
   spdlog::info("records: {} as table {}", records_address.value->shown, service_options.table_name);
   const bool simulated = binding.simulated;

@@ -1,6 +1,7 @@
 // `tractus records` as a technician runs it: a patient added, listed and shown with the
 // sessions `tractus run` journaled for them; journals imported with a damaged one named and the
 // exit status saying so; a store that cannot be used refused with exit 2, nothing changed.
+#include "controller/journal_reader.hpp"
 #include "support/command_output.hpp"
 #include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
@@ -95,6 +96,89 @@ TEST_F(RecordsCli, AReportFromTheStoreOrFromAJournalFileAloneAndWhatItRefuses) {
   r = tractus("report " + journal.string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("say where the report goes"));
+}
+
+TEST_F(RecordsCli, ClinicProtocolsImportedExportedAndTheClinicsLimitsSetWithEveryProblemNamed) {
+  const auto file = [&](const std::string &name, const std::string &text) {
+    std::ofstream(dir_.path() / name) << text;
+    return (dir_.path() / name).string();
+  };
+  const auto profile = [](const std::string &max_force) {
+    return R"({"format": "tractus.profile/1", "id": "clinic-lumbar-x", "name": "Clinic lumbar",
+               "region": "lumbar", "mode": "static", "max_force": ")" +
+           max_force + R"(", "ramp": "30 s", "duration": "15 min"})";
+  };
+  // Over the lumbar clinical cap: named with the file, nothing saved, exit 2.
+  auto r = records("protocol import " + file("over.json", profile("60 %bw")) + " --author JD");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("over.json: /max_force: 60 %bw is above the lumbar clinical cap"));
+  EXPECT_THAT(records("protocol list").output, HasSubstr("No clinic protocol"));
+
+  r = records("protocol import " + file("v1.json", profile("30 %bw")) + " " +
+              file("v2.json", profile("35 %bw")) + " --author JD");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("clinic protocol clinic-lumbar-x v1 saved"));
+  EXPECT_THAT(r.output, HasSubstr("clinic protocol clinic-lumbar-x v2 saved"));
+  r = records("protocol list");
+  EXPECT_THAT(r.output, HasSubstr("clinic-lumbar-x  v2  Clinic lumbar"));
+  EXPECT_THAT(r.output, HasSubstr("JD (command line,"));
+
+  // Version 1 exported as it was saved, and readable by `tractus profile validate`.
+  const auto exported = (dir_.path() / "exported.json").string();
+  r = records("protocol export clinic-lumbar-x --version 1 --out " + exported);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = tractus("profile validate " + exported);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(exported);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("\"max_force\": \"30 %bw\""));
+  EXPECT_EQ(records("protocol export clinic-lumbar-x --version 3").exit_code, 2);
+
+  // Limits: a looser one refused with every problem, the previous ones kept.
+  r = records("limits set " + file("l1.json", R"({"lumbar_clinical_cap_percent_bw": "32 %bw"})") +
+              " --author JD");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = records("limits set " +
+              file("l2.json", R"({"lumbar_hard_cap": "1000 N", "max_rate": "80 N/s"})") +
+              " --author AB");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("l2.json: /limits/lumbar_hard_cap: 1000 N"));
+  EXPECT_THAT(r.output, HasSubstr("l2.json: /limits/max_rate: 80 N/s"));
+  r = records("limits show");
+  EXPECT_THAT(r.output, HasSubstr("lumbar_clinical_cap_percent_bw = 32 %bw  (the clinic's)"));
+  // The clinic's 32 %bw now refuses a protocol at 35 %bw.
+  r = records("protocol import " + file("v3.json", profile("35 %bw")) + " --author JD");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("at most 32 %bw"));
+  // `tractus run --records`: the clinic's protocol by id, under the clinic's limits — its
+  // version 2 (35 %bw) is refused with the reason, nothing runs; lumbar-static (33 %bw) too.
+  const std::string store = " --records sqlite:" + (dir_.path() / "records.sqlite").string();
+  const std::string journals = " --journal " + (dir_.path() / "journals").string();
+  r = tractus("run --profile clinic-lumbar-x --weight 80kg" + store + journals);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("clinic protocol clinic-lumbar-x v2: /max_force: 35 %bw is "
+                                  "above the lumbar clinical cap (at most 32 %bw)"));
+  r = tractus("run --profile lumbar-static --weight 80kg" + store + journals);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "journals") &&
+               !std::filesystem::is_empty(dir_.path() / "journals"));
+  // Back to a 35 %bw cap: the clinic's protocol runs by id, and its journal names the version.
+  file("l3.json", R"({"lumbar_clinical_cap_percent_bw": "35 %bw"})");
+  ASSERT_EQ(records("limits set " + (dir_.path() / "l3.json").string() + " --author JD").exit_code,
+            0);
+  r = tractus("run --profile clinic-lumbar-x --weight 80kg" + store + journals);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Outcome   completed"));
+  int journals_read = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(dir_.path() / "journals")) {
+    if (entry.path().extension() != ".jsonl") continue;
+    ++journals_read;
+    const auto journal = controller::read_journal(entry.path());
+    EXPECT_EQ(journal.header.value("profile", nlohmann::json::object()).value("source", ""),
+              "clinic protocol clinic-lumbar-x v2");
+  }
+  EXPECT_EQ(journals_read, 1); // the refused runs left none
 }
 
 TEST_F(RecordsCli, ANameForAnIdAnOutOfRangeWeightOrAnIdTakenIsBadInput) {

@@ -26,7 +26,7 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
                                    console::HttpServerOptions server_options)
-    : ConsoleUnderTest(name, ConsoleSetup{std::move(server_options), {}, "table-a", 1.0}) {}
+    : ConsoleUnderTest(name, ConsoleSetup{std::move(server_options), {}, "table-a", 1.0, {}}) {}
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
     : dir_("console-" + name) {
@@ -46,6 +46,9 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
   options.calibration_store = dir_.path() / "calibration";
   options.records = setup.records;
   options.table_name = setup.table_name;
+  options.records_limits_copy = setup.records_limits_copy.empty()
+                                    ? dir_.path() / "console" / "clinic-limits.json"
+                                    : setup.records_limits_copy;
   service_ = std::make_unique<console::TableService>(std::move(binding), options);
 
   server_ = std::make_unique<console::HttpServer>(*service_, *auth_, std::move(server_options));

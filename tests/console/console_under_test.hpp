@@ -42,6 +42,9 @@ struct ConsoleSetup {
   std::optional<records::StoreAddress> records;
   std::string table_name = "table-a";
   double sim_speed = 1.0;
+  // Where the clinic's limits last read are kept; empty: in the console's own temporary folder
+  // (gone with it). A test that restarts a table gives a folder that outlives it.
+  std::filesystem::path records_limits_copy;
 };
 
 class ConsoleUnderTest {
