@@ -70,7 +70,8 @@ fi
 # npm packages, exactly as pinned by each package-lock.json, installed only when the lock file
 # changed since the last install (npm records the installed tree in node_modules/.package-lock.json).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for dir in console/web tests/e2e; do
+# tests/fhir: the FHIR validators (Medplum's, and HL7's fhir.schema.json through ajv).
+for dir in console/web tests/e2e tests/fhir; do
   lock="$root/$dir/package-lock.json"
   [ -f "$lock" ] || continue
   if [ ! -f "$root/$dir/node_modules/.package-lock.json" ] ||

@@ -5,6 +5,7 @@
 #include "console/journal_records.hpp"
 #include "records/courses.hpp"
 #include "records/report/course_report.hpp"
+#include "records/report/fhir_bundle.hpp"
 #include "records/report/session_report.hpp"
 #include "records/sessions.hpp"
 #include "records/store.hpp"
@@ -21,15 +22,15 @@ namespace {
 
 constexpr const char *kMe = "tractus report: ";
 
-// The outputs asked for, each drawn only when asked.
+// The outputs asked for, each drawn only when asked (a course has no FHIR bundle: refused first).
 struct Outputs {
-  std::function<std::string()> pdf, csv, png;
+  std::function<std::string()> pdf, csv, png, fhir;
 };
 
 int write_outputs(const ReportOptions &o, const Outputs &draw, std::ostream &out,
                   std::ostream &err) {
   const std::pair<const std::string *, const std::function<std::string()> *> wanted[] = {
-      {&o.pdf, &draw.pdf}, {&o.csv, &draw.csv}, {&o.png, &draw.png}};
+      {&o.pdf, &draw.pdf}, {&o.csv, &draw.csv}, {&o.png, &draw.png}, {&o.fhir, &draw.fhir}};
   for (const auto &[file, make] : wanted) {
     if (file->empty()) continue;
     const std::string bytes = (*make)();
@@ -68,7 +69,8 @@ int from_journal(const ReportOptions &o, std::ostream &out, std::ostream &err) {
       o,
       {[&] { return records::report::session_report_pdf(entry, std::nullopt, s); },
        [&] { return records::report::session_report_csv(entry); },
-       [&] { return records::report::session_report_png(entry, std::nullopt, s); }},
+       [&] { return records::report::session_report_png(entry, std::nullopt, s); },
+       [&] { return records::report::session_fhir_bundle(entry, std::nullopt, s); }},
       out, err);
 }
 
@@ -88,7 +90,8 @@ int from_store(const ReportOptions &o, records::RecordsStore &store, std::ostrea
     return write_outputs(o,
                          {[&] { return records::report::session_report_pdf(*entry, visit, s); },
                           [&] { return records::report::session_report_csv(*entry); },
-                          [&] { return records::report::session_report_png(*entry, visit, s); }},
+                          [&] { return records::report::session_report_png(*entry, visit, s); },
+                          [&] { return records::report::session_fhir_bundle(*entry, visit, s); }},
                          out, err);
   }
   const auto courses = records::courses_of_patient(store, o.patient);
@@ -107,19 +110,26 @@ int from_store(const ReportOptions &o, records::RecordsStore &store, std::ostrea
   return write_outputs(o,
                        {[&] { return records::report::course_report_pdf(data, s); },
                         [&] { return records::report::course_report_csv(data); },
-                        [&] { return records::report::course_report_png(data, s); }},
+                        [&] { return records::report::course_report_png(data, s); },
+                        {}}, // no FHIR bundle of a course: refused in report()
                        out, err);
 }
 
 } // namespace
 
 int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
-  if (o.pdf.empty() && o.csv.empty() && o.png.empty()) {
-    err << kMe << "say where the report goes: --pdf FILE, --csv FILE and/or --png FILE\n";
+  if (o.pdf.empty() && o.csv.empty() && o.png.empty() && o.fhir.empty()) {
+    err << kMe
+        << "say where the report goes: --pdf FILE, --csv FILE, --png FILE and/or --fhir FILE\n";
     return kExitBadInput;
   }
   if (o.session.empty() == o.patient.empty()) {
     err << kMe << "give a session (its id or journal file) or --patient ID, not both\n";
+    return kExitBadInput;
+  }
+  if (!o.fhir.empty() && !o.patient.empty()) {
+    err << kMe << "--fhir exports one session (give its id or journal file), not a course: "
+        << "drop --patient\n";
     return kExitBadInput;
   }
   std::error_code ec;
@@ -141,7 +151,8 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
 }
 
 ReportCommandLine::ReportCommandLine(CLI::App &app) {
-  report_ = app.add_subcommand("report", "A session's or a course's report: PDF, CSV or PNG");
+  report_ = app.add_subcommand(
+      "report", "A session's or a course's report: PDF, CSV or PNG; a session as FHIR R4 JSON");
   report_->add_option("SESSION", options_.session,
                       "A session id in the records, or a journal file (SESSION.jsonl)");
   report_->add_option("--patient", options_.patient, "A course's report for this patient");
@@ -150,6 +161,8 @@ ReportCommandLine::ReportCommandLine(CLI::App &app) {
   report_->add_option("--pdf", options_.pdf, "Write the report as PDF to FILE");
   report_->add_option("--csv", options_.csv, "Write its data as CSV to FILE");
   report_->add_option("--png", options_.png, "Write the report as PNG to FILE");
+  report_->add_option("--fhir", options_.fhir,
+                      "Write the session as a FHIR R4 bundle (JSON) to FILE (a session only)");
   report_->add_option("--records", options_.records,
                       "Records store: sqlite:PATH or postgresql://USER@HOST/DB (default "
                       "DATA/records.sqlite)");

@@ -199,6 +199,33 @@ TEST_F(RecordsCourse, TwelveVisitsFollowTheRuleWithTheForcesConfirmedAndDelivere
   const auto csv = client_->get(report + "?format=csv", token_);
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 13); // the header and 12 visits
+
+  // Visit 5's session as a FHIR R4 bundle (its validation against the R4 definitions is
+  // tests/fhir's): the pain before and after it, 4 and 6, under LOINC 72514-3, and its peak.
+  const json &visit5 = done["visits"][4];
+  const auto fhir = client_->get(
+      "/api/records/sessions/" + visit5["result"]["id"].get<std::string>() + "/report?format=fhir",
+      token_);
+  ASSERT_EQ(fhir.status, 200) << fhir.body.substr(0, 300);
+  EXPECT_EQ(fhir.header("Content-Type"), "application/fhir+json");
+  const json bundle = json::parse(fhir.body);
+  EXPECT_EQ(bundle["resourceType"], "Bundle");
+  std::vector<int> pain;
+  double peak = 0;
+  for (const auto &e : bundle["entry"]) {
+    const json &r = e["resource"];
+    if (r["resourceType"] == "Patient") {
+      EXPECT_EQ(r["identifier"][0]["value"], "P-0042");
+    }
+    if (r["resourceType"] != "Observation") continue;
+    if (r["code"].contains("coding") && r["code"]["coding"][0]["code"] == "72514-3")
+      pain.push_back(r["valueInteger"].get<int>());
+    else if (r.contains("valueQuantity") && r["valueQuantity"]["unit"] == "N")
+      peak = r["valueQuantity"]["value"].get<double>();
+  }
+  EXPECT_THAT(pain, ::testing::UnorderedElementsAre(4, 6));
+  EXPECT_NEAR(peak, visit5["result"]["peak_force_n"].get<double>(), 0.1);
+  EXPECT_EQ(client_->get(report + "?format=fhir", token_).status, 422); // a session's only
 }
 
 TEST_F(RecordsCourse, AStoreThatGoesAwayRefusesAVisitWith120LosesNothingAndHoldsNoOtherSession) {
