@@ -174,6 +174,8 @@ nlohmann::json LiveSession::description() const {
           {"peak_N", controller::journal_number(r.trajectory.peak_force().si(), 2)},
           {"duration_s", controller::journal_number(r.trajectory.total_duration().si(), 3)},
           {"calibration", calibration},
+          // A course visit's session says so, so a page opened mid-session offers its way back.
+          {"visit", spec_.visit},
           {"journal", journal_->path().string()},
           // Fault 204 reaches the page through the telemetry's fault; this says why.
           {"journal_problem",

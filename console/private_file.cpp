@@ -1,6 +1,7 @@
 #include "console/private_file.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -43,8 +44,11 @@ void write_private_file(const std::filesystem::path &file, const std::string &te
     std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
   if (ec) throw PrivateFileError(folder.string() + ": cannot create the folder: " + ec.message());
 
-  const auto temp = folder / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A name of mkstemp's making, created new (O_EXCL, mode 0600): never a file or a link that
+  // someone else planted in a shared folder such as /tmp.
+  std::string name = (folder / (file.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  const std::filesystem::path temp = name;
   if (fd < 0) throw PrivateFileError(system_error(temp, "cannot be created"));
   // fchmod: O_CREAT's mode is filtered by the umask and an old temp file keeps its own mode.
   const bool written =

@@ -4,6 +4,7 @@
 
 #include "console/http_policy.hpp"
 #include "console/private_file.hpp"
+#include "controller/fault_codes.hpp"
 #include "profiles/library.hpp"
 #include "profiles/limits_json.hpp"
 #include "profiles/profile_parser.hpp"
@@ -49,55 +50,74 @@ json all_shown(const profiles::Limits &limits) {
   return out;
 }
 
-// The copy of the clinic's limits kept beside the PINs; nullopt when there is none that reads.
+// The members of the copy of the clinic's limits kept beside the PINs; nullopt when there is
+// none, or none that reads as limits a clinic may set (a damaged copy is never half-used).
 std::optional<json> read_limits_copy(const std::filesystem::path &file) {
   std::ifstream in(file);
   if (!in) return std::nullopt;
   std::stringstream text;
   text << in.rdbuf();
   json doc = json::parse(text.str(), nullptr, false);
-  if (!doc.is_object() || doc.value("format", "") != kLimitsCopyFormat || !doc.contains("members"))
+  if (!doc.is_object() || !doc.contains("format") || doc["format"] != kLimitsCopyFormat ||
+      !doc.contains("members") ||
+      !profiles::read_limits_json(doc["members"], "/limits").problems.empty())
     return std::nullopt;
   return doc["members"];
 }
 
 } // namespace
 
-void RecordsService::remember_clinic_limits(const std::optional<profiles::Limits> &limits,
-                                            const json &members) {
-  // Written at the first read and at each change, so the copy never lags the store.
-  const bool changed = !limits_copy_current_ || limits.has_value() != clinic_limits_.has_value() ||
-                       (limits && all_shown(*limits) != all_shown(*clinic_limits_));
-  clinic_limits_ = limits;
-  if (!changed || options_.limits_copy.empty()) return;
-  limits_copy_current_ = true;
+void RecordsService::remember_clinic_limits(const json &members) {
+  // Kept at the first read and at each change (the members compared exactly, not as shown), so
+  // the copy never lags the store; a copy not written is tried again at the next read.
+  if (clinic_members_ && *clinic_members_ == members && limits_copy_current_) return;
+  clinic_members_ = members;
+  clinic_limits_ = profiles::read_limits_json(members, "/limits").limits;
+  limits_copy_current_ = false;
+  if (options_.limits_copy.empty()) return;
   try {
     write_private_file(options_.limits_copy,
                        json{{"format", kLimitsCopyFormat}, {"members", members}}.dump(2) + "\n");
+    limits_copy_current_ = true;
   } catch (const PrivateFileError &e) {
     spdlog::warn("records: the copy of the clinic's limits was not kept: {}", e.what());
   }
 }
 
-profiles::Limits RecordsService::limits_in_force() {
-  if (!enabled()) return options_.limits;
+LimitsInForce RecordsService::limits_in_force() {
+  if (!enabled()) return {options_.limits, {}};
+  std::string why;
   try {
     const auto in_store = records::clinic_limits(store());
-    remember_clinic_limits(in_store ? std::optional(in_store->limits) : std::nullopt,
-                           in_store ? in_store->members : json::object());
+    remember_clinic_limits(in_store ? in_store->members : json::object());
   } catch (const records::StoreError &e) {
-    if (!clinic_limits_ && !options_.limits_copy.empty()) {
-      // A table started while the store is down: the limits it last read, never looser ones.
+    why = e.what();
+    if (!clinic_members_ && !options_.limits_copy.empty()) {
+      // A table started while the store cannot be read: the limits it last read.
       if (const auto members = read_limits_copy(options_.limits_copy)) {
-        const auto read = profiles::read_limits_json(*members, "/limits");
-        if (read.problems.empty()) clinic_limits_ = read.limits;
+        clinic_members_ = *members;
+        clinic_limits_ = profiles::read_limits_json(*members, "/limits").limits;
+        limits_copy_current_ = true;
       }
     }
-    spdlog::warn("records: the clinic's limits cannot be read ({}); applying {}", e.what(),
-                 clinic_limits_ ? "the ones last read" : "this table's own");
+    spdlog::warn("records: the clinic's limits cannot be read ({}); {}", why,
+                 clinic_members_ ? "applying the ones last read"
+                                 : "none read before: protocols cannot be checked");
     if (e.failure() != records::StoreFailure::Invalid) store_.reset();
   }
-  return clinic_limits_ ? profiles::stricter(options_.limits, *clinic_limits_) : options_.limits;
+  // Never read and no copy: the clinic may have lowered a limit this table cannot know, and
+  // nothing is checked against a guess (fault 120).
+  if (!clinic_members_)
+    return {options_.limits, "the clinic's limits have never been read from the records store "
+                             "on this table, and it cannot be read now (" +
+                                 why + ")"};
+  return {profiles::stricter(options_.limits, clinic_limits_), {}};
+}
+
+ApiResult RecordsService::limits_unknown(const std::string &why) const {
+  ApiResult r = api_error(503, "records-unavailable", why);
+  r.body["error"]["fault_code"] = controller::number(controller::FaultCode::RecordsUnavailable);
+  return r;
 }
 
 ClinicProtocolFound RecordsService::find_clinic_protocol(const std::string &id) {
@@ -145,7 +165,9 @@ ApiResult RecordsService::protocols() {
   const auto listed = listed_clinic_protocols(unavailable);
   if (!unavailable.empty())
     return refused(records::StoreError(records::StoreFailure::Unreachable, unavailable));
-  ApiResult all = profile_list({}, limits_in_force(), listed);
+  const LimitsInForce limits = limits_in_force();
+  if (!limits.unknown.empty()) return limits_unknown(limits.unknown);
+  ApiResult all = profile_list({}, limits.limits, listed);
   json list = json::array();
   for (auto &item : all.body["profiles"])
     if (item.value("source", "") == "clinic") list.push_back(std::move(item));
@@ -163,6 +185,12 @@ ApiResult RecordsService::protocol(const std::string &id, const std::string &ver
       return api_error(404, "not-found",
                        "no clinic protocol " + id +
                            (version > 0 ? " version " + std::to_string(version) : std::string()));
+    // Saved by tractus as JSON: one that no longer is was changed in the database by hand.
+    const json document = json::parse(found->profile_json, nullptr, false);
+    if (document.is_discarded())
+      return api_error(500, "internal",
+                       records::clinic_protocol_label(found->id, found->version) +
+                           " in the records store is not JSON (changed outside tractus?)");
     json versions = json::array();
     for (const auto &v : records::protocol_versions(s, id))
       versions.push_back(
@@ -171,7 +199,7 @@ ApiResult RecordsService::protocol(const std::string &id, const std::string &ver
                    {"version", found->version},
                    {"created_utc", found->created_utc},
                    {"created_by", found->created_by},
-                   {"profile", json::parse(found->profile_json, nullptr, false)},
+                   {"profile", document},
                    {"versions", std::move(versions)}});
   } catch (const records::StoreError &e) {
     return refused(e);
@@ -202,8 +230,9 @@ ApiResult RecordsService::save_protocol(const json &body, const std::string &who
   const std::string author = body["author"].get<std::string>();
   const std::string by = author + " (" + who + ", " + options_.table_name + ")";
   try {
-    const profiles::Limits limits = limits_in_force();
-    auto saved = records::save_clinic_protocol(store(), body["profile"].dump(2), by, limits,
+    const LimitsInForce limits = limits_in_force();
+    if (!limits.unknown.empty()) return limits_unknown(limits.unknown);
+    auto saved = records::save_clinic_protocol(store(), body["profile"].dump(2), by, limits.limits,
                                                stock_ids(options_.library_dir));
     if (!saved.problems.empty())
       return api_error(422, "invalid", "the protocol was not saved: " + saved.problems.front(),
@@ -231,16 +260,17 @@ ApiResult RecordsService::preview_protocol(const json &body) {
                          p.message);
     return api_error(422, "invalid", "the protocol does not read: " + problems.front(), problems);
   }
-  return preview_of(*parsed.value, body["weight"].get<std::string>(), limits_in_force());
+  const LimitsInForce limits = limits_in_force();
+  if (!limits.unknown.empty()) return limits_unknown(limits.unknown);
+  return preview_of(*parsed.value, body["weight"].get<std::string>(), limits.limits);
 }
 
 ApiResult RecordsService::limits() {
   try {
     const auto in_store = records::clinic_limits(store());
-    remember_clinic_limits(in_store ? std::optional(in_store->limits) : std::nullopt,
-                           in_store ? in_store->members : json::object());
+    remember_clinic_limits(in_store ? in_store->members : json::object());
     json body = {{"limits", in_store ? in_store->members : json::object()},
-                 {"effective", all_shown(limits_in_force())},
+                 {"effective", all_shown(limits_in_force().limits)},
                  {"machine", all_shown(profiles::kDefaultLimits)},
                  {"table", all_shown(options_.limits)}};
     if (in_store) {

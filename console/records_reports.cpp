@@ -3,6 +3,7 @@
 // FHIR R4 bundle (format=fhir).
 #include "console/records_service.hpp"
 
+#include "records/clinic_identity.hpp"
 #include "records/courses.hpp"
 #include "records/report/course_report.hpp"
 #include "records/report/fhir_bundle.hpp"
@@ -48,10 +49,12 @@ ApiResult RecordsService::session_report(const std::string &session_id, const st
     if (const auto v = records::visit_of_session(s, session_id))
       visit = records::report::session_visit(*v);
     std::string bytes =
-        format == "csv"    ? records::report::session_report_csv(*entry)
-        : format == "png"  ? records::report::session_report_png(*entry, visit, stamp())
-        : format == "fhir" ? records::report::session_fhir_bundle(*entry, visit, stamp())
-                           : records::report::session_report_pdf(*entry, visit, stamp());
+        format == "csv"   ? records::report::session_report_csv(*entry)
+        : format == "png" ? records::report::session_report_png(*entry, visit, stamp())
+        : format == "fhir"
+            ? records::report::session_fhir_bundle(
+                  *entry, visit, stamp(), records::report::fhir_namespaces(records::clinic_uuid(s)))
+            : records::report::session_report_pdf(*entry, visit, stamp());
     ApiResult r;
     r.download =
         Download{content_type(format), session_id + "." + file_extension(format), std::move(bytes)};

@@ -51,6 +51,19 @@ std::optional<long long> id_of(const std::string &text) {
   return std::stoll(text);
 }
 
+// A course plan's problems (records/courses.cpp names the plan's members, "course: /ceiling_n:
+// …") named as the request's members ("/ceiling: …"), so the page puts each under its field.
+std::string as_course_request(std::string text) {
+  static constexpr std::pair<std::string_view, std::string_view> kMembers[] = {
+      {"course: /start_force_n:", "/start_force:"}, {"course: /step_n:", "/step:"},
+      {"course: /ceiling_n:", "/ceiling:"},         {"course: /visits_planned:", "/visits:"},
+      {"course: /protocol_id:", "/protocol:"},      {"course: /region:", "/protocol:"}};
+  for (const auto &[from, to] : kMembers)
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+      text.replace(at, from.size(), to);
+  return text;
+}
+
 std::vector<std::string> lines_of(const std::string &text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -127,6 +140,9 @@ ApiResult RecordsService::add_patient(const json &body) {
   // The shape passed patient_request_problems (the route's check).
   const auto mass = profiles::parse_body_mass(body["weight"].get<std::string>());
   if (!mass) return api_error(422, "invalid", "/weight: " + mass.error, {"/weight: " + mass.error});
+  // Said against the request's member, so the page puts it under the field.
+  if (const auto wrong = records::clinic_id_problem(body["id"].get<std::string>()); !wrong.empty())
+    return api_error(422, "invalid", "/id: " + wrong, {"/id: " + wrong});
   try {
     records::Patient p{
         body["id"].get<std::string>(), mass.value->si(), body.value("note", ""), {}, "console"};
@@ -163,6 +179,12 @@ json RecordsService::course_json(records::RecordsStore &s, long long course_id) 
   json next;
   try {
     next = proposal_json(records::propose_next_visit(s, course_id));
+    // What the clinician may confirm instead, so the page bounds its input as the store will.
+    if (const LimitsInForce limits = limits_in_force(); limits.unknown.empty()) {
+      const auto bounds = records::visit_force_bounds(s, *course, limits.limits);
+      next["above_n"] = bounds.above_n;
+      next["at_most_n"] = bounds.at_most_n;
+    }
   } catch (const records::StoreError &e) {
     if (e.failure() != records::StoreFailure::Conflict) throw;
     next = {{"none", e.what()}}; // closed, or every visit has run
@@ -220,19 +242,25 @@ ApiResult RecordsService::start_course(const std::string &patient_id, const json
     if (!clinic.unavailable.empty())
       return refused(records::StoreError(records::StoreFailure::Unreachable, clinic.unavailable));
     if (clinic.profile) protocol.value = std::move(clinic.profile);
+    for (const auto &p : clinic.problems)
+      problems.push_back("/protocol: " + p);
   }
-  if (!protocol.ok())
+  if (!protocol.ok() && problems.empty())
     problems.push_back("/protocol: unknown protocol \"" + plan.protocol_id + "\"");
   else
     plan.region = std::string(profiles::to_string(protocol.value->region));
   if (!problems.empty())
     return api_error(422, "invalid", "the course was not started: " + problems.front(), problems);
   try {
-    const auto id = records::start_course(store(), plan, limits_in_force());
+    const LimitsInForce limits = limits_in_force();
+    if (!limits.unknown.empty()) return limits_unknown(limits.unknown);
+    const auto id = records::start_course(store(), plan, limits.limits);
     spdlog::info("records: course {} started for a patient ({}, {} visits)", id, plan.protocol_id,
                  plan.visits_planned);
     return api_ok({{"course", course_json(store(), id)}}, 201);
   } catch (const records::StoreError &e) {
+    if (e.failure() == records::StoreFailure::Invalid)
+      return refused(records::StoreError(e.failure(), as_course_request(e.what())));
     return refused(e);
   }
 }
@@ -254,8 +282,10 @@ ApiResult RecordsService::confirm_visit(const std::string &course_id, const json
   if (!force)
     return api_error(422, "invalid", "/force: " + force.error, {"/force: " + force.error});
   try {
+    const LimitsInForce limits = limits_in_force();
+    if (!limits.unknown.empty()) return limits_unknown(limits.unknown);
     const auto v =
-        records::confirm_visit(store(), *id, force.value->si(), "clinician", limits_in_force());
+        records::confirm_visit(store(), *id, force.value->si(), "clinician", limits.limits);
     return api_ok({{"visit",
                     {{"id", v.id},
                      {"course", v.course_id},
@@ -314,7 +344,8 @@ std::variant<VisitForSession, ApiResult> RecordsService::visit_for_session(long 
                            course->plan.patient_id,
                            course->plan.protocol_id,
                            visit->proposed_force_n,
-                           visit->confirmed_force_n};
+                           visit->confirmed_force_n,
+                           course->plan.region};
   } catch (const records::StoreError &e) {
     ApiResult r = refused(e);
     if (r.status == 503) {

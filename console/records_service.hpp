@@ -35,12 +35,20 @@ struct RecordsOptions {
   std::filesystem::path limits_copy;
 };
 
+// The limits every protocol is checked against now, or why they cannot be known: the clinic's
+// were never read on this table and no copy of them is kept (nothing is checked against a guess).
+struct LimitsInForce {
+  profiles::Limits limits = profiles::kDefaultLimits;
+  std::string unknown; // non-empty: refuse, saying this
+};
+
 // What a session loaded for a course visit runs: the course's protocol at the visit's force.
 struct VisitForSession {
   long long course_id = 0, visit_id = 0;
   int number = 0;
   std::string patient_id, protocol_id;
   double proposed_force_n = 0, confirmed_force_n = 0;
+  std::string region; // the course's: its forces were checked against this region's caps
 };
 
 class RecordsService {
@@ -72,7 +80,9 @@ public:
   // The limits every protocol is checked against now: the stricter of this table's own (its
   // configuration file) and the clinic's in the store — the last ones read while the store
   // cannot be, so a store that goes down never loosens a limit.
-  profiles::Limits limits_in_force();
+  LimitsInForce limits_in_force();
+  // 503 records-unavailable with fault code 120, saying `why` the limits cannot be known.
+  [[nodiscard]] ApiResult limits_unknown(const std::string &why) const;
   // A clinic protocol's newest version by id (for the protocol checks of a session or preview).
   ClinicProtocolFound find_clinic_protocol(const std::string &id);
   // GET /api/profiles's clinic part; `unavailable` says why it is missing.
@@ -101,13 +111,14 @@ private:
   ApiResult refused(const records::StoreError &e);
   nlohmann::json course_json(records::RecordsStore &store, long long course_id);
 
-  void remember_clinic_limits(const std::optional<profiles::Limits> &limits,
-                              const nlohmann::json &members);
+  void remember_clinic_limits(const nlohmann::json &members);
 
   RecordsOptions options_;
   std::unique_ptr<records::RecordsStore> store_;
-  std::optional<profiles::Limits> clinic_limits_; // last read from the store (or its copy)
-  bool limits_copy_current_ = false;              // the copy written since this start
+  // The clinic's limits last read from the store (or its copy); none: never read.
+  std::optional<nlohmann::json> clinic_members_;
+  profiles::Limits clinic_limits_ = profiles::kDefaultLimits; // clinic_members_ read
+  bool limits_copy_current_ = false;                          // the copy holds clinic_members_
 };
 
 } // namespace tractus::console

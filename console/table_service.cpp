@@ -121,12 +121,23 @@ nlohmann::json TableService::info() const {
 ApiResult TableService::profiles() const {
   std::string unavailable;
   const auto clinic = impl_->records.listed_clinic_protocols(unavailable);
-  return profile_list(impl_->options.library_dir, impl_->records.limits_in_force(), clinic,
-                      unavailable);
+  const LimitsInForce limits = impl_->records.limits_in_force();
+  ApiResult list = profile_list(impl_->options.library_dir, limits.limits, clinic, unavailable);
+  if (!limits.unknown.empty()) {
+    // Listed, so the operator sees what is there, but none can be chosen: see why.
+    for (auto &item : list.body["profiles"]) {
+      item["allowed"] = false;
+      item["refused"] = nlohmann::json::array({limits.unknown});
+    }
+    list.body["limits_unknown"] = limits.unknown;
+  }
+  return list;
 }
 
 ApiResult TableService::preview(const std::string &id, const std::string &weight) const {
-  return profile_preview(impl_->options.library_dir, id, weight, impl_->records.limits_in_force(),
+  const LimitsInForce limits = impl_->records.limits_in_force();
+  if (!limits.unknown.empty()) return impl_->records.limits_unknown(limits.unknown);
+  return profile_preview(impl_->options.library_dir, id, weight, limits.limits,
                          impl_->clinic_finder());
 }
 
@@ -153,7 +164,10 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   }
   // The limits in force now (this table's and the clinic's, docs/records.md), read once so
   // the check, the compile and the running session see the same.
-  const profiles::Limits limits = m.records.limits_in_force();
+  const LimitsInForce in_force = m.records.limits_in_force();
+  if (!in_force.unknown.empty())
+    return m.records.limits_unknown("the session was not loaded: " + in_force.unknown);
+  const profiles::Limits &limits = in_force.limits;
   SessionRequestCheck check = check_session_request(
       request, m.options.library_dir, limits,
       visit ? std::optional<Force>(newtons(visit->confirmed_force_n)) : std::nullopt,
@@ -171,6 +185,13 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
       problems.push_back("/profile: visit " + std::to_string(visit->number) + " of course " +
                          std::to_string(visit->course_id) + " runs " + visit->protocol_id +
                          ", not " + check.request->profile.id);
+    // A later version of a clinic protocol may name another region than the course was
+    // planned (and its forces checked) for: refused, never run under the other region's caps.
+    if (std::string(profiles::to_string(check.request->profile.region)) != visit->region)
+      problems.push_back("/profile: " + visit->protocol_id + " is now a " +
+                         std::string(profiles::to_string(check.request->profile.region)) +
+                         " protocol, and course " + std::to_string(visit->course_id) +
+                         " was planned for the " + visit->region + " spine");
     if (check.request->patient_id != visit->patient_id)
       problems.push_back("/patient/id: visit " + std::to_string(visit->number) + " of course " +
                          std::to_string(visit->course_id) + " is another patient's");

@@ -50,10 +50,13 @@ LimitsSaved set_clinic_limits(RecordsStore &store, const nlohmann::json &members
   }
   ClinicLimits c{members, read.limits, utc_now(), by};
   const std::string text = members.dump();
+  // One statement that inserts or replaces (SQLite and PostgreSQL both have it): two tables
+  // setting the limits at once both succeed, the later one's standing.
   store.in_transaction([&] {
-    store.sql() << "DELETE FROM clinic_settings WHERE name = :n", soci::use(std::string(kSetting));
     store.sql() << "INSERT INTO clinic_settings (name, value_json, set_utc, set_by) "
-                   "VALUES (:n, :v, :t, :by)",
+                   "VALUES (:n, :v, :t, :by) ON CONFLICT (name) DO UPDATE SET "
+                   "value_json = excluded.value_json, set_utc = excluded.set_utc, "
+                   "set_by = excluded.set_by",
         soci::use(std::string(kSetting)), soci::use(text), soci::use(c.set_utc), soci::use(by);
   });
   result.saved = std::move(c);

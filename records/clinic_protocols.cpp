@@ -10,7 +10,9 @@ namespace tractus::records {
 namespace {
 
 constexpr const char *kColumns = "protocol_id, version, profile_json, created_utc, created_by";
-constexpr std::size_t kMaxAuthor = 64;
+// Who saved it, as the caller words it ("JD (technician, table-a)"): the initials the console and
+// the command line take (64 characters at most) with the role and the table's name.
+constexpr std::size_t kMaxSavedBy = 200;
 
 ClinicProtocol protocol_from(const soci::row &row) {
   ClinicProtocol p;
@@ -29,37 +31,11 @@ std::vector<ClinicProtocol> read_rows(soci::rowset<soci::row> &rows) {
   return out;
 }
 
-} // namespace
-
-std::string clinic_protocol_label(const std::string &id, int version) {
-  return "clinic protocol " + id + " v" + std::to_string(version);
-}
-
-profiles::Result<profiles::Profile> profile_of(const ClinicProtocol &protocol,
-                                               const profiles::Limits &limits) {
-  return profiles::parse_profile(protocol.profile_json,
-                                 clinic_protocol_label(protocol.id, protocol.version), limits);
-}
-
-ProtocolSaved save_clinic_protocol(RecordsStore &store, const std::string &profile_json,
-                                   const std::string &by, const profiles::Limits &limits,
-                                   const std::set<std::string> &reserved_ids) {
-  ProtocolSaved result;
-  if (by.empty() || by.size() > kMaxAuthor)
-    result.problems.emplace_back("/author: who saves the protocol, 1 to 64 characters "
-                                 "(their initials or name, kept with the version)");
-  auto parsed = profiles::parse_profile(profile_json, "protocol", limits);
-  for (const auto &p : parsed.problems)
-    result.problems.push_back(p.pointer + ": " + p.message);
-  if (parsed.ok() && reserved_ids.contains(parsed.value->id))
-    result.problems.push_back("/id: " + parsed.value->id +
-                              " is a stock protocol's id: give the clinic's protocol an id of its "
-                              "own (e.g. " +
-                              parsed.value->id + "-clinic)");
-  if (!result.problems.empty()) return result;
-
-  const std::string text = profiles::to_json_text(*parsed.value);
-  const std::string &id = parsed.value->id;
+// Inserts `text` as the next version of protocol `id`, or notes it unchanged when it equals the
+// newest; Conflict when another table inserted that version first (the primary key refuses it:
+// never an overwrite).
+void insert_next_version(RecordsStore &store, const std::string &id, const std::string &text,
+                         const std::string &by, ProtocolSaved &result) {
   store.in_transaction([&] {
     ClinicProtocol next{id, 1, text, utc_now(), by};
     std::optional<ClinicProtocol> newest;
@@ -83,6 +59,48 @@ ProtocolSaved save_clinic_protocol(RecordsStore &store, const std::string &profi
         soci::use(next.created_utc), soci::use(next.created_by);
     result.saved = std::move(next);
   });
+}
+
+} // namespace
+
+std::string clinic_protocol_label(const std::string &id, int version) {
+  return "clinic protocol " + id + " v" + std::to_string(version);
+}
+
+profiles::Result<profiles::Profile> profile_of(const ClinicProtocol &protocol,
+                                               const profiles::Limits &limits) {
+  return profiles::parse_profile(protocol.profile_json,
+                                 clinic_protocol_label(protocol.id, protocol.version), limits);
+}
+
+ProtocolSaved save_clinic_protocol(RecordsStore &store, const std::string &profile_json,
+                                   const std::string &by, const profiles::Limits &limits,
+                                   const std::set<std::string> &reserved_ids) {
+  ProtocolSaved result;
+  if (by.empty() || by.size() > kMaxSavedBy)
+    result.problems.emplace_back("/author: who saves the protocol, 1 to 200 characters "
+                                 "(their initials or name, kept with the version)");
+  auto parsed = profiles::parse_profile(profile_json, "protocol", limits);
+  for (const auto &p : parsed.problems)
+    result.problems.push_back(p.pointer + ": " + p.message);
+  if (parsed.ok() && reserved_ids.contains(parsed.value->id))
+    result.problems.push_back("/id: " + parsed.value->id +
+                              " is a stock protocol's id: give the clinic's protocol an id of its "
+                              "own (e.g. " +
+                              parsed.value->id + "-clinic)");
+  if (!result.problems.empty()) return result;
+
+  const std::string text = profiles::to_json_text(*parsed.value);
+  const std::string &id = parsed.value->id;
+  try {
+    insert_next_version(store, id, text, by, result);
+  } catch (const StoreError &e) {
+    if (e.failure() != StoreFailure::Conflict) throw;
+    throw StoreError(StoreFailure::Conflict,
+                     "clinic protocol " + id +
+                         ": another table saved a version of it at the same moment; open it "
+                         "again to see that version, then save yours if it is still wanted");
+  }
   return result;
 }
 

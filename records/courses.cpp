@@ -273,20 +273,26 @@ Proposal propose_next_visit(RecordsStore &store, long long course_id) {
   }
 }
 
+VisitForceBounds visit_force_bounds(RecordsStore &store, const Course &course,
+                                    const profiles::Limits &limits) {
+  const auto patient = find_patient(store, course.plan.patient_id);
+  const auto region = region_of(course.plan.region);
+  // No patient or region (a record edited by hand): nothing may be confirmed.
+  const double cap = patient && region ? cap_for(*region, patient->body_mass_kg, limits) : 0.0;
+  return {limits.min_cord_tension.si(), std::min(course.plan.rule.ceiling_n, cap)};
+}
+
 Visit confirm_visit(RecordsStore &store, long long course_id, double force_n, const std::string &by,
                     const profiles::Limits &limits) {
   const auto proposal = propose_next_visit(store, course_id);
   const auto course = course_or_throw(store, course_id);
-  const auto patient = find_patient(store, course.plan.patient_id);
-  const auto region = region_of(course.plan.region);
-  const double cap = patient && region ? cap_for(*region, patient->body_mass_kg, limits) : 0.0;
-  const double ceiling = std::min(course.plan.rule.ceiling_n, cap);
-  if (!(force_n > limits.min_cord_tension.si() && force_n <= ceiling)) {
+  const VisitForceBounds bounds = visit_force_bounds(store, course, limits);
+  if (!(force_n > bounds.above_n && force_n <= bounds.at_most_n)) {
     throw StoreError(StoreFailure::Invalid, "visit " + std::to_string(proposal.visit) + ": " +
                                                 force_text(force_n) +
                                                 " is outside what this course allows (above " +
-                                                force_text(limits.min_cord_tension.si()) +
-                                                ", at most " + force_text(ceiling) + ")");
+                                                force_text(bounds.above_n) + ", at most " +
+                                                force_text(bounds.at_most_n) + ")");
   }
   const auto now = utc_now();
   store.in_transaction([&] {

@@ -67,8 +67,18 @@ long long start_course(RecordsStore &store, const CoursePlan &plan, const profil
 // closed or every planned visit has run.
 [[nodiscard]] Proposal propose_next_visit(RecordsStore &store, long long course_id);
 
-// The clinician's force for the next visit: the proposal or their own, within (0, ceiling]
-// and the patient's clinical cap. Replaces a confirmed visit whose session has not started.
+// The forces a visit of `course` may be confirmed at: above the minimum cord tension, and at
+// most the course's ceiling and what the patient may be pulled under `limits` (their clinical
+// cap for their body mass now, or the region's hard cap if lower).
+struct VisitForceBounds {
+  double above_n = 0;
+  double at_most_n = 0;
+};
+[[nodiscard]] VisitForceBounds visit_force_bounds(RecordsStore &store, const Course &course,
+                                                  const profiles::Limits &limits);
+
+// The clinician's force for the next visit: the proposal or their own, within the bounds
+// above. Replaces a confirmed visit whose session has not started.
 Visit confirm_visit(RecordsStore &store, long long course_id, double force_n, const std::string &by,
                     const profiles::Limits &limits);
 // Ties visit `visit_id` to `session_id`: done when a session is loaded for the visit, so no

@@ -7,10 +7,12 @@
 #include "profiles/limits_json.hpp"
 #include "records/clinic_limits.hpp"
 #include "records/clinic_protocols.hpp"
+#include "records/migrations.hpp"
 #include "text/host_port.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <set>
@@ -29,6 +31,17 @@ std::optional<std::string> read_text(const std::string &file, std::ostream &err)
     return std::nullopt;
   }
   return text.str();
+}
+
+// The author as the console takes it: initials or a name, 1 to 64 characters, no control ones.
+bool author_ok(const std::string &author, std::ostream &err) {
+  const bool ok = !author.empty() && author.size() <= 64 &&
+                  std::none_of(author.begin(), author.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (!ok)
+    err << kMe << "--author \"" << author
+        << "\": who it is, their initials or name: 1 to 64 characters, no control characters\n";
+  return ok;
 }
 
 // "JD (command line, HOST)": who saved, kept with the version or the limits.
@@ -61,6 +74,7 @@ int protocol_import(records::RecordsStore &store, const ProtocolOptions &o, std:
   std::set<std::string> stock;
   for (const auto &e : profiles::load_library().entries)
     stock.insert(e.profile.id);
+  if (!author_ok(o.author, err)) return kExitBadInput;
   const profiles::Limits limits = clinic_limits_of(store);
   bool all_saved = true;
   for (const std::string &file : o.files) {
@@ -127,6 +141,7 @@ int limits_show(records::RecordsStore &store, std::ostream &out) {
 
 int limits_set(records::RecordsStore &store, const ProtocolOptions &o, std::ostream &out,
                std::ostream &err) {
+  if (!author_ok(o.author, err)) return kExitBadInput;
   const auto text = read_text(o.limits_file, err);
   if (!text) return kExitBadInput;
   const nlohmann::json members = nlohmann::json::parse(*text, nullptr, false);
@@ -155,7 +170,15 @@ ClinicForRun clinic_for_run(const std::string &records, const std::string &profi
     return r;
   }
   try {
-    records::RecordsStore store(*address.value, TRACTUS_VERSION);
+    // Read only: a session on one table never migrates the schema the clinic's tables share.
+    records::RecordsStore store(*address.value, TRACTUS_VERSION, false);
+    if (store.schema_version() < records::newest_schema_version()) {
+      r.problems.push_back("--records " + store.address().shown + ": schema version " +
+                           std::to_string(store.schema_version()) +
+                           ", older than this tractus's: open it once with `tractus records "
+                           "status` (which brings it up to date), then run again");
+      return r;
+    }
     r.limits = clinic_limits_of(store);
     if (!profiles::is_profile_id(profile_id) || profiles::find_profile(profile_id).ok()) return r;
     const auto found = records::find_clinic_protocol(store, profile_id);

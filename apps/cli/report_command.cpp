@@ -3,6 +3,7 @@
 #include "cli/run_command.hpp"
 #include "console/auth_pins.hpp"
 #include "console/journal_records.hpp"
+#include "records/clinic_identity.hpp"
 #include "records/courses.hpp"
 #include "records/report/course_report.hpp"
 #include "records/report/fhir_bundle.hpp"
@@ -51,7 +52,11 @@ int write_outputs(const ReportOptions &o, const Outputs &draw, std::ostream &out
 
 records::report::ReportStamp stamp() { return {TRACTUS_VERSION, records::utc_now()}; }
 
-int from_journal(const ReportOptions &o, std::ostream &out, std::ostream &err) {
+// A journal file's report. `namespaces`: the clinic's FHIR identifier systems, read from its
+// records store when --fhir is asked (a bundle names the patient within the clinic).
+int from_journal(const ReportOptions &o,
+                 const std::optional<records::report::FhirNamespaces> &namespaces,
+                 std::ostream &out, std::ostream &err) {
   records::JournalView view;
   try {
     view = console::journal_view(o.session);
@@ -70,7 +75,7 @@ int from_journal(const ReportOptions &o, std::ostream &out, std::ostream &err) {
       {[&] { return records::report::session_report_pdf(entry, std::nullopt, s); },
        [&] { return records::report::session_report_csv(entry); },
        [&] { return records::report::session_report_png(entry, std::nullopt, s); },
-       [&] { return records::report::session_fhir_bundle(entry, std::nullopt, s); }},
+       [&] { return records::report::session_fhir_bundle(entry, std::nullopt, s, *namespaces); }},
       out, err);
 }
 
@@ -91,7 +96,11 @@ int from_store(const ReportOptions &o, records::RecordsStore &store, std::ostrea
                          {[&] { return records::report::session_report_pdf(*entry, visit, s); },
                           [&] { return records::report::session_report_csv(*entry); },
                           [&] { return records::report::session_report_png(*entry, visit, s); },
-                          [&] { return records::report::session_fhir_bundle(*entry, visit, s); }},
+                          [&] {
+                            return records::report::session_fhir_bundle(
+                                *entry, visit, s,
+                                records::report::fhir_namespaces(records::clinic_uuid(store)));
+                          }},
                          out, err);
   }
   const auto courses = records::courses_of_patient(store, o.patient);
@@ -133,8 +142,10 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   std::error_code ec;
-  if (!o.session.empty() && std::filesystem::is_regular_file(o.session, ec))
-    return from_journal(o, out, err);
+  const bool journal = !o.session.empty() && std::filesystem::is_regular_file(o.session, ec);
+  // A journal file alone needs no store, unless --fhir: the bundle's identifier systems are the
+  // clinic's, kept in its store (docs/reports.md "FHIR").
+  if (journal && o.fhir.empty()) return from_journal(o, std::nullopt, out, err);
   const auto address = records::parse_store_address(
       o.records, o.data_dir.empty() ? std::string(console::kDefaultDataDir) : o.data_dir);
   if (!address) {
@@ -143,8 +154,14 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
   }
   try {
     records::RecordsStore store(*address.value, TRACTUS_VERSION);
+    if (journal)
+      return from_journal(o, records::report::fhir_namespaces(records::clinic_uuid(store)), out,
+                          err);
     return from_store(o, store, out, err);
   } catch (const records::StoreError &e) {
+    if (journal)
+      err << kMe << "--fhir names the patient within the clinic, whose identity is kept in its "
+          << "records store (--records, --data): ";
     err << kMe << e.what() << " (" << records::failure_name(e.failure()) << ")\n";
     return kExitBadInput;
   }

@@ -17,6 +17,10 @@
 namespace tractus::records::report {
 namespace {
 
+// What names a resource's UUID (with the session id and the resource's part in it): fixed, so
+// a session exported twice, from any table, gives the same fullUrls.
+constexpr std::string_view kResourceUuidName = "urn:tractus:session-id:";
+
 // Members in the order written, so a person reading the file finds resourceType first.
 using Json = nlohmann::ordered_json;
 
@@ -125,6 +129,7 @@ void add_notes(Json &resource, const std::vector<std::string> &texts) {
 // What every resource of one session's bundle shares.
 struct Context {
   std::string session_id;
+  std::string session_ids; // the clinic's identifier system of session ids
   bool simulated = false;
   std::string patient_url; // empty when the session named no patient
   std::string procedure_url;
@@ -133,8 +138,8 @@ struct Context {
   // "urn:uuid:…" of this session's `part` ("procedure", "pain-before", …).
   [[nodiscard]] std::string url(std::string_view part) const {
     return "urn:uuid:" +
-           name_based_uuid(kUuidNamespaceUrl, std::string(kFhirSessionIdSystem) + ":" + session_id +
-                                                  "#" + std::string(part));
+           name_based_uuid(kUuidNamespaceUrl,
+                           std::string(kResourceUuidName) + session_id + "#" + std::string(part));
   }
 
   // A resource of `type`, tagged as test data when no patient was treated.
@@ -224,7 +229,7 @@ std::optional<Json> body_site(std::string_view region) {
 Json procedure(const SessionEntry &e, const std::optional<SessionVisit> &visit, const Context &c) {
   Json p = c.resource("Procedure");
   if (auto id = fhir_text(e.session_id))
-    p["identifier"] = Json::array({{{"system", kFhirSessionIdSystem}, {"value", *id}}});
+    p["identifier"] = Json::array({{{"system", c.session_ids}, {"value", *id}}});
   const std::string_view status = fhir_procedure_status(e.outcome);
   p["status"] = status;
   const std::string outcome = outcome_text(e);
@@ -246,7 +251,7 @@ Json procedure(const SessionEntry &e, const std::optional<SessionVisit> &visit, 
       v += ", force confirmed " + force_text(visit->confirmed_force_n);
     texts.push_back(v);
   }
-  if (auto table = fhir_text(e.table_name)) texts.push_back("Table: " + *table);
+  // The table's name stays out: by default it is the computer's, often a room's or a person's.
   if (e.simulated) texts.push_back("Ran on a simulated table: no patient was treated.");
   add_notes(p, texts);
   return p;
@@ -323,9 +328,16 @@ std::string_view fhir_procedure_status(std::string_view outcome) {
   return "unknown";
 }
 
+FhirNamespaces fhir_namespaces(std::string_view clinic_uuid) {
+  const std::string clinic = "urn:tractus:clinic:" + std::string(clinic_uuid);
+  return {"urn:uuid:" + name_based_uuid(kUuidNamespaceUrl, clinic + ":patient-id"),
+          "urn:uuid:" + name_based_uuid(kUuidNamespaceUrl, clinic + ":session-id")};
+}
+
 std::string session_fhir_bundle(const SessionEntry &entry, const std::optional<SessionVisit> &visit,
-                                const ReportStamp &stamp) {
-  const Context c = context_of(entry);
+                                const ReportStamp &stamp, const FhirNamespaces &ns) {
+  Context c = context_of(entry);
+  c.session_ids = ns.session_ids;
   Json entries = Json::array();
   const auto add = [&](const std::string &full_url, Json resource) {
     entries.push_back({{"fullUrl", full_url}, {"resource", std::move(resource)}});
@@ -334,7 +346,7 @@ std::string session_fhir_bundle(const SessionEntry &entry, const std::optional<S
     // The clinic's id and nothing else: tractus keeps no name, birth date or gender.
     Json patient = c.resource("Patient");
     patient["identifier"] =
-        Json::array({{{"system", kFhirPatientIdSystem}, {"value", *fhir_text(entry.patient_id)}}});
+        Json::array({{{"system", ns.patient_ids}, {"value", *fhir_text(entry.patient_id)}}});
     add(c.patient_url, std::move(patient));
   }
   add(c.procedure_url, procedure(entry, visit, c));

@@ -21,12 +21,19 @@
 
 namespace tractus::records::report {
 
-// The identifier systems and local code systems the bundle uses (tractus's own: there is no
-// standard one for a clinic's patient id, a session, a protocol or a peak traction force).
-inline constexpr std::string_view kFhirPatientIdSystem = "urn:tractus:patient-id";
-inline constexpr std::string_view kFhirSessionIdSystem = "urn:tractus:session-id";
+// The local code systems the bundle uses (tractus's own: there is no standard one for a
+// protocol or a peak traction force).
 inline constexpr std::string_view kFhirProtocolSystem = "urn:tractus:protocol-id";
 inline constexpr std::string_view kFhirObservationSystem = "urn:tractus:observation";
+
+// The identifier systems of one clinic's patient ids and session ids: "urn:uuid:" and a UUID
+// named by the clinic's own (records/clinic_identity.hpp), so clinic A's P-0042 and clinic B's
+// are two identifiers to whoever receives both, and a clinic's tables all export the same.
+struct FhirNamespaces {
+  std::string patient_ids;
+  std::string session_ids;
+};
+[[nodiscard]] FhirNamespaces fhir_namespaces(std::string_view clinic_uuid);
 
 // A name-based UUID (RFC 9562 §5.5, version 5: SHA-1 of the namespace and the name), as text
 // "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx". The bundle's fullUrls are "urn:uuid:" and one of these,
@@ -49,6 +56,7 @@ inline constexpr Uuid kUuidNamespaceUrl = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0
 // is not UTC text ("2026-12-06T09:30:00Z") is left out, a value that is not finite too.
 [[nodiscard]] std::string session_fhir_bundle(const SessionEntry &entry,
                                               const std::optional<SessionVisit> &visit,
-                                              const ReportStamp &stamp);
+                                              const ReportStamp &stamp,
+                                              const FhirNamespaces &namespaces);
 
 } // namespace tractus::records::report

@@ -151,6 +151,49 @@ TEST_F(ClinicProtocolsApi, ASessionRunsAClinicProtocolAndItsJournalNamesTheVersi
   EXPECT_EQ(read.header["profile"]["as_run"]["max_force"], "60 N");
 }
 
+TEST_F(ClinicProtocolsApi, ACourseVisitIsNeverRunUnderAnotherRegionThanItsCourseWasPlannedFor) {
+  ASSERT_EQ(client_
+                ->post("/api/records/protocols", {{"author", "JD"}, {"profile", gentle("60 N")}},
+                       technician_)
+                .status,
+            201);
+  ASSERT_EQ(
+      client_->post("/api/records/patients", {{"id", "P-0042"}, {"weight", "80 kg"}}, operator_)
+          .status,
+      201);
+  const auto course = client_->post("/api/records/patients/P-0042/courses",
+                                    {{"protocol", "clinic-cervical-gentle"},
+                                     {"visits", 6},
+                                     {"start_force", "60 N"},
+                                     {"step", "5 N"},
+                                     {"ceiling", "90 N"}},
+                                    operator_);
+  ASSERT_EQ(course.status, 201) << course.body;
+  EXPECT_EQ(course.json["course"]["region"], "cervical");
+  // The next visit's bounds, so the page bounds its input as the store will.
+  EXPECT_EQ(course.json["course"]["next"]["above_n"], 15.0);
+  EXPECT_EQ(course.json["course"]["next"]["at_most_n"], 90.0);
+  const auto visit =
+      client_->post("/api/records/courses/" +
+                        std::to_string(course.json["course"]["id"].get<long long>()) + "/visits",
+                    {{"force", "60 N"}}, operator_);
+  ASSERT_EQ(visit.status, 201) << visit.body;
+
+  // Version 2 of the protocol is lumbar: the cervical course's visit is refused, named.
+  json lumbar = gentle("60 N");
+  lumbar["region"] = "lumbar";
+  ASSERT_EQ(
+      client_->post("/api/records/protocols", {{"author", "AB"}, {"profile", lumbar}}, technician_)
+          .status,
+      201);
+  json request = client_->cleared_session(operator_, "clinic-cervical-gentle", "80 kg");
+  request["visit_id"] = visit.json["visit"]["id"];
+  const auto refused = client_->post("/api/session", request, operator_);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_THAT(refused.json["error"]["problems"],
+              Contains(HasSubstr("is now a lumbar protocol, and course")));
+}
+
 TEST_F(ClinicProtocolsApi, TheClinicsLimitsBindEveryTableAndOutliveAStoreThatCannotBeRead) {
   // Lowered to 8 %bw cervical (cervical-static pulls 10 %bw): cervical-static (stock) stays listed
   // but is refused.
@@ -196,6 +239,21 @@ TEST_F(ClinicProtocolsApi, TheClinicsLimitsBindEveryTableAndOutliveAStoreThatCan
   EXPECT_EQ(still["allowed"], false) << still.dump();
   const auto profiles = client_->get("/api/profiles", operator_);
   EXPECT_TRUE(profiles.json.contains("clinic_unavailable")) << profiles.body;
+
+  // A table that never read the clinic's limits and has no copy cannot know them: nothing is
+  // checked against a guess, every protocol is listed as not allowed and a session is refused
+  // with 120 — never run under the machine's looser limits.
+  console_.reset();
+  open("table-c");
+  const json unknown = listed("cervical-static");
+  ASSERT_FALSE(unknown.is_null());
+  EXPECT_EQ(unknown["allowed"], false);
+  const auto no_session = client_->post(
+      "/api/session", client_->cleared_session(operator_, "lumbar-static", "80 kg"), operator_);
+  EXPECT_EQ(no_session.status, 503) << no_session.body;
+  EXPECT_EQ(no_session.json["error"]["fault_code"], 120);
+  EXPECT_THAT(no_session.json["error"]["message"].get<std::string>(),
+              HasSubstr("the clinic's limits have never been read"));
 }
 
 } // namespace

@@ -124,12 +124,13 @@ try {
   const stopped = newJournal(['--inject', 'patient-switch@300s', '--seed', '2']);
 
   const bundles = {};
+  // A journal file's bundle names the patient within the clinic, whose identity is its store's.
+  const store = `sqlite:${path.join(tmp, 'records.sqlite')}`;
   const fromJournal = path.join(tmp, 'journal-completed.fhir.json');
-  mustRun(TRACTUS, ['report', completed, '--fhir', fromJournal]);
+  mustRun(TRACTUS, ['report', completed, '--records', store, '--fhir', fromJournal]);
   assert.equal(fs.statSync(fromJournal).mode & 0o777, 0o600, 'the bundle is a patient record: mode 0600');
   bundles['tractus report JOURNAL --fhir (completed)'] = fromJournal;
 
-  const store = `sqlite:${path.join(tmp, 'records.sqlite')}`;
   mustRun(TRACTUS, ['records', '--records', store, 'import', journals]);
   const fromStore = path.join(tmp, 'store-stopped.fhir.json');
   mustRun(TRACTUS, ['report', path.basename(stopped, '.jsonl'), '--records', store, '--fhir', fromStore]);
@@ -162,7 +163,13 @@ try {
 
   // What they say.
   const done = read['tractus report JOURNAL --fhir (completed)'];
-  assert.deepEqual(resources(done, 'Patient')[0].identifier, [{ system: 'urn:tractus:patient-id', value: PATIENT }]);
+  const identifier = resources(done, 'Patient')[0].identifier;
+  assert.equal(identifier.length, 1);
+  assert.equal(identifier[0].value, PATIENT);
+  // The clinic's own system (its store's identity), the same from the journal and the store.
+  assert.match(identifier[0].system, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const stoppedBundle = read['tractus report SESSION --fhir (stopped, from the store)'];
+  assert.equal(resources(stoppedBundle, 'Patient')[0].identifier[0].system, identifier[0].system);
   assert.equal(resources(done, 'Procedure')[0].status, 'completed');
   const peak = coded(done, 'peak-traction-force')[0].valueQuantity;
   assert.equal(peak.code, 'N');

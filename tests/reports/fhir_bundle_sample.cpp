@@ -25,9 +25,12 @@ int main(int argc, char **argv) {
   SessionVisit before_only = visit_fixture();
   before_only.pain_after.reset();
   const std::pair<const char *, std::string> bundles[] = {
-      {"visit.fhir.json", session_fhir_bundle(session_entry_fixture(), visit_fixture(), stamp())},
-      {"fault.fhir.json", session_fhir_bundle(fault_entry(), before_only, stamp())},
-      {"damaged.fhir.json", session_fhir_bundle(damaged_entry(), std::nullopt, stamp())}};
+      {"visit.fhir.json",
+       session_fhir_bundle(session_entry_fixture(), visit_fixture(), stamp(), clinic_namespaces())},
+      {"fault.fhir.json",
+       session_fhir_bundle(fault_entry(), before_only, stamp(), clinic_namespaces())},
+      {"damaged.fhir.json",
+       session_fhir_bundle(damaged_entry(), std::nullopt, stamp(), clinic_namespaces())}};
   for (const auto &[name, text] : bundles) {
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
     if (!(out << text) || !out.flush()) {

@@ -21,7 +21,7 @@ using namespace fixtures;
 using nlohmann::json;
 
 json bundle_of(const SessionEntry &entry, const std::optional<SessionVisit> &visit) {
-  return json::parse(session_fhir_bundle(entry, visit, stamp()));
+  return json::parse(session_fhir_bundle(entry, visit, stamp(), clinic_namespaces()));
 }
 
 // The resources of `type`, in the bundle's order.
@@ -74,8 +74,8 @@ TEST(FhirBundle, IsACollectionWithTheStampsTimeAndUuidFullUrls) {
 
 TEST(FhirBundle, TheSameSessionGivesTheSameIdsAndAnotherOtherIds) {
   const SessionEntry entry = session_entry_fixture();
-  EXPECT_EQ(session_fhir_bundle(entry, visit_fixture(), stamp()),
-            session_fhir_bundle(entry, visit_fixture(), stamp()));
+  EXPECT_EQ(session_fhir_bundle(entry, visit_fixture(), stamp(), clinic_namespaces()),
+            session_fhir_bundle(entry, visit_fixture(), stamp(), clinic_namespaces()));
   SessionEntry other = entry;
   other.session_id = "20261206T101500Z-lumbar-intermittent-77c1";
   EXPECT_NE(full_url_of(bundle_of(entry, std::nullopt), "Procedure"),
@@ -99,10 +99,17 @@ TEST(FhirBundle, ThePatientIsTheClinicsIdAndNothingElse) {
   for (const auto &[key, value] : patients[0].items())
     members.push_back(key);
   EXPECT_THAT(members, UnorderedElementsAre("resourceType", "identifier"));
+  const FhirNamespaces clinic = clinic_namespaces();
   EXPECT_EQ(patients[0].at("identifier"),
-            json::parse(R"([{"system": "urn:tractus:patient-id", "value": "P-1042"}])"));
+            json::array({{{"system", clinic.patient_ids}, {"value", "P-1042"}}}));
+  // The clinic's own systems: another clinic's P-1042 is another identifier.
+  const FhirNamespaces other = fhir_namespaces("11111111-2222-4333-8444-555555555555");
+  EXPECT_NE(clinic.patient_ids, other.patient_ids);
+  EXPECT_NE(clinic.patient_ids, clinic.session_ids);
+  EXPECT_THAT(clinic.patient_ids, ::testing::MatchesRegex("urn:uuid:[0-9a-f-]{36}"));
   // The clinician's note may hold a name: it is not exported anywhere in the bundle.
-  const std::string text = session_fhir_bundle(real_table_entry(), visit_fixture(), stamp());
+  const std::string text =
+      session_fhir_bundle(real_table_entry(), visit_fixture(), stamp(), clinic_namespaces());
   EXPECT_THAT(text, Not(HasSubstr("Mrs Example")));
   EXPECT_THAT(text, Not(HasSubstr("birthDate")));
   EXPECT_THAT(text, Not(HasSubstr("\"name\"")));
@@ -205,12 +212,14 @@ TEST(FhirBundle, ASimulatedSessionIsTaggedTestDataThroughout) {
     EXPECT_EQ(e.at("resource").at("meta").at("tag"), tag);
   EXPECT_THAT(notes_of(resources(b, "Procedure").at(0)),
               HasSubstr("Ran on a simulated table: no patient was treated."));
-  const std::string real = session_fhir_bundle(real_table_entry(), visit_fixture(), stamp());
+  const std::string real =
+      session_fhir_bundle(real_table_entry(), visit_fixture(), stamp(), clinic_namespaces());
   EXPECT_THAT(real, Not(HasSubstr("\"meta\"")));
 }
 
 TEST(FhirBundle, ADamagedJournalStillGivesABundleWithWhatItHolds) {
-  const std::string text = session_fhir_bundle(damaged_entry(), std::nullopt, {"0.1.0", "now"});
+  const std::string text =
+      session_fhir_bundle(damaged_entry(), std::nullopt, {"0.1.0", "now"}, clinic_namespaces());
   const json b = json::parse(text); // valid JSON, so valid UTF-8
   EXPECT_FALSE(b.contains("timestamp"));
   EXPECT_TRUE(resources(b, "Patient").empty());

@@ -6,6 +6,7 @@
 
 #include "report_fixtures.hpp"
 
+#include "records/report/fhir_bundle.hpp"
 #include "records/report/session_report.hpp"
 
 #include <cmath>
@@ -14,6 +15,10 @@
 namespace tractus::records::report::fixtures {
 
 inline constexpr int kPainBefore = 6, kPainAfter = 3;
+
+// A clinic's identifier systems, as its store's identity gives them.
+inline constexpr const char *kClinicUuid = "0f9e8d7c-6b5a-4c3d-8e2f-1a2b3c4d5e6f";
+inline FhirNamespaces clinic_namespaces() { return fhir_namespaces(kClinicUuid); }
 
 // Visit 4 of a course: pain 6 before, 3 after, and a note the bundle must leave out (a name).
 inline SessionVisit visit_fixture() {
