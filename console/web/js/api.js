@@ -86,7 +86,43 @@ export async function request(method, path, body, { auth = true, timeoutMs = 100
 
 export const get = (path, opts) => request('GET', path, undefined, opts);
 export const post = (path, body = {}, opts) => request('POST', path, body, opts);
+export const put = (path, body = {}, opts) => request('PUT', path, body, opts);
 export const del = (path, opts) => request('DELETE', path, undefined, opts);
+
+// A file the API sends as a download (a report, an exported protocol): fetched with the token,
+// which a plain link cannot carry. Resolves to {blob, name}; an error answer is an ApiError.
+export async function fetchFile(path, { timeoutMs = 30000 } = {}) {
+  const t = token();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: t ? { Authorization: `Bearer ${t}` } : {},
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: 'unreachable', message: controller.signal.aborted
+      ? 'The table did not answer in time.' : 'The table cannot be reached.' } });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!response.ok) {
+    let data = null;
+    try { data = JSON.parse(await response.text()); } catch { data = null; }
+    const error = new ApiError(response.status, data);
+    if (response.status === 401 && t && t === token()) {
+      setAuth(null, null, error.code === 'token-expired' ? 'Your login expired. Please log in again.'
+        : 'Please log in again.');
+    }
+    throw error;
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const m = /filename="([^"]+)"/.exec(disposition);
+  const name = m ? m[1] : decodeURIComponent(path.split('?')[0].split('/').pop() || 'download');
+  return { blob: await response.blob(), name };
+}
 
 export async function login(asRole, pin) {
   const r = await request('POST', '/api/login', { role: asRole, pin }, { auth: false });
@@ -125,4 +161,28 @@ export const api = {
   calibrationInstall: () => post('/api/tech/calibration/install'),
   calibrationCancel: () => post('/api/tech/calibration/cancel'),
   verification: (body) => post('/api/tech/verification', body),
+};
+
+// The clinic's records (docs/records.md, docs/console.md "API"). Ids go into paths encoded.
+const seg = encodeURIComponent;
+export const records = {
+  status: () => get('/api/records'),
+  search: (text) => get(`/api/records/patients?search=${seg(text)}`),
+  addPatient: (body) => post('/api/records/patients', body),
+  patient: (id) => get(`/api/records/patients/${seg(id)}`),
+  startCourse: (patientId, body) => post(`/api/records/patients/${seg(patientId)}/courses`, body),
+  course: (id) => get(`/api/records/courses/${seg(id)}`),
+  confirmVisit: (courseId, force) => post(`/api/records/courses/${seg(courseId)}/visits`, { force }),
+  pain: (visitId, when, score) => post(`/api/records/visits/${seg(visitId)}/pain`, { when, score }),
+  note: (visitId, note) => post(`/api/records/visits/${seg(visitId)}/note`, { note }),
+  sessionReport: (id, format) => `/api/records/sessions/${seg(id)}/report?format=${format}`,
+  courseReport: (id, format) => `/api/records/courses/${seg(id)}/report?format=${format}`,
+  // The clinic's own protocols and limits (technician).
+  protocols: () => get('/api/records/protocols'),
+  protocol: (id, version) => get(`/api/records/protocols/${seg(id)}${version ? `?version=${seg(version)}` : ''}`),
+  protocolPreview: (profile, weight) => post('/api/records/protocols/preview', { profile, weight }),
+  saveProtocol: (author, profile) => post('/api/records/protocols', { author, profile }),
+  protocolExport: (id, version) => `/api/records/protocols/${seg(id)}/export${version ? `?version=${seg(version)}` : ''}`,
+  limits: () => get('/api/records/limits'),
+  setLimits: (author, limits) => put('/api/records/limits', { author, limits }),
 };

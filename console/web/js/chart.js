@@ -200,3 +200,70 @@ export function curveChart(container, points, { second = null, secondLabel = 'se
     },
   };
 }
+
+// A course's progression: per visit, the force confirmed and the peak force measured (in the
+// chosen unit, left axis), and the pain before and after (0–10, right axis). `visits` as GET
+// /api/records/courses/{id} gives them; the x axis runs over the planned visits.
+export const PROGRESSION_COLORS = {
+  confirmed: COLORS.setpoint,
+  peak: COLORS.force,
+  painBefore: '#c4b5fd',
+  painAfter: '#f472b6',
+};
+
+export function progressionChart(container, visits, { planned = 0 } = {}) {
+  const U = uplot();
+  const unit = forceUnit();
+  const sorted = visits.slice().sort((a, b) => a.number - b.number);
+  const force = (n) => (typeof n === 'number' ? fromNewtons(n) : null);
+  const score = (s) => (typeof s === 'number' ? s : null);
+  const data = [
+    sorted.map((v) => v.number),
+    sorted.map((v) => force(v.confirmed_force_n)),
+    sorted.map((v) => force(v.result ? v.result.peak_force_n : null)),
+    sorted.map((v) => score(v.pain_before)),
+    sorted.map((v) => score(v.pain_after)),
+  ];
+  const last = Math.max(planned || 1, sorted.length ? sorted[sorted.length - 1].number : 1);
+  const r = container.getBoundingClientRect();
+  const line = (label, scale, stroke, { dash, width = 3, size = 11 } = {}) => ({
+    label, scale, stroke, width, dash, spanGaps: true,
+    points: { show: true, size, stroke, fill: stroke },
+  });
+  const plot = new U({
+    width: Math.max(300, Math.floor(r.width)),
+    height: Math.max(200, Math.floor(r.height)),
+    legend: { show: false },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, range: () => [0.5, last + 0.5] },
+      force: { range: (u, min, max) => [0, Math.max(1, (max || 0) * 1.15)] },
+      pain: { range: () => [0, 10] },
+    },
+    axes: [
+      {
+        ...axis('visit', (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')), 48, [1, 2, 5, 10]),
+        labelSize: 20,
+      },
+      { ...axis(unit, (u, vals) => vals.map((v) => String(Math.round(v))), 64), scale: 'force' },
+      {
+        ...axis('pain', (u, vals) => vals.map((v) => String(v)), 48, [1, 2, 5]),
+        scale: 'pain', side: 1, grid: { show: false },
+      },
+    ],
+    series: [
+      {},
+      line('confirmed force', 'force', PROGRESSION_COLORS.confirmed, { dash: [8, 6], width: 2, size: 9 }),
+      line('peak force', 'force', PROGRESSION_COLORS.peak),
+      line('pain before', 'pain', PROGRESSION_COLORS.painBefore, { width: 2, size: 10 }),
+      line('pain after', 'pain', PROGRESSION_COLORS.painAfter, { width: 2, size: 10 }),
+    ],
+  }, data, container);
+  const observer = fit(plot, container);
+  return {
+    destroy() {
+      observer.disconnect();
+      plot.destroy();
+    },
+  };
+}

@@ -16,6 +16,9 @@ import * as screening from './screens/screening.js';
 import * as treatment from './screens/treatment.js';
 import * as sessions from './screens/sessions.js';
 import * as tech from './screens/tech.js';
+import * as patients from './screens/patients.js';
+import * as course from './screens/course.js';
+import * as clinic from './screens/clinic.js';
 
 // name -> {module, role needed}
 const SCREENS = {
@@ -25,8 +28,14 @@ const SCREENS = {
   screening: { module: screening, role: 'operator' },
   treatment: { module: treatment, role: 'operator' },
   sessions: { module: sessions, role: 'operator' },
+  patients: { module: patients, role: 'operator' },
+  course: { module: course, role: 'operator' },
+  clinic: { module: clinic, role: 'technician' },
   tech: { module: tech, role: 'technician' },
 };
+
+// Screens reached from another's nav entry: the new session's steps, a patient's course.
+const NAV_OF = { patient: 'protocols', screening: 'protocols', course: 'patients' };
 
 let current = null; // {name, module}
 
@@ -77,7 +86,9 @@ function route() {
   if (current && current.module !== next && current.module.leave) current.module.leave();
   for (const n of Object.keys(SCREENS)) show($(`#screen-${n}`), n === name);
   $$('#nav a').forEach((a) => {
-    const on = a.dataset.screen === name || (name === 'patient' || name === 'screening') && a.dataset.screen === 'protocols';
+    // A course visit's screening belongs to the patients, not to a new session.
+    const parent = name === 'screening' && store.draft.visit ? 'patients' : NAV_OF[name];
+    const on = a.dataset.screen === name || parent === a.dataset.screen;
     if (on) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });

@@ -7,13 +7,22 @@ import { weightUnit, setWeightUnit, kgToWeight, weightToKg, quantity } from './u
 export const store = {
   info: null, // GET /api/info
   profiles: null, // GET /api/profiles (array)
+  clinicUnavailable: null, // why the clinic's own protocols are missing from it, or null
   draft: {
     profileId: null,
     patientId: '',
     weight: null, // number in the chosen weight unit (units.weightUnit())
     preview: null, // {points, peak_N, duration_s} for profileId at weight
+    // A course visit being prepared (the course screen → screening): its session is loaded with
+    // "visit_id", the course's protocol at the force the clinician confirmed. Null for a
+    // session without a visit.
+    visit: null, // {id, number, courseId, forceN, weightText}
   },
   loaded: null, // the loaded session as GET /api/state describes it
+  // The course visit the loaded (or last) session was loaded for, so the treatment screen can
+  // say so and lead back to the course for the pain after: {courseId, visitId, number,
+  // patientId, forceN, sessionId}. Null when the session was not a visit's.
+  visitSession: null,
 };
 
 export function profileById(id) {
@@ -24,10 +33,21 @@ export function resetDraft() {
   store.draft.profileId = null;
   store.draft.patientId = '';
   store.draft.preview = null;
+  store.draft.visit = null;
 }
 
-// The weight as the server reads it ("80 kg", "176.4 lb"), or null when none was entered.
+// A new session without a visit: the course visit being prepared, if any, is dropped (its
+// protocol and patient stay as a starting point).
+export function leaveVisit() {
+  if (!store.draft.visit) return;
+  store.draft.visit = null;
+  store.draft.preview = null;
+}
+
+// The weight as the server reads it ("80 kg", "176.4 lb"), or null when none was entered. A
+// course visit's is the records' body mass as it is kept, in kg (not rounded to the unit).
 export function weightQuantity() {
+  if (store.draft.visit) return store.draft.visit.weightText;
   const w = store.draft.weight;
   return w ? quantity(w, weightUnit()) : null;
 }

@@ -3,7 +3,7 @@
 
 import { api } from '../api.js';
 import { $, $$, h, replace, setText, problemList } from '../dom.js';
-import { store, profileById, weightQuantity, weightKg, switchWeightUnit } from '../store.js';
+import { store, profileById, weightQuantity, weightKg, switchWeightUnit, leaveVisit } from '../store.js';
 import { formatForce, formatDuration, parseWeight, weightUnit, kgToWeight, onUnitsChange } from '../units.js';
 
 let goTo = () => {};
@@ -101,6 +101,7 @@ export function init({ go }) {
 }
 
 export function enter() {
+  leaveVisit();
   if (!store.draft.profileId) {
     goTo('protocols');
     return;

@@ -3,7 +3,7 @@
 
 import { api } from '../api.js';
 import { $, $$, h, replace, setText, problemList } from '../dom.js';
-import { store, profileById, weightQuantity, switchWeightUnit } from '../store.js';
+import { store, profileById, weightQuantity, switchWeightUnit, leaveVisit } from '../store.js';
 import { curveChart } from '../chart.js';
 import { formatForce, formatDuration, parseWeight, weightUnit, onUnitsChange } from '../units.js';
 
@@ -39,7 +39,9 @@ function renderList() {
   const byRegion = { lumbar: [], cervical: [] };
   for (const p of store.profiles) (byRegion[p.region] ||= []).push(p);
   for (const k of Object.keys(byRegion)) if (!byRegion[k].length) delete byRegion[k];
-  replace(list, Object.entries(byRegion).map(([region, items]) => [
+  replace(list, store.clinicUnavailable ? h('p', { class: 'hint-box', id: 'clinic-protocols-missing' },
+    'The clinic’s own protocols cannot be listed: the records store cannot be reached. The stock protocols below work.') : null,
+  Object.entries(byRegion).map(([region, items]) => [
     h('div', { class: 'list-group' }, REGION[region] || region),
     // A protocol over the clinic's limits stays listed, marked, so the operator learns why it
     // is missing; choosing it shows every reason in the preview.
@@ -53,7 +55,8 @@ function renderList() {
     },
     h('span', { class: 'protocol-name' }, p.name || p.id),
     h('span', { class: 'protocol-meta' },
-      [MODE[p.mode] || p.mode, maxForceText(p), durationText(p)].filter(Boolean).join(' · ')),
+      [MODE[p.mode] || p.mode, maxForceText(p), durationText(p),
+        p.source === 'clinic' ? `clinic’s own${p.version ? `, version ${p.version}` : ''}` : null].filter(Boolean).join(' · ')),
     p.allowed === false ? h('span', { class: 'protocol-refused' }, `Not allowed by ${p.refused_by || 'this clinic’s limits'}`) : null)),
   ]));
 }
@@ -141,6 +144,7 @@ export function init({ go }) {
 }
 
 export async function enter() {
+  leaveVisit();
   renderWeightUnits();
   $('#preview-weight').value = store.draft.weight ?? '';
   renderList();
@@ -148,6 +152,7 @@ export async function enter() {
     try {
       const r = await api.profiles();
       store.profiles = Array.isArray(r) ? r : r.profiles || [];
+      store.clinicUnavailable = (r && r.clinic_unavailable) || null;
     } catch (e) {
       replace($('#protocol-list'), problemList(e));
       return;

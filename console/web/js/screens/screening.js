@@ -5,6 +5,8 @@
 import { api } from '../api.js';
 import { $, h, replace, setText, problemList } from '../dom.js';
 import { store, profileById, weightQuantity } from '../store.js';
+import { formatForce } from '../units.js';
+import { errorBox } from '../records-ui.js';
 
 let goTo = () => {};
 let groups = null; // [{key, title, items:[{id,text}]}]
@@ -100,7 +102,25 @@ function renderVerdict() {
 
 function summary() {
   const p = profileById(store.draft.profileId);
-  setText($('#screening-summary'), p ? `${p.name || p.id} · patient ${store.draft.patientId} · ${weightQuantity()}` : '');
+  const v = store.draft.visit;
+  const name = p ? p.name || p.id : store.draft.profileId;
+  setText($('#screening-summary'), v
+    ? `${name} at ${formatForce(v.forceN)} · patient ${store.draft.patientId}`
+    : p ? `${name} · patient ${store.draft.patientId} · ${weightQuantity()}` : '');
+}
+
+// The steps above the checklist: a new session's four, or a course visit's three; Back goes
+// to the step before (the patient, or the course).
+function steps() {
+  const v = store.draft.visit;
+  const bar = $('#screening-steps');
+  const tail = $('#screening-summary');
+  const items = v
+    ? [h('span', { class: 'done' }, `1 Course visit ${v.number}`), h('span', { class: 'current' }, '2 Screening'), h('span', {}, '3 Treatment')]
+    : [h('span', { class: 'done' }, '1 Protocol'), h('span', { class: 'done' }, '2 Patient'), h('span', { class: 'current' }, '3 Screening'), h('span', {}, '4 Treatment')];
+  replace(bar, items, tail);
+  $('#screening-back').dataset.go = v ? `course/${v.courseId}` : 'patient';
+  setText($('#screening-back'), v ? 'Back to the course' : 'Back');
 }
 
 async function load() {
@@ -113,15 +133,25 @@ async function load() {
     patient: { id: store.draft.patientId, weight: weightQuantity() },
     screening: { answers: Object.fromEntries(answers), confirmed: true },
   };
+  const visit = store.draft.visit;
+  if (visit) body.visit_id = visit.id;
   try {
     store.loaded = await api.loadSession(body);
+    store.visitSession = visit ? {
+      courseId: visit.courseId, visitId: visit.id, number: visit.number, patientId: store.draft.patientId,
+      forceN: visit.forceN, sessionId: store.loaded && store.loaded.session ? store.loaded.session.id : null,
+    } : null;
+    // The visit is the session's now: confirming the course's next visit starts afresh.
+    store.draft.visit = null;
     store.draft.loadedPeak = store.draft.preview ? store.draft.preview.peak_N : null;
     store.draft.loadedDuration = store.draft.preview ? store.draft.preview.duration_s : null;
     answers.clear();
     $('#screening-confirm').checked = false;
     goTo('treatment');
   } catch (e) {
-    replace(problems, problemList(e));
+    replace(problems, errorBox(e, {
+      sentence: 'A course visit’s session cannot be loaded until the records store is back: the force to pull for this visit is kept there.',
+    }));
     button.disabled = false;
   }
 }
@@ -138,6 +168,7 @@ export async function enter() {
     return;
   }
   summary();
+  steps();
   replace($('#screening-problems'));
   render();
   if (!groups) {

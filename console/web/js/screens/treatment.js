@@ -36,6 +36,7 @@ function describeSession(s) {
     if (m) wKg = weightToKg(Number(m[1]), m[2]);
   }
   return {
+    id: sess.id || null,
     name: (profile && profile.name) || sess.profile_name || (known && known.name) || profileId || 'session',
     patientId: patient.id || sess.patient_id || '',
     weightKg: wKg,
@@ -47,16 +48,27 @@ function describeSession(s) {
 
 let lastSession = null; // how the previous session ended (GET /api/state last_session)
 
+// The course visit this session was loaded for (screening.js keeps it), or null.
+function visitOf(s) {
+  const v = store.visitSession;
+  if (!v || !s) return null;
+  return !v.sessionId || !s.id || v.sessionId === s.id ? v : null;
+}
+
 function renderSession() {
   const line = $('#session-line');
   if (!session) {
     replace(line, h('span', {}, 'No session loaded'),
       lastSession && lastSession.outcome ? h('span', { class: lastSession.outcome === 'interrupted' ? 'bad-text' : '' },
-        `Last session: ${outcomeText(lastSession)}`) : null);
+        `Last session: ${outcomeText(lastSession)}`) : null,
+      store.visitSession ? h('span', { class: 'visit-line', id: 'session-visit' },
+        `Course visit ${store.visitSession.number} done: record the pain after`) : null);
     return;
   }
+  const v = visitOf(session);
   replace(line, h('span', { class: 'session-name' }, session.name),
-    h('span', {}, [session.patientId && `Patient ${session.patientId}`, session.weightText].filter(Boolean).join(' · ')));
+    h('span', {}, [session.patientId && `Patient ${session.patientId}`, session.weightText].filter(Boolean).join(' · ')),
+    v ? h('span', { class: 'visit-line', id: 'session-visit' }, `Course visit ${v.number} at ${formatForce(v.forceN)}`) : null);
   if (session.peak_N) chart.setCeiling(session.peak_N);
 }
 
@@ -97,6 +109,8 @@ function renderControls(state) {
   b('#cmd-resume', state === 'paused');
   b('#cmd-unload', state === 'ready');
   b('#cmd-new', state === 'idle' || !state);
+  // After a course visit's session: back to the course for the pain after and a note.
+  b('#cmd-course', Boolean(store.visitSession) && (state === 'idle' || !state));
 }
 
 let noticeKey = null;
@@ -208,7 +222,8 @@ async function unload() {
     session = null;
     renderSession();
     chart.clear();
-    goTo('protocols');
+    if (store.visitSession) goTo('course', store.visitSession.courseId);
+    else goTo('protocols');
   } catch (e) {
     commandError = e;
     renderNotice(telemetry.latestFrame());
@@ -238,6 +253,9 @@ export function init({ go }) {
   $('#cmd-pause').addEventListener('click', () => command('pause'));
   $('#cmd-resume').addEventListener('click', () => command('resume'));
   $('#cmd-unload').addEventListener('click', unload);
+  $('#cmd-course').addEventListener('click', () => {
+    if (store.visitSession) goTo('course', store.visitSession.courseId);
+  });
   onUnitsChange(() => {
     setText($('#force-unit'), forceUnit());
     setText($('#setpoint-unit'), forceUnit());
