@@ -24,13 +24,15 @@
 // whole test gives up after 3 minutes.
 
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+
+import {
+  CHROMIUM, CHROMIUM_ARGS, clock, freePort, guardProcess, killGroup, loadChromium, run, screenshotsDir,
+} from './e2e_support.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const HARD_TIMEOUT_MS = 180_000;
@@ -38,82 +40,12 @@ const OPERATOR_PIN = '2468';
 const TECHNICIAN_PIN = '1357';
 const PROFILE = 'lumbar-static';
 const WEIGHT_KG = '80';
-const CHROMIUM = process.env.TRACTUS_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// Screenshots: TRACTUS_E2E_SCREENSHOTS, else BUILD/tests/e2e/screenshots for TRACTUS_BIN=BUILD/apps/tractus
-// (where ctest puts them too), else tests/e2e/screenshots here (git-ignored).
-const SHOTS = path.resolve(process.env.TRACTUS_E2E_SCREENSHOTS ||
-  (process.env.TRACTUS_BIN ? path.join(path.dirname(path.dirname(path.resolve(process.env.TRACTUS_BIN))), 'tests', 'e2e', 'screenshots')
-    : path.join(HERE, 'screenshots')));
-
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...a);
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  console.error(`console_e2e: playwright-core is not installed in ${HERE}/node_modules. Run scripts/setup.sh ` +
-    '(it runs `npm ci` in tests/e2e), or `npm ci` in tests/e2e.');
-  process.exit(1);
-}
-
-const cleanups = []; // run in reverse on every path
+const SHOTS = screenshotsDir(HERE);
+const log = clock();
+const chromium = await loadChromium('console_e2e', HERE);
+const { cleanups, cleanup, watchdog } = guardProcess('console_e2e', HARD_TIMEOUT_MS);
 let page = null; // the browser page, for a screenshot when the test fails
 const problems = []; // console errors, page errors and outside requests seen by the browser
-async function cleanup() {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try { await fn(); } catch (e) { console.error('cleanup:', e.message); }
-  }
-}
-
-const watchdog = setTimeout(async () => {
-  console.error(`console_e2e: FAILED: hard timeout of ${HARD_TIMEOUT_MS / 1000} s`);
-  await Promise.race([cleanup(), new Promise((r) => setTimeout(r, 5000))]);
-  process.exit(1);
-}, HARD_TIMEOUT_MS);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    await cleanup();
-    process.exit(1);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// Runs a command to completion with `input` on stdin; rejects with its output on failure.
-function run(cmd, args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${code}:\n${out}`))));
-    child.stdin.end(input);
-  });
-}
-
-// Kills a detached child's whole process group: TERM, then KILL if it lingers.
-async function killGroup(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = once(child, 'exit');
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
-  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
-  await gone;
-  clearTimeout(timer);
-}
 
 async function startServer() {
   const bin = process.env.TRACTUS_BIN;
