@@ -59,7 +59,7 @@ std::string syntax(const LimitKey &key) {
       return "a force such as \"600 N\" or \"135 lbf\"";
     }
     std::string operator()(double Limits::*) const {
-      return std::string("a percentage such as \"40 ") + key.unit + "\"";
+      return std::string("a percent figure such as \"40 ") + key.unit + "\"";
     }
     std::string operator()(ForceRate Limits::*) const {
       return "a force per second such as \"30 N/s\"";
