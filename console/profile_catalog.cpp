@@ -29,7 +29,8 @@ nlohmann::json list_item(const profiles::Profile &p, const profiles::Limits &lim
                          {"mode", std::string(profiles::to_string(p.mode))},
                          {"max_force", profiles::to_string(p.max_force)},
                          {"duration", profiles::format_duration(p.duration)},
-                         {"duration_s", p.duration.si()}};
+                         {"duration_s", p.duration.si()},
+                         {"ramp_shape", std::string(profiles::to_string(p.ramp_shape))}};
   const std::vector<std::string> refused = clinic_refusal(p, limits);
   item["allowed"] = refused.empty();
   if (!refused.empty()) {

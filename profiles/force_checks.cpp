@@ -52,9 +52,13 @@ void check_ramp_rates(const CheckContext &c, Force max, std::optional<Force> res
   const Duration needed(std::ceil(timing.ramp.si() * (worst / limit) * 10.0 - 1e-6) / 10.0);
   const std::string ramp = c.draft.ramp ? format_duration(timing.ramp)
                                         : "the default of " + format_duration(timing.ramp);
-  c.problems.add("/ramp", ramp + " is too short, the force would change at " + format_rate(worst) +
-                              " (at most " + format_rate(limit) + ", a ramp of at least " +
-                              format_duration(needed) + ")");
+  // A logarithmic or S-curve ramp is faster than the linear one at its steepest: say which.
+  const std::string shape = timing.ramp_shape == RampShape::Linear
+                                ? std::string()
+                                : " " + std::string(to_string(timing.ramp_shape));
+  c.problems.add("/ramp", ramp + shape + " is too short, the force would change at " +
+                              format_rate(worst) + " (at most " + format_rate(limit) +
+                              ", a ramp of at least " + format_duration(needed) + ")");
 }
 
 } // namespace

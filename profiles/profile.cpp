@@ -29,6 +29,21 @@ std::optional<Mode> mode_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(RampShape shape) {
+  switch (shape) {
+  case RampShape::Linear: return "linear";
+  case RampShape::Logarithmic: return "logarithmic";
+  case RampShape::SCurve: return "s-curve";
+  }
+  return "?";
+}
+
+std::optional<RampShape> ramp_shape_from_string(std::string_view text) {
+  for (const RampShape shape : {RampShape::Linear, RampShape::Logarithmic, RampShape::SCurve})
+    if (to_string(shape) == text) return shape;
+  return std::nullopt;
+}
+
 std::string to_json_text(const Profile &profile) {
   nlohmann::ordered_json json;
   json["format"] = kProfileFormat;
@@ -41,6 +56,8 @@ std::string to_json_text(const Profile &profile) {
   if (profile.hold) json["hold"] = to_profile_text(*profile.hold);
   if (profile.rest) json["rest"] = to_profile_text(*profile.rest);
   if (profile.ramp) json["ramp"] = to_profile_text(*profile.ramp);
+  // Linear is the default and left out, so the profiles written before ramp shapes read the same.
+  if (profile.ramp_shape != RampShape::Linear) json["ramp_shape"] = to_string(profile.ramp_shape);
   if (profile.progressive_steps != 0) json["progressive_steps"] = profile.progressive_steps;
   if (profile.regressive_steps != 0) json["regressive_steps"] = profile.regressive_steps;
   json["duration"] = to_profile_text(profile.duration);

@@ -33,6 +33,15 @@ enum class Mode : std::uint8_t {
   Cyclic,       // continuous smooth up and down between rest and max, no hold
 };
 
+// How the force moves on each treatment ramp of a static or intermittent session (a cyclic
+// session's ramps are always the S-curve: it never stops moving). The final release is linear.
+enum class RampShape : std::uint8_t {
+  Linear,      // a constant rate: today's ramps, and the default
+  Logarithmic, // fast at first, slowing as it nears the level: log10(1 + 9x) of the way at
+               // x of the ramp (VAX-D's "logarithmic" ramp), 3.9 times the linear rate at first
+  SCurve,      // slow, faster, slow: a raised cosine, no jolt at either end, pi/2 the rate
+};
+
 // A small sinusoid superimposed on every hold (never on ramps or rests).
 struct Oscillation {
   ForceSpec amplitude; // N, lbf, kgf or %max; peak-to-centre
@@ -50,15 +59,16 @@ struct Profile {
   std::string name;               // 1 to 80 printable characters
   Region region = Region::Lumbar;
   Mode mode = Mode::Static;
-  ForceSpec max_force;                    // N, lbf, kgf or %bw
-  std::optional<ForceSpec> rest_force;    // intermittent and cyclic only (required there)
-  std::optional<Duration> hold;           // intermittent only (required there)
-  std::optional<Duration> rest;           // intermittent only (required there)
-  std::optional<Duration> ramp;           // time of every change of level; kDefaultRamp if absent
-  int progressive_steps = 0;              // intermittent and cyclic only
-  int regressive_steps = 0;               // intermittent and cyclic only
-  Duration duration;                      // the whole session, release included
-  std::optional<Oscillation> oscillation; // static and intermittent only
+  ForceSpec max_force;                      // N, lbf, kgf or %bw
+  std::optional<ForceSpec> rest_force;      // intermittent and cyclic only (required there)
+  std::optional<Duration> hold;             // intermittent only (required there)
+  std::optional<Duration> rest;             // intermittent only (required there)
+  std::optional<Duration> ramp;             // time of every change of level; kDefaultRamp if absent
+  RampShape ramp_shape = RampShape::Linear; // static and intermittent only
+  int progressive_steps = 0;                // intermittent and cyclic only
+  int regressive_steps = 0;                 // intermittent and cyclic only
+  Duration duration;                        // the whole session, release included
+  std::optional<Oscillation> oscillation;   // static and intermittent only
 
   [[nodiscard]] Duration ramp_or_default() const { return ramp.value_or(kDefaultRamp); }
   friend bool operator==(const Profile &, const Profile &) = default;
@@ -68,6 +78,8 @@ struct Profile {
 [[nodiscard]] std::string_view to_string(Mode mode);     // "static", "intermittent", "cyclic"
 [[nodiscard]] std::optional<Region> region_from_string(std::string_view text);
 [[nodiscard]] std::optional<Mode> mode_from_string(std::string_view text);
+[[nodiscard]] std::string_view to_string(RampShape shape); // "linear", "logarithmic", "s-curve"
+[[nodiscard]] std::optional<RampShape> ramp_shape_from_string(std::string_view text);
 
 // The profile as `tractus.profile/1` JSON text (2-space indent, fields in the documented
 // order), e.g. for the journal's "profile as run". parse_profile() reads it back equal.

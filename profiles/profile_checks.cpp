@@ -10,20 +10,10 @@
 namespace tractus::profiles {
 namespace {
 
-constexpr std::array<std::string_view, 14> kProfileKeys{"format",
-                                                        "id",
-                                                        "name",
-                                                        "region",
-                                                        "mode",
-                                                        "max_force",
-                                                        "rest_force",
-                                                        "hold",
-                                                        "rest",
-                                                        "ramp",
-                                                        "progressive_steps",
-                                                        "regressive_steps",
-                                                        "duration",
-                                                        "oscillation"};
+constexpr std::array<std::string_view, 15> kProfileKeys{
+    "format",           "id",       "name",       "region", "mode",       "max_force",
+    "rest_force",       "hold",     "rest",       "ramp",   "ramp_shape", "progressive_steps",
+    "regressive_steps", "duration", "oscillation"};
 constexpr std::array<std::string_view, 2> kOscillationKeys{"amplitude", "frequency"};
 
 constexpr std::array kMaxForceUnits{ForceUnit::Newton, ForceUnit::PoundForce,
@@ -55,6 +45,8 @@ Need need(std::string_view key, Mode mode) {
     return mode == Mode::Static ? Need::Forbidden : Need::Optional;
   if (key == "oscillation") return mode == Mode::Cyclic ? Need::Forbidden : Need::Optional;
   if (key == "ramp") return Need::Optional;
+  // A cyclic session never stops moving: its ramps are always the S-curve.
+  if (key == "ramp_shape") return mode == Mode::Cyclic ? Need::Forbidden : Need::Optional;
   return Need::Required;
 }
 
@@ -89,6 +81,7 @@ ProfileDraft check_presence(const ProfileDraft &draft, ProblemList &problems) {
     kept.progressive_steps.reset();
     kept.regressive_steps.reset();
   }
+  if (draft.mode && need("ramp_shape", *draft.mode) == Need::Forbidden) kept.ramp_shape.reset();
   if (draft.mode && need("oscillation", *draft.mode) == Need::Forbidden) {
     kept.amplitude.reset();
     kept.frequency.reset();
@@ -224,7 +217,8 @@ std::optional<SessionTiming> check_timing(const CheckContext &context) {
                              d.rest.value_or(Duration(0.0)),
                              *d.duration,
                              d.progressive_steps.value_or(0),
-                             d.regressive_steps.value_or(0)};
+                             d.regressive_steps.value_or(0),
+                             d.ramp_shape.value_or(RampShape::Linear)};
   const Duration shortest = shortest_duration(timing, context.limits.min_hold_rest);
   const std::string ramp = format_duration(timing.ramp);
   if (*d.duration < shortest - Duration(1e-9)) {
@@ -308,6 +302,7 @@ ProfileDraft draft_of(const Profile &profile) {
   draft.hold = profile.hold;
   draft.rest = profile.rest;
   draft.ramp = profile.ramp;
+  if (profile.ramp_shape != RampShape::Linear) draft.ramp_shape = profile.ramp_shape;
   if (profile.progressive_steps != 0) draft.progressive_steps = profile.progressive_steps;
   if (profile.regressive_steps != 0) draft.regressive_steps = profile.regressive_steps;
   draft.duration = profile.duration;
@@ -321,6 +316,7 @@ ProfileDraft draft_of(const Profile &profile) {
   if (draft.hold) draft.present.insert("/hold");
   if (draft.rest) draft.present.insert("/rest");
   if (draft.ramp) draft.present.insert("/ramp");
+  if (draft.ramp_shape) draft.present.insert("/ramp_shape");
   if (draft.progressive_steps) draft.present.insert("/progressive_steps");
   if (draft.regressive_steps) draft.present.insert("/regressive_steps");
   return draft;
@@ -338,6 +334,7 @@ Profile profile_of(const ProfileDraft &draft, std::string source) {
   profile.hold = draft.hold;
   profile.rest = draft.rest;
   profile.ramp = draft.ramp;
+  profile.ramp_shape = draft.ramp_shape.value_or(RampShape::Linear);
   profile.progressive_steps = draft.progressive_steps.value_or(0);
   profile.regressive_steps = draft.regressive_steps.value_or(0);
   profile.duration = draft.duration.value_or(Duration(0.0));

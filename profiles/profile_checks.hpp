@@ -31,6 +31,7 @@ struct ProfileDraft {
   std::optional<Duration> hold;
   std::optional<Duration> rest;
   std::optional<Duration> ramp;
+  std::optional<RampShape> ramp_shape;
   std::optional<int> progressive_steps;
   std::optional<int> regressive_steps;
   std::optional<Duration> duration;

@@ -113,7 +113,12 @@ private:
       read_duration(pointer, *text, draft_.rest);
     else if (pointer == "/ramp")
       read_duration(pointer, *text, draft_.ramp);
-    else if (pointer == "/duration")
+    else if (pointer == "/ramp_shape") {
+      draft_.ramp_shape = ramp_shape_from_string(*text);
+      if (!draft_.ramp_shape)
+        problems_.add(pointer,
+                      in_quotes(*text) + " is not a ramp shape (" + allowed(pointer) + ")");
+    } else if (pointer == "/duration")
       read_duration(pointer, *text, draft_.duration);
   }
 
@@ -124,6 +129,7 @@ private:
     if (pointer == "/name") return "1 to 80 printable characters";
     if (pointer == "/region") return "lumbar or cervical";
     if (pointer == "/mode") return "static, intermittent or cyclic";
+    if (pointer == "/ramp_shape") return "linear, logarithmic or s-curve";
     if (pointer.ends_with("_steps")) return "0 to " + std::to_string(limits_.max_steps);
     if (pointer == "/oscillation") return "an object with amplitude and frequency";
     return field_syntax(pointer);

@@ -45,6 +45,15 @@ Force step_level(const SessionLevels &levels, int step, int steps) {
   return levels.start + (levels.max - levels.start) * (static_cast<double>(step) / (steps + 1));
 }
 
+Shape segment_shape(RampShape shape) {
+  switch (shape) {
+  case RampShape::Linear: return Shape::Linear;
+  case RampShape::Logarithmic: return Shape::Logarithmic;
+  case RampShape::SCurve: return Shape::RaisedCosine;
+  }
+  return Shape::Linear;
+}
+
 } // namespace
 
 SessionTiming timing_of(const Profile &profile) {
@@ -54,7 +63,8 @@ SessionTiming timing_of(const Profile &profile) {
                        profile.rest.value_or(Duration(0.0)),
                        profile.duration,
                        profile.progressive_steps,
-                       profile.regressive_steps};
+                       profile.regressive_steps,
+                       profile.ramp_shape};
 }
 
 Duration cycle_period(const SessionTiming &timing) {
@@ -99,14 +109,16 @@ SessionPlan plan_session(const SessionTiming &timing, const SessionLevels &level
   const Force zero(0.0);
   if (timing.mode == Mode::Static) {
     plan.cycles.push_back({1, levels.max, levels.max});
-    list.add(timing.ramp, levels.start, levels.max, Shape::Linear, Phase::Ramp, 1);
+    list.add(timing.ramp, levels.start, levels.max, segment_shape(timing.ramp_shape), Phase::Ramp,
+             1);
     list.add_hold(timing.duration - 2.0 * timing.ramp, levels.max, 1, levels);
     list.add(timing.duration - list.now(), levels.max, zero, Shape::Linear, Phase::Release, 0);
     return plan;
   }
   // Cyclic moves continuously: raised-cosine ramps keep the rate continuous (zero at the
   // turning points) so the patient feels no jolt.
-  const Shape shape = timing.mode == Mode::Cyclic ? Shape::RaisedCosine : Shape::Linear;
+  const Shape shape =
+      timing.mode == Mode::Cyclic ? Shape::RaisedCosine : segment_shape(timing.ramp_shape);
   const bool holds = timing.mode == Mode::Intermittent;
   const int count = cycles_that_fit(timing);
   const Duration left_over =
@@ -123,7 +135,9 @@ SessionPlan plan_session(const SessionTiming &timing, const SessionLevels &level
     list.add(rest, cycle_level.rest, cycle_level.rest, Shape::Constant, Phase::Rest, cycle);
     level = cycle_level.rest;
   }
-  list.add(timing.duration - list.now(), level, zero, shape, Phase::Release, 0);
+  // The release: the cyclic S-curve, or linear (a release's rate is the same whatever the ramps).
+  list.add(timing.duration - list.now(), level, zero,
+           timing.mode == Mode::Cyclic ? Shape::RaisedCosine : Shape::Linear, Phase::Release, 0);
   return plan;
 }
 

@@ -5,6 +5,7 @@
 //   static:        ramp up | hold (duration - 2 ramps) | release
 //   intermittent:  N x [ramp up | hold | ramp down | rest] | release
 //   cyclic:        N x [ramp up | ramp down] | release        (raised-cosine ramps)
+// Static and intermittent ramps take the profile's ramp_shape; their release is linear.
 // N is the largest number of whole cycles that fit before the release; the time left over
 // (less than one cycle) lengthens the last rest, so the session ends exactly at `duration`.
 // Every ramp and the release take `ramp`. The first N_p cycles are progressive steps, the
@@ -27,6 +28,7 @@ struct SessionTiming {
   Duration duration;
   int progressive_steps = 0;
   int regressive_steps = 0;
+  RampShape ramp_shape = RampShape::Linear; // static and intermittent treatment ramps
 };
 
 [[nodiscard]] SessionTiming timing_of(const Profile &profile);

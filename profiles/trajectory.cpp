@@ -8,6 +8,17 @@
 
 namespace tractus::profiles {
 
+namespace {
+// The logarithmic ramp's curve, log10(1 + 9x) (0 at x = 0, 1 at x = 1), and its slope.
+constexpr double kLogCurve = 9.0;
+double log_curve(double x) noexcept {
+  return std::log1p(kLogCurve * x) / std::log(1.0 + kLogCurve);
+}
+double log_slope(double x) noexcept {
+  return kLogCurve / ((1.0 + kLogCurve * x) * std::log(1.0 + kLogCurve));
+}
+} // namespace
+
 std::string_view to_string(Phase phase) {
   switch (phase) {
   case Phase::Ramp: return "ramp";
@@ -34,6 +45,10 @@ Setpoint Segment::at(Duration elapsed) const noexcept {
     setpoint.rate = (to - from) / length * (0.5 * std::numbers::pi * std::sin(angle));
     break;
   }
+  case Shape::Logarithmic:
+    setpoint.force = from + (to - from) * log_curve(fraction);
+    setpoint.rate = (to - from) / length * log_slope(fraction);
+    break;
   case Shape::Sine: {
     const double omega = 2.0 * std::numbers::pi * frequency.si();
     const double angle = omega * elapsed.si();
@@ -51,6 +66,7 @@ ForceRate Segment::peak_rate() const noexcept {
   case Shape::Constant: return ForceRate(0.0);
   case Shape::Linear: return ForceRate(change / length.si());
   case Shape::RaisedCosine: return ForceRate(0.5 * std::numbers::pi * change / length.si());
+  case Shape::Logarithmic: return ForceRate(log_slope(0.0) * change / length.si()); // at its start
   case Shape::Sine:
     return ForceRate(2.0 * std::numbers::pi * frequency.si() * std::abs(amplitude.si()));
   }

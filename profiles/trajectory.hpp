@@ -34,7 +34,8 @@ struct Setpoint {
 enum class Shape : std::uint8_t {
   Constant,     // `from` throughout
   Linear,       // straight from `from` to `to`: constant rate
-  RaisedCosine, // from `from` to `to` with zero rate at both ends (cyclic mode)
+  RaisedCosine, // from `from` to `to` with zero rate at both ends (cyclic mode, S-curve ramps)
+  Logarithmic,  // from `from` to `to` as log10(1 + 9x): fast at first, gentle near `to`
   Sine,         // `from` + amplitude * sin(2 pi f t) over whole periods (oscillating hold)
 };
 

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -126,6 +127,21 @@ TEST_F(ClinicProtocolsApi, TheEditorsPreviewCompilesTheDraftForThePatientsWeight
   // 15 %bw of 80 kg is 117.7 N.
   EXPECT_NEAR(ok.json["peak_N"].get<double>(), 117.7, 0.1);
   EXPECT_GT(ok.json["points"].size(), 100U);
+  // A logarithmic ramp is drawn as one (docs/profiles.md "Ramp shapes"): 60 N in a 10 s ramp
+  // from 15 N is 15 + 45 log10(1 + 9 x) at x of the ramp, 48.3 N at 5 s (37.5 N if linear).
+  json log = gentle("60 N");
+  log["ramp_shape"] = "logarithmic";
+  const auto shaped = client_->post("/api/records/protocols/preview",
+                                    {{"profile", log}, {"weight", "80 kg"}}, operator_);
+  ASSERT_EQ(shaped.status, 200) << shaped.body;
+  double at_5s = 0, nearest = 1e9;
+  for (const auto &point : shaped.json["points"])
+    if (std::abs(point[0].get<double>() - 5.0) < nearest) {
+      nearest = std::abs(point[0].get<double>() - 5.0);
+      at_5s = point[1].get<double>();
+    }
+  ASSERT_LT(nearest, 0.11);
+  EXPECT_NEAR(at_5s, 15.0 + 45.0 * std::log10(1.0 + 9.0 * 0.5), 1.5);
   // Over the cervical clinical cap (20 %bw): named, with the pointer.
   const auto over = client_->post("/api/records/protocols/preview",
                                   {{"profile", gentle("30 %bw")}, {"weight", "80 kg"}}, operator_);

@@ -19,9 +19,9 @@ void PrintTo(const BadProfile &bad, std::ostream *out) { *out << bad.file; }
 const std::string kDuration = R"((a duration such as "60 s" or "2 min"))";
 const std::string kMaxForce = R"((a force such as "400 N", "90 lbf", "40 kgf" or "40 %bw"))";
 const std::string kAmplitude = R"((a force such as "10 N", "2 lbf", "1 kgf" or "3 %max"))";
-const std::string kKnownKeys =
-    "(known keys: format, id, name, region, mode, max_force, rest_force, hold, rest, ramp, "
-    "progressive_steps, regressive_steps, duration, oscillation)";
+const std::string kKnownKeys = "(known keys: format, id, name, region, mode, max_force, "
+                               "rest_force, hold, rest, ramp, ramp_shape, "
+                               "progressive_steps, regressive_steps, duration, oscillation)";
 
 const std::vector<BadProfile> kBadProfiles = {
     // JSON itself

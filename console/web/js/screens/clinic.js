@@ -69,7 +69,7 @@ const editor = {
 
 // The fields in the order docs/profiles.md lists them (the store gives them sorted by name).
 const ORDER = ['format', 'id', 'name', 'region', 'mode', 'max_force', 'rest_force', 'hold', 'rest', 'ramp',
-  'progressive_steps', 'regressive_steps', 'duration', 'oscillation'];
+  'ramp_shape', 'progressive_steps', 'regressive_steps', 'duration', 'oscillation'];
 
 function ordered(profile) {
   const out = {};
@@ -170,19 +170,24 @@ function field(f) {
     h('span', { class: 'note', id: `pf-${f.key}-hint` }, f.hint));
 }
 
+// The value a choice shows as chosen: the profile's, or the default of a field left out.
+const DEFAULTS = { ramp_shape: 'linear' };
+const chosen = (key) => editor.profile[key] ?? DEFAULTS[key];
+
 function segmented(key, options, label) {
   return h('div', { class: 'pf-field' },
     h('span', { class: 'pf-label', id: `pf-${key}-label` }, label),
     h('span', { class: 'seg', role: 'radiogroup', 'aria-labelledby': `pf-${key}-label`, id: `pf-${key}` },
       options.map((o) => h('button', {
-        type: 'button', role: 'radio', 'aria-checked': String(editor.profile[key] === o), 'aria-pressed': String(editor.profile[key] === o),
+        type: 'button', role: 'radio', 'aria-checked': String(chosen(key) === o), 'aria-pressed': String(chosen(key) === o),
         dataset: { value: o },
         onclick: () => {
           if (key === 'mode' && editor.profile.mode !== o) {
             // Fields with no meaning in the new mode go (a profile with them is refused).
             for (const f of FIELDS) if (!f.modes.includes(o)) delete editor.profile[f.key];
             for (const f of FIELDS) if (f.modes.includes(o) && editor.profile[f.key] === undefined && TEMPLATES[o][f.key] !== undefined && f.key !== 'id' && f.key !== 'name') editor.profile[f.key] = TEMPLATES[o][f.key];
-            if (o === 'cyclic') delete editor.profile.oscillation;
+            // A cyclic session's ramps are always the S-curve (docs/profiles.md "Ramp shapes").
+            if (o === 'cyclic') { delete editor.profile.oscillation; delete editor.profile.ramp_shape; }
           }
           editor.profile[key] = o;
           renderForm();
@@ -198,6 +203,7 @@ function renderForm() {
   replace(box,
     segmented('region', ['lumbar', 'cervical'], 'Region'),
     segmented('mode', ['static', 'intermittent', 'cyclic'], 'Mode'),
+    mode === 'cyclic' ? null : segmented('ramp_shape', ['linear', 'logarithmic', 's-curve'], 'Ramp shape'),
     FIELDS.filter((f) => !mode || f.modes.includes(mode) || editor.profile[f.key] !== undefined).map(field),
     editor.profile.oscillation ? h('p', { class: 'note wide' }, 'Oscillation: edit it in the JSON.') : null);
 }
