@@ -33,7 +33,8 @@ int run(int argc, char **argv) {
       ->required();
   run_cmd
       ->add_option("--table", run.table,
-                   "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
+                   "sim (default), sim:PRESET or sim:FILE.json (a simulated patient), "
+                   "modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
       ->capture_default_str();
   run_cmd->add_option("--patient", run.patient, "Pseudonymous patient id (never a name)");
   run_cmd->add_flag("--realtime", run.realtime,

@@ -4,7 +4,7 @@
 // in sim/server.
 #include "controller/realtime.hpp"
 #include "sim/injection.hpp"
-#include "sim/patient_preset.hpp"
+#include "sim/patient_file.hpp"
 #include "sim/server/transports.hpp"
 #include "text/host_port.hpp"
 #include "text/outcome.hpp"
@@ -74,7 +74,9 @@ std::optional<int> parse_options(int argc, char **argv, SimOptions &o) {
   app.add_option("--baud", o.baud, "RTU baud rate")->capture_default_str();
   app.add_option("--parity", o.parity, "RTU parity: N, E or O")->capture_default_str();
   app.add_option("--patient", o.patient,
-                 "Simulated patient: " + std::string(tractus::sim::patient_preset_names()))
+                 "Simulated patient: a preset (" +
+                     std::string(tractus::sim::patient_preset_names()) +
+                     ") or a patient file, FILE.json (docs/simulator.md)")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of noise and muscle guarding")->capture_default_str();
   app.add_option("--inject", o.inject,
@@ -129,12 +131,12 @@ int run(int argc, char **argv) {
   SimOptions o;
   if (const std::optional<int> exit_code = parse_options(argc, argv, o)) return *exit_code;
 
-  const sim::PatientPreset *preset = sim::find_patient_preset(o.patient);
-  if (preset == nullptr) {
-    std::cerr << "tractus-sim: --patient " << o.patient
-              << ": unknown (known: " << sim::patient_preset_names() << ")\n";
+  const auto patient = sim::find_simulated_patient(o.patient);
+  if (!patient) {
+    std::cerr << "tractus-sim: --patient " << o.patient << ": " << patient.error << "\n";
     return kExitBadInput;
   }
+  const sim::PatientPreset &preset = patient.value->preset();
   const auto parsed = sim::parse_injections(o.inject);
   for (const auto &e : parsed.errors)
     std::cerr << "tractus-sim: --inject " << e << "\n";
@@ -143,7 +145,7 @@ int run(int argc, char **argv) {
                                                parsed.schedule.events().end());
 
   sim::server::TableRegisters table(
-      o.calm ? sim::calm_plant_config(*preset) : sim::plant_config(*preset), o.seed, injections);
+      o.calm ? sim::calm_plant_config(preset) : sim::plant_config(preset), o.seed, injections);
   const std::unique_ptr<sim::server::Transport> transport = open_transport(o, table);
   if (!transport) return kExitBadInput;
 
@@ -154,7 +156,7 @@ int run(int argc, char **argv) {
   // cannot slow down.
   const std::string scheduling =
       o.normal_priority ? std::string("normal priority") : controller::enable_realtime(90);
-  std::cout << "tractus-sim: " << preset->name << " patient (seed " << o.seed << ") on "
+  std::cout << "tractus-sim: " << preset.name << " patient (seed " << o.seed << ") on "
             << transport->address() << " [" << scheduling << "]" << std::endl;
   const std::uint64_t served = sim::server::run_server(table, *transport, g_stop);
   std::cerr << "tractus-sim: stopped after " << served << " requests, "

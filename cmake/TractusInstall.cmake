@@ -4,6 +4,7 @@
 #
 #   bin/tractus, bin/tractus-sim                the executables (the console page is inside)
 #   share/tractus/profiles/*.json               the stock protocols
+#   share/tractus/patients/*.json               the simulated patients as files, to copy and edit
 #   share/man/man1/tractus.1.gz, tractus-sim.1.gz   from their --help (help2man)
 #   share/doc/tractus/                          README and docs/
 #   /etc/tractus/tractus.json                   the service's configuration (a conffile)
@@ -29,6 +30,10 @@ foreach(program tractus tractus-sim)
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/profiles/library/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/tractus/profiles
+        FILES_MATCHING PATTERN "*.json")
+# The presets are compiled in (sim:heavy); these are their files, to start a patient file from.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sim/patients/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/tractus/patients
         FILES_MATCHING PATTERN "*.json")
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -10,9 +10,9 @@
 // so a lease may use the devices freely from the thread it is handed to: libmodbus wants one
 // context per thread, and the table's contexts are only ever used by that one holder.
 //
-// In-process simulator ("sim", "sim:PRESET"): every session lease is a fresh simulated table
-// (a new simulated patient, seeded), paced by the wall clock since a person watches it; its
-// patient tests the hand switch 500 ms after the session is loaded, as `tractus run` does.
+// In-process simulator ("sim", "sim:PRESET", "sim:FILE.json"): every session lease is a fresh
+// simulated table (a new simulated patient, seeded), paced by the wall clock since a person watches
+// it; its patient tests the hand switch 500 ms after the session is loaded, as `tractus run` does.
 // Modbus ("modbus-tcp://…", "modbus-rtu://…"): one connection for the daemon, re-opened between
 // sessions when it broke; every lease uses it on the monotonic clock.
 #pragma once

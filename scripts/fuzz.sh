@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 seconds=${1:-20}
 cmake --preset fuzz >/dev/null
-targets=(profile_parser modbus_decode register_map api_router)
+targets=(profile_parser modbus_decode register_map api_router patient_file)
 # Quiet when it builds; the whole failure shown when it does not (ninja prints a compiler's or
 # linker's errors on standard output).
 if ! build_log=$(cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzz}" 2>&1); then

@@ -18,7 +18,7 @@ PlantConfig plant_config(const PatientPreset &preset) {
   config.harness = preset.harness;
   config.section = preset.section;
   config.tissue = preset.tissue;
-  config.guarding.mean_interval = preset.guarding_mean_interval;
+  config.guarding = preset.guarding;
   return config;
 }
 

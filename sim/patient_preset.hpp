@@ -17,16 +17,26 @@ namespace tractus::sim {
 
 enum class Region : std::uint8_t { Lumbar, Cervical };
 
+// Views its texts, so the presets below can be constexpr. A patient read from a file is a
+// SimulatedPatient (simulated_patient.hpp), which owns its texts and gives this view of them.
 struct PatientPreset {
   std::string_view name;
-  std::string_view why; // one line: who this patient is
+  std::string_view description; // one line: who this patient is
   Region region;
   Mass body_mass;
   HarnessParams harness;
   SectionParams section;
   TissueParams tissue;
-  Duration guarding_mean_interval;
+  GuardingParams guarding; // the presets: a spasm every 5 min on average, of the default kind
+  friend bool operator==(const PatientPreset &, const PatientPreset &) = default;
 };
+
+// Spasms of the default kind (GuardingParams), one every 5 min on average.
+inline constexpr GuardingParams kFiveMinuteGuarding = [] {
+  GuardingParams guarding;
+  guarding.mean_interval = seconds(300.0);
+  return guarding;
+}();
 
 // Moving mass on the lumbar section: the carriage (≈ 12 kg) plus the pelvis and legs, ≈ 40 %
 // of body mass (Winter, Biomechanics of Human Movement, segment tables). Coulomb friction of
@@ -40,7 +50,7 @@ inline constexpr PatientPreset kLightPatient{
     HarnessParams{millimetres(25.0), newtons_per_metre(120e3), 1300.0},
     SectionParams{kilograms(34.0), newtons(10.0), newtons(11.5), 150.0},
     TissueParams{newtons_per_metre(3500.0), 6.1e6, newtons_per_metre(80e3), seconds(60.0)},
-    seconds(300.0)};
+    kFiveMinuteGuarding};
 
 inline constexpr PatientPreset kAveragePatient{
     "average",
@@ -50,7 +60,7 @@ inline constexpr PatientPreset kAveragePatient{
     HarnessParams{millimetres(30.0), newtons_per_metre(150e3), 1800.0},
     SectionParams{kilograms(44.0), newtons(13.0), newtons(15.0), 150.0},
     TissueParams{newtons_per_metre(5000.0), 7.57e6, newtons_per_metre(120e3), seconds(60.0)},
-    seconds(300.0)};
+    kFiveMinuteGuarding};
 
 // 185 kg is the heaviest patient the 890 N lumbar hard cap serves at the 50 %bw clinical cap.
 inline constexpr PatientPreset kHeavyPatient{
@@ -61,7 +71,7 @@ inline constexpr PatientPreset kHeavyPatient{
     HarnessParams{millimetres(40.0), newtons_per_metre(180e3), 2700.0},
     SectionParams{kilograms(86.0), newtons(25.0), newtons(29.0), 150.0},
     TissueParams{newtons_per_metre(8000.0), 1.108e7, newtons_per_metre(200e3), seconds(60.0)},
-    seconds(300.0)};
+    kFiveMinuteGuarding};
 
 // Cervical: an 80 kg patient pulled at the head through a halter on a light head carriage
 // (head ≈ 6 % of body mass + 3 kg carriage); the neck is far softer than the lumbar chain and
@@ -74,7 +84,7 @@ inline constexpr PatientPreset kCervicalPatient{
     HarnessParams{millimetres(10.0), newtons_per_metre(60e3), 450.0},
     SectionParams{kilograms(8.0), newtons(4.0), newtons(4.6), 40.0},
     TissueParams{newtons_per_metre(2000.0), 2.37e6, newtons_per_metre(40e3), seconds(45.0)},
-    seconds(300.0)};
+    kFiveMinuteGuarding};
 
 inline constexpr PatientPreset kPatientPresets[] = {kLightPatient, kAveragePatient, kHeavyPatient,
                                                     kCervicalPatient};

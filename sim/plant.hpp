@@ -47,6 +47,7 @@ struct HarnessParams {
   Length slack = millimetres(30.0); // strap take-up before any force
   Stiffness stiffness = newtons_per_metre(150e3);
   double damping_ns_per_m = 1800.0; // soft tissue under the belt is lossy
+  friend bool operator==(const HarnessParams &, const HarnessParams &) = default;
 };
 
 // The sliding table section with the part of the patient that moves with it.
@@ -55,6 +56,7 @@ struct SectionParams {
   Force coulomb = newtons(13.0);   // kinetic friction while sliding
   Force breakaway = newtons(15.0); // static friction to start sliding (≥ coulomb)
   double viscous_ns_per_m = 150.0;
+  friend bool operator==(const SectionParams &, const SectionParams &) = default;
 };
 
 // Patient tissue: F = g·(k1·x + k3·x³) on the elastic part x, in series with a Kelvin–Voigt
@@ -64,6 +66,7 @@ struct TissueParams {
   double k3_n_per_m3 = 7.57e6;
   Stiffness creep_stiffness = newtons_per_metre(120e3);
   Duration creep_time = seconds(60.0);
+  friend bool operator==(const TissueParams &, const TissueParams &) = default;
 };
 
 // One muscle-guarding event: the tissue stiffness rises to `peak` times normal over `onset`,
@@ -83,6 +86,7 @@ struct GuardingParams {
   Duration onset_min = seconds(0.5), onset_max = seconds(1.5);
   Duration hold_min = seconds(2.0), hold_max = seconds(6.0);
   Duration relax_min = seconds(1.5), relax_max = seconds(3.0);
+  friend bool operator==(const GuardingParams &, const GuardingParams &) = default;
 };
 
 // The load-cell transmitter (modelled on Laumas/Flintec weight transmitters).

@@ -1,6 +1,7 @@
 #include "bindings/sim_lease.hpp"
 
 #include "sim/injection.hpp"
+#include "sim/patient_file.hpp"
 #include "text/number_text.hpp"
 
 namespace tractus::bindings {
@@ -31,17 +32,18 @@ std::vector<std::string> texts(const std::vector<sim::Injection> &events) {
 
 } // namespace
 
-SimLease::SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
+SimLease::SimLease(std::string address, const sim::SimulatedPatient &patient, std::uint64_t seed,
                    console::LeasePurpose purpose, const std::vector<sim::Injection> &events,
                    bool virtual_time, double speed)
-    : address_(std::move(address)), preset_(preset), seed_(seed), events_(texts(events)),
-      virtual_time_(virtual_time), speed_(speed), cell_(config_for(preset, purpose).load_cell),
-      sim_(config_for(preset, purpose), seed, schedule_for(purpose, events)) {}
+    : address_(std::move(address)), patient_(patient), seed_(seed), events_(texts(events)),
+      virtual_time_(virtual_time), speed_(speed),
+      cell_(config_for(patient.preset(), purpose).load_cell),
+      sim_(config_for(patient.preset(), purpose), seed, schedule_for(purpose, events)) {}
 
 SimLease::SimLease(const sim::PlantConfig &config, std::uint64_t seed,
                    sim::InjectionSchedule events, std::string address,
-                   const sim::PatientPreset &preset)
-    : address_(std::move(address)), preset_(preset), seed_(seed), cell_(config.load_cell),
+                   const sim::SimulatedPatient &patient)
+    : address_(std::move(address)), patient_(patient), seed_(seed), cell_(config.load_cell),
       sim_(config, seed, std::move(events)) {}
 
 std::unique_ptr<controller::Clock> SimLease::make_clock() {
@@ -56,7 +58,11 @@ nlohmann::ordered_json SimLease::journal_table() const {
   nlohmann::ordered_json t;
   t["address"] = address_;
   t["simulated"] = true;
-  t["preset"] = std::string(preset_.name);
+  t["preset"] = patient_.name();
+  if (!patient_.file().empty()) { // the file may change; the journal keeps what was simulated
+    t["patient_file"] = patient_.file();
+    t["patient"] = sim::patient_document(patient_.preset());
+  }
   t["seed"] = seed_;
   t["injections"] = events_;
   t["press_test"] = std::string(kSimulatedPressTest) + " (the simulated patient)";

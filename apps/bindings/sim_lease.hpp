@@ -2,8 +2,8 @@
 #pragma once
 
 #include "console/table_binding.hpp"
-#include "sim/patient_preset.hpp"
 #include "sim/sim_table.hpp"
+#include "sim/simulated_patient.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -19,19 +19,20 @@ inline constexpr const char *kSimulatedPressTest = "patient-switch@500ms";
 
 class SimLease final : public console::TableLease {
 public:
-  // A session lease gets the preset's patient (with muscle guarding), the press test and
-  // `events` (simulated faults, for tests); a calibration or diagnostics lease a calm plant and
-  // `events` alone (a noisy cell for `tractus calibrate --inject`), as
+  // A session lease gets the patient (a preset or a patient file, with its muscle guarding),
+  // the press test and `events` (simulated faults, for tests); a calibration or diagnostics
+  // lease a calm plant and `events` alone (a noisy cell for `tractus calibrate --inject`), as
   // `tractus calibrate` uses.
   // `virtual_time`: the session's clock advances the simulation as fast as the computer runs
   // (`tractus run` without --realtime) instead of with the wall clock.
-  SimLease(std::string address, const sim::PatientPreset &preset, std::uint64_t seed,
+  SimLease(std::string address, const sim::SimulatedPatient &patient, std::uint64_t seed,
            console::LeasePurpose purpose, const std::vector<sim::Injection> &events = {},
            bool virtual_time = false, double speed = 1.0);
   // A calibration lease on a simulated table of this configuration, with these events:
   // `tractus calibrate --table sim[:PRESET] [--inject …]`, and tests that choose the load cell.
   SimLease(const sim::PlantConfig &config, std::uint64_t seed, sim::InjectionSchedule events = {},
-           std::string address = "sim", const sim::PatientPreset &preset = sim::kAveragePatient);
+           std::string address = "sim",
+           const sim::SimulatedPatient &patient = sim::kAveragePatient);
 
   hal::Table table() noexcept override { return sim_.table(); }
   std::unique_ptr<controller::Clock> make_clock() override;
@@ -60,7 +61,7 @@ public:
 
 private:
   std::string address_;
-  const sim::PatientPreset &preset_;
+  sim::SimulatedPatient patient_; // named in the journal, a patient file's figures too
   std::uint64_t seed_;
   std::vector<std::string> events_; // as text, for the journal
   bool virtual_time_ = false;

@@ -5,24 +5,29 @@
 #include "bindings/table_connection.hpp"
 #include "bindings/table_lock.hpp"
 #include "hal/modbus/modbus_address.hpp"
+#include "sim/patient_file.hpp"
 
 namespace tractus::bindings {
 
 namespace {
 
-BindingMade sim_binding(const std::string &address, std::uint64_t seed,
-                        const SimulatorOptions &simulator) {
-  // Known: make_table_binding checked the address (table_address_problem) first.
-  const sim::PatientPreset *preset =
-      sim::find_patient_preset(address == "sim" ? "average" : address.substr(4));
+// The patient of "sim" (the average one) or "sim:PRESET|FILE.json", read once: a patient file
+// that changes later does not change the binding's patient.
+text::Outcome<sim::SimulatedPatient> simulated_patient(const std::string &address) {
+  return sim::find_simulated_patient(address == "sim" ? std::string_view("average")
+                                                      : std::string_view(address).substr(4));
+}
+
+BindingMade sim_binding(const std::string &address, const sim::SimulatedPatient &patient,
+                        std::uint64_t seed, const SimulatorOptions &simulator) {
   console::TableBinding b;
   b.address = address;
   b.simulated = true;
   b.period = milliseconds(1);
-  b.open = [address, preset, seed, simulator](console::LeasePurpose purpose,
-                                              std::uint64_t session_seed) {
+  b.open = [address, patient, seed, simulator](console::LeasePurpose purpose,
+                                               std::uint64_t session_seed) {
     const std::uint64_t s = purpose == console::LeasePurpose::Session ? session_seed : seed;
-    auto lease = std::make_unique<SimLease>(address, *preset, s, purpose, simulator.events,
+    auto lease = std::make_unique<SimLease>(address, patient, s, purpose, simulator.events,
                                             simulator.virtual_time, simulator.speed);
     if (purpose == console::LeasePurpose::Session) {
       if (const std::string e = lease->configure_watchdog(kWatchdogTimeout); !e.empty())
@@ -79,24 +84,24 @@ bool is_simulator_address(const std::string &address) {
 }
 
 std::string table_address_problem(const std::string &address) {
-  if (is_simulator_address(address)) {
-    const std::string name = address == "sim" ? "average" : address.substr(4);
-    if (sim::find_patient_preset(name) != nullptr) return {};
-    return "unknown simulated patient \"" + name +
-           "\" (known: " + std::string(sim::patient_preset_names()) + ")";
-  }
+  if (is_simulator_address(address)) return simulated_patient(address).error;
   if (hal::modbus::is_modbus_address(address)) {
     const hal::modbus::AddressParse parsed = hal::modbus::parse_modbus_address(address);
     return parsed ? std::string() : parsed.error;
   }
-  return "expected sim, sim:PRESET, modbus-tcp://HOST:PORT or modbus-rtu:///dev/ttyX";
+  return "expected sim, sim:PRESET, sim:FILE.json, modbus-tcp://HOST:PORT or "
+         "modbus-rtu:///dev/ttyX";
 }
 
 BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
                                const SimulatorOptions &simulator) {
+  if (is_simulator_address(address)) {
+    const auto patient = simulated_patient(address);
+    if (!patient) return BindingMade::failure("--table " + address + ": " + patient.error);
+    return sim_binding(address, *patient.value, seed, simulator);
+  }
   if (const std::string problem = table_address_problem(address); !problem.empty())
     return BindingMade::failure("--table " + address + ": " + problem);
-  if (is_simulator_address(address)) return sim_binding(address, seed, simulator);
   if (!simulator.events.empty())
     return BindingMade::failure("--inject acts on the in-process simulator; on a Modbus table "
                                 "give it to tractus-sim (tractus-sim --inject KIND@TIME)");

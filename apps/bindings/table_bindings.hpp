@@ -17,6 +17,7 @@
 namespace tractus::bindings {
 
 // `address`: "sim" (the average patient), "sim:PRESET" (light, average, heavy, cervical),
+// "sim:FILE.json" (a patient file, read once here: docs/simulator.md, "Patient files"),
 // "modbus-tcp://HOST:PORT[?…]" or "modbus-rtu:///dev/ttyX?baud=…" (docs/register-map.md).
 // Events (SimulatorOptions) on a Modbus address are refused: tractus-sim takes its own.
 // A Modbus table is connected and identified here, once, and nothing is written to it: the
@@ -46,11 +47,12 @@ using BindingMade = text::Outcome<console::TableBinding>;
 BindingMade make_table_binding(const std::string &address, std::uint64_t seed,
                                const SimulatorOptions &simulator = {});
 
-// "sim" or "sim:PRESET": the in-process simulator rather than a Modbus address.
+// "sim" or "sim:PRESET|FILE.json": the in-process simulator rather than a Modbus address.
 bool is_simulator_address(const std::string &address);
 
 // What is wrong with `address` as written, without reaching the table: an unknown simulated
-// patient, a Modbus address that does not parse, or neither kind. Empty when it is well formed.
+// patient or a patient file refused (every problem, a line each), a Modbus address that does not
+// parse, or neither kind. Empty when it is well formed.
 // make_table_binding checks this first; the configuration file checks its "table" with it.
 std::string table_address_problem(const std::string &address);
 

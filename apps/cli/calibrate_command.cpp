@@ -338,7 +338,8 @@ CalibrateCommandLine::CalibrateCommandLine(CLI::App &app) {
   calibrate_->require_subcommand(1);
   auto table_options = [](CLI::App *cmd, std::string &table, std::string &store,
                           std::uint64_t &seed, std::vector<std::string> &inject) {
-    cmd->add_option("--table", table, "sim (default), sim:PRESET, or the table's Modbus address")
+    cmd->add_option("--table", table,
+                    "sim (default), sim:PRESET, sim:FILE.json, or the table's Modbus address")
         ->capture_default_str();
     cmd->add_option("--store", store, "Calibration store directory")->capture_default_str();
     cmd->add_option("--seed", seed, "Simulator seed")->capture_default_str();

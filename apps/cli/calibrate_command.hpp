@@ -33,10 +33,10 @@ namespace tractus::cli {
 
 // The table named by --table, leased for a calibration through its binding
 // (bindings::make_table_binding, as `tractus serve` and `tractus run` open it): "sim" or
-// "sim:PRESET" (a calm simulated patient with these `inject` events), or a Modbus address
-// (events refused: tractus-sim takes its own), whose transmitter must report its capacity and
-// nominal gain. No lease, and why, when the address is not usable or the table cannot be
-// opened.
+// "sim:PRESET|FILE.json" (a calm simulated patient with these `inject` events), or a Modbus
+// address (events refused: tractus-sim takes its own), whose transmitter must report its
+// capacity and nominal gain. No lease, and why, when the address is not usable or the table
+// cannot be opened.
 console::LeaseOpen open_calibration_table(const std::string &address, std::uint64_t seed,
                                           const std::vector<std::string> &inject);
 

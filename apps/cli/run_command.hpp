@@ -11,7 +11,7 @@ namespace tractus::cli {
 struct RunOptions {
   std::string profile;       // stock id or a profile file
   std::string weight;        // "80kg", "176 lb"
-  std::string table = "sim"; // sim, sim:PRESET, modbus-tcp://…, modbus-rtu://…
+  std::string table = "sim"; // sim, sim:PRESET, sim:FILE.json, modbus-tcp://…, modbus-rtu://…
   std::string patient;       // pseudonymous id; a generated one when empty
   bool realtime = false;     // wall-clock pacing (always on for a real table)
   std::string journal_dir = "sessions";

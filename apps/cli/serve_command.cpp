@@ -264,7 +264,8 @@ ServeFlags::ServeFlags(CLI::App &command, ServeOptions &o, std::string me)
   command.add_option("--listen", o.listen, "HOST:PORT to serve on")->capture_default_str();
   command
       .add_option("--table", o.table,
-                  "sim (default), sim:PRESET, modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
+                  "sim (default), sim:PRESET or sim:FILE.json (a simulated patient), "
+                  "modbus-tcp://HOST:PORT, modbus-rtu:///dev/ttyX")
       ->capture_default_str();
   o.data_dir = console::kDefaultDataDir;
   command.add_option("--data", o.data_dir, "Data folder (PINs in DATA/console/pins.json)")

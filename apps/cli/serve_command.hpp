@@ -1,6 +1,7 @@
 // `tractus serve`: runs the table console (DESIGN §7, docs/console.md).
 //
-//   tractus serve [--listen 127.0.0.1:8080] [--table sim|sim:PRESET|modbus-tcp://…|modbus-rtu://…]
+//   tractus serve [--listen 127.0.0.1:8080]
+//                 [--table sim|sim:PRESET|sim:FILE.json|modbus-tcp://…|modbus-rtu://…]
 //                 [--data DIR] [--journal DIR] [--store DIR] [--seed N]
 //                 [--tls-cert FILE --tls-key FILE] [--allow-origin ORIGIN]...
 //                 [--log-level LEVEL] [--log-dir DIR]

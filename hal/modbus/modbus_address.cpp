@@ -199,8 +199,8 @@ bool is_modbus_address(std::string_view text) { return text.rfind("modbus-", 0) 
 AddressParse parse_modbus_address(std::string_view text) {
   if (text.rfind(kTcpScheme, 0) == 0) return parse_tcp(text);
   if (text.rfind(kRtuScheme, 0) == 0) return parse_rtu(text);
-  return fail(text, "unknown scheme (expected sim, sim:PRESET, " + std::string(kTcpExample) +
-                        " or " + std::string(kRtuExample) + ")");
+  return fail(text, "unknown scheme (expected sim, sim:PRESET, sim:FILE.json, " +
+                        std::string(kTcpExample) + " or " + std::string(kRtuExample) + ")");
 }
 
 } // namespace tractus::hal::modbus

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -98,6 +99,52 @@ TEST_F(TractusCli, FaultEndsWithExit3AndTheFaultCode) {
   EXPECT_NE(r.output.find("303 loadcell-stale"), std::string::npos) << r.output;
   const auto j = tractus::controller::read_journal(only_journal());
   EXPECT_EQ((*j.summary)["code"], 303);
+}
+
+// A patient file (docs/simulator.md, "Patient files") is a simulated patient like a preset: the
+// session runs on it, and the journal keeps the file's name and every figure it simulated.
+TEST_F(TractusCli, APatientFileRunsASessionAndTheJournalKeepsItsFigures) {
+  const std::string file = TRACTUS_TEST_DATA "/patients/stiff-lumbar.json";
+  const auto r = run("run --profile lumbar-static --weight 110kg --table sim:" + file +
+                     " --journal " + journal_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_TRUE(j.problems.empty());
+  const auto &table = j.header["table"];
+  EXPECT_EQ(table["address"], "sim:" + file);
+  EXPECT_EQ(table["preset"], "stiff-lumbar");
+  EXPECT_EQ(table["patient_file"], file);
+  EXPECT_EQ(table["patient"]["format"], "tractus.patient/1");
+  EXPECT_EQ(table["patient"]["tissue"]["k3_n_per_m3"], 16e6);
+  EXPECT_EQ((*j.summary)["outcome"], "completed");
+}
+
+// A refused patient file names every problem, each by its JSON pointer, and starts nothing: not
+// `tractus run`, not `tractus-sim`.
+TEST_F(TractusCli, ARefusedPatientFileNamesEveryProblemAndStartsNothing) {
+  const std::string file = TRACTUS_TEST_DATA "/patients/bad-envelope.json";
+  const std::vector<std::string> problems{
+      file + ": /harness/slack_mm: 80 mm is above the envelope (0 to 60 mm)",
+      file + ": /section/breakaway: is a number, must be a string (a force such as \"13 N\" or "
+             "\"3 lbf\", 0 to 70 N)",
+      file + ": /tissue/k1: unknown key (known keys: k1_n_per_m, k3_n_per_m3, "
+             "creep_stiffness_n_per_m, creep_time)",
+      file + ": /tissue/k1_n_per_m: missing (required)"};
+  const auto r = run("run --profile lumbar-static --weight 80kg --table sim:" + file +
+                     " --journal " + journal_dir());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("tractus run: --table sim:" + file + ": the patient file is refused"),
+            std::string::npos)
+      << r.output;
+  for (const std::string &problem : problems)
+    EXPECT_NE(r.output.find(problem), std::string::npos) << problem << "\n" << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "sessions")) << "a journal was started";
+
+  const auto sim = tractus::testing::run_command(std::string(TRACTUS_SIM_BIN) +
+                                                 " --listen 127.0.0.1:0 --patient " + file);
+  EXPECT_EQ(sim.exit_code, 2) << sim.output;
+  for (const std::string &problem : problems)
+    EXPECT_NE(sim.output.find(problem), std::string::npos) << problem << "\n" << sim.output;
 }
 
 struct BadInput {

@@ -8,11 +8,19 @@
 //     larger), and never above the region's hard cap.
 // The presets keep their random muscle guarding (a spasm every 5 min on average): riding
 // through spasms is part of following the protocol.
+//
+// The same protocols on patients at the corners of the envelope a patient file may describe
+// (docs/simulator.md, "Patient files"; tests/data/patients/envelope-*.json), which is what the
+// loop is designed for: they complete and track within 2 % as well. Their spasms are stronger
+// and come every minute, so their peak is held to the over-force margin (the session completes)
+// rather than to 2 %.
 #include "session_harness.hpp"
 
 #include "profiles/limits.hpp"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 namespace tractus {
 namespace {
@@ -24,7 +32,8 @@ struct Case {
 };
 
 std::string name_of(const ::testing::TestParamInfo<Case> &info) {
-  std::string n = std::string(info.param.profile) + "_" + info.param.preset;
+  const std::string patient = std::filesystem::path(info.param.preset).stem().string();
+  std::string n = std::string(info.param.profile) + "_" + patient;
   for (char &c : n)
     if (c == '-') c = '_';
   return n;
@@ -40,31 +49,59 @@ std::vector<Case> all_cases() {
   return cases;
 }
 
-class StockProtocol : public ::testing::TestWithParam<Case> {};
+std::vector<Case> envelope_corners() {
+  std::vector<Case> cases;
+  for (const char *profile : {"lumbar-static", "lumbar-intermittent", "lumbar-cyclic",
+                              "lumbar-progressive", "lumbar-static-oscillating"})
+    for (const char *patient : {TRACTUS_TEST_DATA "/patients/envelope-stiff-lumbar.json",
+                                TRACTUS_TEST_DATA "/patients/envelope-soft-lumbar.json"})
+      cases.push_back({profile, patient, 185.0});
+  for (const char *profile : {"cervical-static", "cervical-intermittent"})
+    for (const char *patient : {TRACTUS_TEST_DATA "/patients/envelope-stiff-cervical.json",
+                                TRACTUS_TEST_DATA "/patients/envelope-soft-cervical.json"})
+      cases.push_back({profile, patient, 80.0});
+  return cases;
+}
 
-TEST_P(StockProtocol, CompletesAndTracksWithinTwoPercent) {
-  const Case c = GetParam();
+// The session of case `c`, which completed and tracked holds and rests within 2 % of the target.
+testing::SessionRun completed_within_two_percent(const Case &c) {
   testing::SessionSpec spec;
   spec.profile = c.profile;
   spec.preset = c.preset;
   spec.body_mass = kilograms(c.body_mass_kg);
   spec.seed = 11;
   const auto run = testing::run_session(spec);
-
   EXPECT_EQ(run.report.last.outcome, controller::Outcome::Completed)
       << "fault " << controller::info(run.report.last.fault).name;
   EXPECT_LE(run.true_hold_rms_percent, 2.0);
   EXPECT_LE(run.stats.hold_rms_error_percent(), 2.0); // as the controller measured it
+  EXPECT_EQ(run.report.overruns, 0u);                 // virtual time: a cycle is never late
+  return run;
+}
+
+class StockProtocol : public ::testing::TestWithParam<Case> {};
+
+TEST_P(StockProtocol, CompletesAndTracksWithinTwoPercent) {
+  const Case c = GetParam();
+  const auto run = completed_within_two_percent(c);
   const Force allowance = max(run.max_setpoint * 0.02, newtons(5));
   EXPECT_LE(run.true_peak, run.max_setpoint + allowance)
       << "peak " << run.true_peak.si() << " N for a highest setpoint of " << run.max_setpoint.si()
       << " N";
   const auto region = c.profile[0] == 'l' ? profiles::Region::Lumbar : profiles::Region::Cervical;
   EXPECT_LE(run.true_peak, profiles::hard_cap(profiles::kDefaultLimits, region));
-  EXPECT_EQ(run.report.overruns, 0u); // virtual time: a cycle is never late
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryPreset, StockProtocol, ::testing::ValuesIn(all_cases()), name_of);
+
+class EnvelopeCorner : public ::testing::TestWithParam<Case> {};
+
+TEST_P(EnvelopeCorner, CompletesAndTracksWithinTwoPercent) {
+  completed_within_two_percent(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(PatientFiles, EnvelopeCorner, ::testing::ValuesIn(envelope_corners()),
+                         name_of);
 
 TEST(StockProtocolRepeatability, SameSeedGivesTheSameSession) {
   testing::SessionSpec spec;

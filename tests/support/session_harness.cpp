@@ -1,6 +1,6 @@
 #include "session_harness.hpp"
 
-#include "sim/patient_preset.hpp"
+#include "sim/patient_file.hpp"
 
 #include <stdexcept>
 
@@ -33,15 +33,16 @@ SessionRun run_session(const SessionSpec &spec) {
   if (!profile.ok()) throw std::runtime_error(profiles::to_string(profile.problems.front()));
   const auto trajectory = profiles::compile(*profile.value, {"test", spec.body_mass});
   if (!trajectory.ok()) throw std::runtime_error(profiles::to_string(trajectory.problems.front()));
-  const sim::PatientPreset *preset = sim::find_patient_preset(spec.preset);
-  if (preset == nullptr) throw std::runtime_error("unknown preset " + spec.preset);
+  const auto patient = sim::find_simulated_patient(spec.preset);
+  if (!patient) throw std::runtime_error(patient.error);
+  const sim::PatientPreset &preset = patient.value->preset();
 
   std::vector<std::string> inject = spec.inject;
   inject.emplace_back("patient-switch@500ms"); // the press test before the start
   auto schedule = sim::parse_injections(inject);
   if (!schedule.errors.empty()) throw std::runtime_error(schedule.errors.front());
   const sim::PlantConfig config =
-      spec.calm ? sim::calm_plant_config(*preset) : sim::plant_config(*preset);
+      spec.calm ? sim::calm_plant_config(preset) : sim::plant_config(preset);
   sim::SimTable sim(config, spec.seed, std::move(schedule.schedule));
   if (!sim.drive().configure_watchdog(milliseconds(100)).empty())
     throw std::runtime_error("watchdog");
@@ -66,8 +67,8 @@ SessionRun run_session(const SessionSpec &spec) {
   std::optional<controller::Journal> journal;
   if (spec.journal_dir) {
     const std::string name = std::filesystem::path(spec.profile).stem().string();
-    journal.emplace(*spec.journal_dir, "test-" + name + "-" + spec.preset, nlohmann::ordered_json{},
-                    spec.journal_options);
+    journal.emplace(*spec.journal_dir, "test-" + name + "-" + patient.value->name(),
+                    nlohmann::ordered_json{}, spec.journal_options);
     runner.set_journal(&*journal);
   }
   double sq = 0;

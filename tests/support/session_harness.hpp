@@ -41,8 +41,8 @@ struct SessionRun {
 };
 
 struct SessionSpec {
-  std::string profile; // stock id or file
-  std::string preset = "average";
+  std::string profile;            // stock id or file
+  std::string preset = "average"; // a preset, or a patient file (sim/patient_file.hpp)
   Mass body_mass = kilograms(80);
   std::uint64_t seed = 1;
   std::vector<std::string> inject; // KIND@TIME

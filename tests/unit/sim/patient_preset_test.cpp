@@ -1,4 +1,5 @@
 // The stock patients: lookup by name, and the stiffness each presents to the cable.
+#include "sim/patient_envelope.hpp"
 #include "sim/patient_preset.hpp"
 #include "sim/sim_table.hpp"
 
@@ -48,6 +49,19 @@ TEST(PatientPreset, LumbarPatientsStiffenFromAFewToAboutFortyKilonewtonsPerMetre
     EXPECT_LT(low, 10e3) << p.name;
     EXPECT_GT(high, 25e3) << p.name;
     EXPECT_LT(high, 45e3) << p.name;
+  }
+}
+
+// The patient files' envelope checks the cable with a formula: harness in series with the
+// tissue, friction and creep left out. With creep held still, the plant agrees with it.
+TEST(PatientPreset, CableStiffnessFormulaOfTheEnvelopeIsThePlantsWithoutCreep) {
+  for (PatientPreset p : {kLightPatient, kAveragePatient, kHeavyPatient, kCervicalPatient}) {
+    p.tissue.creep_time = seconds(1e9);
+    for (const double f : {50.0, 200.0, p.region == Region::Lumbar ? 850.0 : 200.0}) {
+      const double plant = cable_stiffness_at(p, f);
+      EXPECT_NEAR(cable_stiffness(p, newtons(f + 10.0)).si(), plant, 0.03 * plant)
+          << p.name << " at " << f << " N";
+    }
   }
 }
 
