@@ -35,7 +35,8 @@ public:
 
   // One writer (the loop thread): no read-modify-write, no lock.
   void add(Duration late) noexcept {
-    auto &c = counts_[bin_of(late)];
+    // Under 1 µs (bin 0, as bin_of says) without the call: every cycle on the virtual clock.
+    auto &c = counts_[late.si() * 1e6 >= 1.0 ? bin_of(late) : 0];
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   // Any thread; each bin is read atomically (the bins together are nearly, not exactly, one

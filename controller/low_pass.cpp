@@ -4,7 +4,7 @@
 
 namespace tractus::controller {
 
-double LowPass::update(double input, Duration dt) noexcept {
+double LowPass::update_slow(double input, Duration dt) noexcept {
   const double tau = time_constant_.si();
   if (!primed_ || tau <= 0.0) {
     value_ = input;

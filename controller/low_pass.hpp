@@ -11,10 +11,20 @@ class LowPass {
 public:
   explicit LowPass(Duration time_constant) noexcept : time_constant_(time_constant) {}
   void reset() noexcept { primed_ = false; }
-  double update(double input, Duration dt) noexcept;
+  double update(double input, Duration dt) noexcept {
+    // The common case inline (several filters run every cycle): primed, with the coefficient
+    // already computed for this dt.
+    if (primed_ && dt.si() == coefficient_dt_ && time_constant_.si() > 0.0) {
+      value_ += coefficient_ * (input - value_);
+      return value_;
+    }
+    return update_slow(input, dt);
+  }
   [[nodiscard]] double value() const noexcept { return value_; }
 
 private:
+  double update_slow(double input, Duration dt) noexcept;
+
   Duration time_constant_;
   double value_ = 0.0;
   bool primed_ = false;

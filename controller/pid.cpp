@@ -31,13 +31,6 @@ template <class Report> void check_gains(const PidGains &g, Report &&report) {
   if (!finite_positive(g.max_dt.si())) report("max_dt", "must be finite and > 0 s");
 }
 
-// d/dt of the measurement through a first-order low-pass (tf > 0), exact for a sample held
-// over h. The gain (1 - a) / h never exceeds 1 / tf, however small h is.
-double filtered_rate(double previous_rate, double dy, double h, double tf) noexcept {
-  const double a = std::exp(-h / tf);
-  return a * previous_rate + (1.0 - a) * dy / h;
-}
-
 } // namespace
 
 void append_problem(std::string &message, const char *field, const char *problem) {
@@ -107,8 +100,7 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
     integral_ += g.ki * error * hi + tracking * (terms_.output - terms_.unsaturated);
     // The real h, not the nominal period: a late cycle's larger dy is divided by its larger h.
     if (g.derivative_filter.si() > 0.0)
-      measurement_rate_ = filtered_rate(measurement_rate_, measurement - previous_measurement_, h,
-                                        g.derivative_filter.si());
+      measurement_rate_ = filtered_rate(measurement - previous_measurement_, h);
   }
   const double d = -g.kd * measurement_rate_;
   double v = p + integral_ + d + feedforward;
@@ -132,6 +124,21 @@ double Pid::update(double setpoint, double measurement, Duration dt, double feed
   previous_measurement_ = measurement;
   last_error_ = error;
   return u;
+}
+
+// d/dt of the measurement through a first-order low-pass (tf > 0), exact for a sample held
+// over h. The gain (1 - a) / h never exceeds 1 / tf, however small h is. The loop's h is nearly
+// always the same double from one cycle to the next: a = exp(-h / tf) is kept for the last h and
+// tf rather than computed every cycle (the same value, bit for bit).
+double Pid::filtered_rate(double dy, double h) noexcept {
+  const double tf = gains_.derivative_filter.si();
+  if (h != rate_coefficient_h_ || tf != rate_coefficient_tf_) {
+    rate_coefficient_h_ = h;
+    rate_coefficient_tf_ = tf;
+    rate_coefficient_ = std::exp(-h / tf);
+  }
+  const double a = rate_coefficient_;
+  return a * measurement_rate_ + (1.0 - a) * dy / h;
 }
 
 // A NaN ceiling is the lowest one, output_min: a limit that cannot be read must not let the

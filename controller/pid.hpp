@@ -117,6 +117,8 @@ public:
 
 private:
   [[nodiscard]] double upper_limit(double ceiling) const noexcept;
+  // The filtered measurement rate after a change dy over h (derivative_filter > 0).
+  [[nodiscard]] double filtered_rate(double dy, double h) noexcept;
 
   PidGains gains_;
   PidTerms terms_;
@@ -128,6 +130,8 @@ private:
   bool starting_ = true;              // reset() armed, no update accepted since
   Saturation saturation_ = Saturation::none;
   std::uint64_t rejected_updates_ = 0;
+  // exp(-h / tf) for the last h and tf it was computed for (filtered_rate).
+  double rate_coefficient_h_ = -1.0, rate_coefficient_tf_ = -1.0, rate_coefficient_ = 0.0;
 };
 
 } // namespace tractus::controller

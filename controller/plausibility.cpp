@@ -45,10 +45,11 @@ void PlausibilityMonitor::observe(Duration now, Force measured, Length cable_pos
       verdict_ = Implausibility::SuddenDrop;
   }
   // Force rising much faster than treatment allows while the drive pulls: a runaway.
-  if (const Sample *old = lagged(rate_cursor_, t - limits_.rate_window.si()); old != nullptr) {
+  // (The cursor moves every cycle; the division only while the drive pulls.)
+  if (const Sample *old = lagged(rate_cursor_, t - limits_.rate_window.si());
+      old != nullptr && cable_speed > limits_.pulling_speed) {
     const double rate = (filtered_ - old->force) / (t - old->t);
-    if (rate > limits_.max_rise_rate.si() && cable_speed > limits_.pulling_speed)
-      verdict_ = Implausibility::RiseTooFast;
+    if (rate > limits_.max_rise_rate.si()) verdict_ = Implausibility::RiseTooFast;
   }
   // Travel without force, measured from a reference that restarts when the cable pays out or
   // the window grows old (creep draws cable in slowly at a constant force).

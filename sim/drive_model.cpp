@@ -25,14 +25,6 @@ void DriveModel::command(const hal::DriveCommand &cmd, Micros now, bool sto) noe
   target_ = enabled_ ? (runaway_ ? kRunawaySpeed : cmd.cable_speed) : Speed{};
 }
 
-void DriveModel::tick(Micros now, bool sto) noexcept {
-  sto_ = sto;
-  if (watchdog_us_ > 0 && fault_code_ == 0 && now - last_command_us_ > watchdog_us_) {
-    fault_code_ = kFaultCommWatchdog;
-  }
-  if (sto_ || fault_code_ != 0) drop_torque();
-}
-
 std::string DriveModel::configure_watchdog(Duration timeout, Micros now) {
   char message[160];
   if (timeout <= Duration{}) {
@@ -61,23 +53,6 @@ void DriveModel::drop_torque() noexcept {
   enabled_ = false;
   quick_stop_ = false;
   target_ = Speed{};
-}
-
-hal::DriveStatus DriveModel::status() const noexcept {
-  hal::DriveStatus s;
-  s.io = hal::IoStatus::Ok;
-  s.fault = fault_code_ != 0;
-  s.fault_code = fault_code_;
-  s.sto_active = sto_;
-  s.ready = !s.fault && !sto_;
-  s.operation_enabled = enabled_;
-  s.watchdog_armed = watchdog_armed();
-  return s;
-}
-
-MotorMode DriveModel::motor_mode() const noexcept {
-  if (!enabled_) return MotorMode::Unpowered;
-  return quick_stop_ ? MotorMode::QuickStop : MotorMode::Velocity;
 }
 
 } // namespace tractus::sim

@@ -39,15 +39,34 @@ public:
   // One command from the controller at virtual time `now`; `sto` is the hardwired chain state.
   void command(const hal::DriveCommand &cmd, Micros now, bool sto) noexcept;
   // Every plant step: STO and the watchdog act without any command arriving.
-  void tick(Micros now, bool sto) noexcept;
+  void tick(Micros now, bool sto) noexcept {
+    sto_ = sto;
+    if (watchdog_us_ > 0 && fault_code_ == 0 && now - last_command_us_ > watchdog_us_) {
+      fault_code_ = kFaultCommWatchdog;
+    }
+    if (sto_ || fault_code_ != 0) drop_torque();
+  }
   // Empty on success, otherwise why the timeout was refused.
   std::string configure_watchdog(Duration timeout, Micros now);
   void inject_fault(std::uint16_t code) noexcept;
   void run_away() noexcept { runaway_ = true; }
 
   // The drive's registers, without the plant's measurements (position, speed, current).
-  [[nodiscard]] hal::DriveStatus status() const noexcept;
-  [[nodiscard]] MotorMode motor_mode() const noexcept;
+  [[nodiscard]] hal::DriveStatus status() const noexcept {
+    hal::DriveStatus s;
+    s.io = hal::IoStatus::Ok;
+    s.fault = fault_code_ != 0;
+    s.fault_code = fault_code_;
+    s.sto_active = sto_;
+    s.ready = !s.fault && !sto_;
+    s.operation_enabled = enabled_;
+    s.watchdog_armed = watchdog_armed();
+    return s;
+  }
+  [[nodiscard]] MotorMode motor_mode() const noexcept {
+    if (!enabled_) return MotorMode::Unpowered;
+    return quick_stop_ ? MotorMode::QuickStop : MotorMode::Velocity;
+  }
   [[nodiscard]] Speed target_speed() const noexcept { return target_; }
   [[nodiscard]] bool operation_enabled() const noexcept { return enabled_; }
   [[nodiscard]] bool fault() const noexcept { return fault_code_ != 0; }

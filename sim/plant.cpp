@@ -63,14 +63,6 @@ Plant::Plant(const PlantConfig &config, std::uint64_t seed)
   convert_load_cell();
 }
 
-void Plant::set_motor(MotorMode mode, Speed target) noexcept {
-  mode_ = mode;
-  // A non-finite command (a controller bug) must not poison the physics: the drive's
-  // registers are integers and could never carry one, so it means "no speed".
-  const double v = std::isfinite(target.si()) ? target.si() : 0.0;
-  target_speed_ = std::clamp(v, -max_speed_, max_speed_);
-}
-
 void Plant::step() noexcept {
   // Semi-implicit Euler: velocities from the forces at the start of the step, then positions
   // from the new velocities (stable here: the fastest mode, harness on the section, has

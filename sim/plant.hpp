@@ -20,7 +20,9 @@
 #include "sim/random.hpp"
 #include "units/units.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -137,7 +139,14 @@ public:
 
   Plant(const PlantConfig &config, std::uint64_t seed);
 
-  void set_motor(MotorMode mode, Speed target = Speed{}) noexcept;
+  // Inline: the simulated table sets the motor after every step and every drive command.
+  void set_motor(MotorMode mode, Speed target = Speed{}) noexcept {
+    mode_ = mode;
+    // A non-finite command (a controller bug) must not poison the physics: the drive's
+    // registers are integers and could never carry one, so it means "no speed".
+    const double v = std::isfinite(target.si()) ? target.si() : 0.0;
+    target_speed_ = std::clamp(v, -max_speed_, max_speed_);
+  }
   void step() noexcept; // advance the physics by kStep
   void run(std::uint64_t steps) noexcept {
     for (std::uint64_t i = 0; i < steps; ++i)

@@ -1,8 +1,23 @@
 #include "sim/sim_table.hpp"
 
+#include <cmath>
 #include <utility>
 
 namespace tractus::sim {
+
+namespace {
+// to_micros(dt), llround(dt·10⁶), without the library call every cycle: the same value for any
+// |dt| under 2⁵² µs (then us − whole is exact), which is every step a clock hands over.
+Micros whole_micros(Duration dt) noexcept {
+  const double us = dt.si() * 1e6;
+  if (!(std::abs(us) < 0x1p52)) return to_micros(dt);
+  const auto whole = static_cast<Micros>(us); // toward zero
+  const double rest = us - static_cast<double>(whole);
+  if (rest >= 0.5) return whole + 1; // halves away from zero, as llround
+  if (rest <= -0.5) return whole - 1;
+  return whole;
+}
+} // namespace
 
 SimTable::SimTable(const PatientPreset &preset, std::uint64_t seed, InjectionSchedule injections)
     : SimTable(plant_config(preset), seed, std::move(injections)) {}
@@ -14,7 +29,7 @@ SimTable::SimTable(const PlantConfig &config, std::uint64_t seed, InjectionSched
 
 void SimTable::advance(Duration dt) noexcept {
   settle(); // events at the current time act before the first step
-  pending_us_ += to_micros(dt);
+  pending_us_ += whole_micros(dt);
   while (pending_us_ >= kMicrosPerStep) {
     pending_us_ -= kMicrosPerStep;
     if (weight_.hung) step_reference_weight();
@@ -25,8 +40,12 @@ void SimTable::advance(Duration dt) noexcept {
 
 void SimTable::settle() noexcept {
   const Micros t = now();
-  InjectionTarget target{plant_, drive_model_, safety_model_, links_, t};
-  schedule_.apply_due(target);
+  // Most steps have no event due: the schedule is only entered when its next one is.
+  const auto events = schedule_.events();
+  if (schedule_.applied() < events.size() && events[schedule_.applied()].at <= t) {
+    InjectionTarget target{plant_, drive_model_, safety_model_, links_, t};
+    schedule_.apply_due(target);
+  }
   drive_model_.tick(t, !safety_model_.estop_chain_closed());
   plant_.set_motor(drive_model_.motor_mode(), drive_model_.target_speed());
 }

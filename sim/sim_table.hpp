@@ -65,6 +65,7 @@ public:
 
   // The parts, for tests that need more than the truth above.
   Plant &plant() noexcept { return plant_; }
+  [[nodiscard]] const Plant &plant() const noexcept { return plant_; }
   DriveModel &drive_model() noexcept { return drive_model_; }
   SafetyModel &safety_model() noexcept { return safety_model_; }
   LinkFaults &links() noexcept { return links_; }
