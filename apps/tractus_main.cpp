@@ -53,6 +53,11 @@ int run(int argc, char **argv) {
   run_cmd->add_option("--records", run.records,
                       "The clinic's records store (sqlite:PATH or postgresql://…): its limits "
                       "apply, and its protocols run by id");
+  run_cmd
+      ->add_option("--controller", run.controller,
+                   "Force controller: adaptive (tractus's own loop) or baseline (a textbook PID "
+                   "with fixed gains, to compare against)")
+      ->capture_default_str();
 
   auto *profile_cmd = app.add_subcommand("profile", "List, show and validate protocols");
   profile_cmd->require_subcommand(1);

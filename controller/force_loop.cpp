@@ -52,6 +52,29 @@ template <class Report> void check_params(const ForceLoopParams &p, Report &&rep
     report("estimator_max_window", "must be finite and > 0 s");
   if (!(std::isfinite(p.estimator_gain) && p.estimator_gain > 0.0 && p.estimator_gain <= 1.0))
     report("estimator_gain", "must be in (0, 1]");
+  if (!finite_positive(p.rls_forgetting_time.si()))
+    report("rls_forgetting_time", "must be finite and > 0 s");
+  if (!finite_positive(p.rls_residual_sd.si()))
+    report("rls_residual_sd", "must be finite and > 0 N");
+  if (!finite_positive(p.rls_prior_stiffness_sd.si()))
+    report("rls_prior_stiffness_sd", "must be finite and > 0 N/m");
+  if (!finite_positive(p.rls_prior_damping_sd_ns_per_m))
+    report("rls_prior_damping_sd_ns_per_m", "must be finite and > 0 N·s/m");
+  if (!finite_positive(p.rls_prior_offset_sd.si()))
+    report("rls_prior_offset_sd", "must be finite and > 0 N");
+  if (!finite_positive(p.rls_max_damping_ns_per_m))
+    report("rls_max_damping_ns_per_m", "must be finite and > 0 N·s/m");
+  if (!finite_non_negative(p.rls_min_excitation.si()))
+    report("rls_min_excitation", "must be finite and >= 0 s");
+  if (!(std::isfinite(p.rls_max_relative_sd) && p.rls_max_relative_sd > 0.0 &&
+        p.rls_max_relative_sd <= 0.5))
+    report("rls_max_relative_sd", "must be in (0, 0.5]");
+  if (!(std::isfinite(p.rls_max_disagreement) && p.rls_max_disagreement >= 1.0 &&
+        p.rls_max_disagreement <= 4.0))
+    report("rls_max_disagreement",
+           "must be in [1, 4] (4: the 1 kHz phase margin table's worst case)");
+  if (!finite_non_negative(p.rls_trust_delay.si()))
+    report("rls_trust_delay", "must be finite and >= 0 s");
   if (!(std::isfinite(p.relief_gain) && p.relief_gain >= 0.0 && p.relief_gain <= 10.0))
     report("relief_gain", "must be in [0, 10]");
   if (!(std::isfinite(p.relief_band) && p.relief_band >= 0.0 && p.relief_band <= 0.1))
@@ -148,33 +171,55 @@ bool StiffnessEstimator::update(Force measured, Length position, ForceRate setpo
 }
 
 ForceLoop::ForceLoop(const ForceLoopParams &params)
-    : params_(checked(params)), estimator_(params_), force_filter_(params_.force_filter),
+    : params_(checked(params)), estimator_(params_), rls_(params_),
+      stiffness_(params_.initial_stiffness), force_filter_(params_.force_filter),
       pid_(force_loop_gains(params_, params_.initial_stiffness)) {}
 
 void ForceLoop::reset(Speed current_speed) noexcept {
   pid_.reset(current_speed.si());
   force_filter_.reset();
   estimator_.restart();
+  rls_.restart();
+}
+
+Identification ForceLoop::identification() const noexcept {
+  const bool trusted = rls_.trusted();
+  return Identification{stiffness_, trusted ? rls_.damping_ns_per_m() : 0.0, trusted};
 }
 
 Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured, Length position,
-                        Duration dt, Speed ceiling) noexcept {
+                        Duration dt, Speed ceiling, Speed cable_speed) noexcept {
   if (!valid_duration(dt) || !std::isfinite(measured.si())) {
+    rls_.restart(); // its derivative must not span the gap
     // Let the PID refuse the cycle: it holds the last output and counts the rejection.
     return Speed(pid_.update(setpoint.si(), measured.si(), dt, 0.0, ceiling.si()));
   }
-  if (std::isfinite(position.si()) && std::isfinite(setpoint_rate.si()) &&
-      estimator_.update(measured, position, setpoint_rate, dt)) {
-    pid_.set_gains(force_loop_gains(params_, estimator_.estimate())); // bumpless retune
+  if (std::isfinite(position.si()) && std::isfinite(setpoint_rate.si()))
+    estimator_.update(measured, position, setpoint_rate, dt);
+  rls_.update(measured, position, cable_speed, setpoint_rate, dt, estimator_.estimate());
+  // The gains never follow an estimate that failed a test. Once the RLS has been trusted, a
+  // later distrust keeps the k̂ it last earned rather than handing the gains to ΔF/Δx: each ramp
+  // starts the RLS afresh (few samples), and a ΔF/Δx window across a reversal reads the harness
+  // alone while the section sticks (58 kN/m on a 10 kN/m cable), which its 0.3 smoothing keeps
+  // for seconds. Before the first trust the fallback is all there is.
+  if (rls_.trusted()) rls_was_trusted_ = true;
+  const Stiffness in_use =
+      rls_.trusted() ? rls_.stiffness() : (rls_was_trusted_ ? stiffness_ : estimator_.estimate());
+  if (in_use != stiffness_) {
+    stiffness_ = in_use;
+    pid_.set_gains(force_loop_gains(params_, stiffness_)); // bumpless retune
   }
   const double force = force_filter_.update(measured.si(), dt);
-  const Speed feedforward = setpoint_rate / estimator_.estimate();
+  const Speed feedforward = setpoint_rate / stiffness_;
   const Speed command(pid_.update(setpoint.si(), force, dt,
                                   (feedforward + relief(setpoint, force, dt)).si(), ceiling.si()));
   // Held at a ceiling, the cable does not move as the loop asked while the force still changes
   // (the patient relaxing into a stop's hold): a window over that would read a stiff spring,
   // up to max_stiffness, and cut the gains just when the release needs them.
-  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed) estimator_.restart();
+  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed) {
+    estimator_.restart();
+    rls_.restart();
+  }
   return command;
 }
 
@@ -195,7 +240,7 @@ Speed ForceLoop::relief(Force setpoint, double filtered_force, Duration dt) cons
   const double band = std::max(params_.relief_band * setpoint.si(), params_.relief_band_min.si());
   const double excess = filtered_force - setpoint.si() - band;
   if (excess <= 0.0) return Speed{};
-  const double gain = multiple * params_.bandwidth_rad_per_s / estimator_.estimate().si();
+  const double gain = multiple * params_.bandwidth_rad_per_s / stiffness_.si();
   return Speed(-gain * excess);
 }
 

@@ -15,12 +15,14 @@
 // so the open loop is L(s) ≈ (k / k̂) · ωc · (1 + 1 / (Ti·s)) / s: crossover at ωc whatever the
 // patient, as long as k̂ is near k. F_f is the load cell through a short low-pass (force_filter).
 //
-// k̂ comes from ΔF/Δx between two moments of the same commanded movement (see
-// StiffnessEstimator). Equations, defaults and the measured figures: docs/force-loop.md.
+// k̂ comes from a recursive-least-squares fit of F ≈ k·x + c·ẋ + b (StiffnessRls) when that fit
+// can be trusted, and otherwise from ΔF/Δx between two moments of the same commanded movement
+// (StiffnessEstimator), the fallback. Equations, defaults and figures: docs/force-loop.md.
 #pragma once
 
 #include "controller/low_pass.hpp"
 #include "controller/pid.hpp"
+#include "controller/stiffness_rls.hpp"
 #include "units/units.hpp"
 
 #include <cstdint>
@@ -73,6 +75,28 @@ struct ForceLoopParams {
   // Weight of each new slope in the estimate (exponential smoothing), 0 < gain <= 1.
   double estimator_gain = 0.3;
 
+  // RLS identification of F ≈ k·x + c·ẋ + b (StiffnessRls), gated like the estimator above and
+  // through the same estimator_filter. Memory: exponential forgetting over this much
+  // informative motion (the ΔF/Δx estimate remembers about 1 s of a 30 N/s ramp).
+  Duration rls_forgetting_time = seconds(0.5);
+  // The residual the covariance assumes: load-cell noise through the filter (0.06 N) plus what
+  // a local linear model misses (stiffening over the memory, friction). Sets P's scale only.
+  Force rls_residual_sd = newtons(1.0);
+  // Prior standard deviations, and the ceiling the covariance is held under: the treatment
+  // range of k, the harness damping of the stock patients, a few newtons of offset.
+  Stiffness rls_prior_stiffness_sd = newtons_per_metre(20'000.0);
+  double rls_prior_damping_sd_ns_per_m = 2'000.0;
+  Force rls_prior_offset_sd = newtons(20.0);
+  // Plausible damping at the cable is [0, this]: harnesses of 450-2700 N·s/m plus the table's
+  // viscous friction; more is not a damper.
+  double rls_max_damping_ns_per_m = 10'000.0;
+  // Trust: this much informative motion seen, k's standard error within this fraction of k,
+  // within this factor of the ΔF/Δx estimate, all of it for rls_trust_delay of motion.
+  Duration rls_min_excitation = seconds(0.5);
+  double rls_max_relative_sd = 0.05;
+  double rls_max_disagreement = 1.5;
+  Duration rls_trust_delay = seconds(0.2);
+
   // Empty if usable, otherwise every problem as "field: what is wrong (what is allowed)".
   [[nodiscard]] std::string validate() const;
   [[nodiscard]] bool valid() const noexcept;
@@ -101,6 +125,13 @@ private:
   std::uint64_t accepted_slopes_ = 0;
 };
 
+// What the loop knows of the patient: the k̂ its gains use, and the RLS damping.
+struct Identification {
+  Stiffness stiffness{};         // k̂ the gains use now (RLS when trusted, else the fallback)
+  double damping_ns_per_m = 0.0; // ĉ from the RLS (0 until trusted)
+  bool trusted = false;          // true: the RLS estimate is in use; false: the fallback's
+};
+
 class ForceLoop {
 public:
   // Throws std::invalid_argument with validate()'s message: parameters are checked at start-up.
@@ -113,13 +144,19 @@ public:
   // One cycle; dt is this cycle's measured duration. A bad dt or non-finite force holds the
   // last command; a non-finite position only pauses the stiffness estimate. `ceiling` lowers
   // the pulling speed limit for this cycle (a stop's release passes zero: never reel in).
+  // `cable_speed` is the drive's measured speed for the RLS; without it (non-finite) the RLS
+  // differentiates the position.
   Speed update(Force setpoint, ForceRate setpoint_rate, Force measured, Length position,
-               Duration dt,
-               Speed ceiling = Speed(std::numeric_limits<double>::infinity())) noexcept;
+               Duration dt, Speed ceiling = Speed(std::numeric_limits<double>::infinity()),
+               Speed cable_speed = Speed(std::numeric_limits<double>::quiet_NaN())) noexcept;
 
   [[nodiscard]] Speed command() const noexcept { return Speed(pid_.output()); }
-  [[nodiscard]] Stiffness stiffness_estimate() const noexcept { return estimator_.estimate(); }
+  // The k̂ the gains use: identification().stiffness.
+  [[nodiscard]] Stiffness stiffness_estimate() const noexcept { return stiffness_; }
+  [[nodiscard]] Identification identification() const noexcept;
+  // The fallback (ΔF/Δx) and the RLS, for diagnostics and tests.
   [[nodiscard]] const StiffnessEstimator &estimator() const noexcept { return estimator_; }
+  [[nodiscard]] const StiffnessRls &rls() const noexcept { return rls_; }
   // Saturation and the P/I/D/feedforward split, for diagnostics and tests.
   [[nodiscard]] const Pid &pid() const noexcept { return pid_; }
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
@@ -129,6 +166,9 @@ private:
 
   ForceLoopParams params_;
   StiffnessEstimator estimator_;
+  StiffnessRls rls_;
+  Stiffness stiffness_; // in use: the gains were last set for it
+  bool rls_was_trusted_ = false;
   LowPass force_filter_;
   Pid pid_;
 };

@@ -20,9 +20,55 @@ constexpr std::string_view kCrcKey = ",\"crc32\":\"";
 // The sealed suffix is ,"crc32":"xxxxxxxx"} : the key, 8 hex digits, a quote and the brace.
 constexpr std::size_t kSuffixLength = kCrcKey.size() + 8 + 2;
 
+// 10^d for d = 0..9, as journal_number() computes it.
+const std::array<double, 10> kPowersOfTen = [] {
+  std::array<double, 10> p{};
+  for (std::size_t d = 0; d < p.size(); ++d)
+    p[d] = std::pow(10.0, static_cast<double>(d));
+  return p;
+}();
+
 // `value` with at most `decimals` places and no trailing zeros ("2.501", "0.0", "-12.5").
+//
+// Nearly every number of a journal goes through here, on the writer thread: the digits come from
+// the integer round(value·10^d) rather than from printf. They are printf's digits: "%.*f" prints
+// journal_number(value, d) = round(value·10^d) / 10^d as the d-place decimal nearest to it, and
+// while |round(value·10^d)| < 2^52 that double lies within half of its ulp, less than half of
+// 10^-d, of the integer's own decimal. Anything else (NaN, infinities, huge values, d > 9) takes
+// printf's way.
 std::array<char, 32> decimal(double value, int decimals) {
   std::array<char, 32> text{};
+  if (decimals >= 0 && static_cast<std::size_t>(decimals) < kPowersOfTen.size()) {
+    const auto places = static_cast<std::size_t>(decimals);
+    const double scaled = std::round(value * kPowersOfTen[places]);
+    if (std::abs(scaled) < 0x1p52) {
+      // Digits, least significant first, at least one before the point.
+      char digits[24];
+      std::size_t n = 0;
+      for (auto v = static_cast<std::uint64_t>(std::abs(scaled)); v != 0 || n <= places; v /= 10)
+        digits[n++] = static_cast<char>('0' + v % 10);
+      // printf's text without its trailing zeros (one kept after the point).
+      std::size_t keep = 0; // fraction digits kept
+      if (places > 0) {
+        keep = places;
+        while (keep > 1 && digits[places - keep] == '0')
+          --keep;
+      }
+      const bool zero = scaled == 0.0;
+      std::size_t out = 0;
+      // "-0.0" becomes "0.0", as below; printf's "-0" (no places) stays.
+      if (std::signbit(scaled) && !(zero && places > 0)) text[out++] = '-';
+      for (std::size_t i = n; i > places; --i)
+        text[out++] = digits[i - 1];
+      if (places > 0) {
+        text[out++] = '.';
+        for (std::size_t i = places; i > places - keep; --i)
+          text[out++] = digits[i - 1];
+      }
+      text[out] = '\0';
+      return text;
+    }
+  }
   std::snprintf(text.data(), text.size(), "%.*f", decimals, journal_number(value, decimals));
   std::size_t n = std::strlen(text.data());
   if (std::memchr(text.data(), '.', n) != nullptr) {
@@ -34,6 +80,23 @@ std::array<char, 32> decimal(double value, int decimals) {
   return text;
 }
 
+// Sets `line` to the sealed line of `json_object` (its text must end in '}'), reusing line's
+// storage: the writer seals every sample in one buffer of its own.
+void seal_into(std::string &line, std::string_view json_object) {
+  // The checksum covers the object's text without its closing brace.
+  const std::string_view body = json_object.substr(0, json_object.size() - 1);
+  // "%08x" of the checksum.
+  static constexpr std::string_view kHexDigits = "0123456789abcdef";
+  char hex[8];
+  std::uint32_t crc = crc32(body);
+  for (std::size_t i = sizeof hex; i > 0; --i, crc >>= 4U)
+    hex[i - 1] = kHexDigits[crc & 0xFU];
+  line.assign(body);
+  line += kCrcKey;
+  line.append(hex, sizeof hex);
+  line += "\"}\n";
+}
+
 } // namespace
 
 double journal_number(double value, int decimals) noexcept {
@@ -42,14 +105,9 @@ double journal_number(double value, int decimals) noexcept {
 }
 
 std::string seal_line(const std::string &json_object) {
-  // The checksum covers the object's text without its closing brace.
-  const std::string_view body(json_object.data(), json_object.size() - 1);
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%08x", crc32(body));
-  std::string line(body);
-  line += kCrcKey;
-  line += hex;
-  line += "\"}\n";
+  std::string line;
+  line.reserve(json_object.size() + kSuffixLength + 1);
+  seal_into(line, json_object);
   return line;
 }
 
@@ -172,14 +230,19 @@ void Journal::write_record(const JournalRecord &r) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    char line[256];
+    char line[400]; // nine numbers of at most 31 characters, the keys and a state
     std::snprintf(line, sizeof line,
                   R"({"type":"sample","t":%s,"setpoint":%s,"force":%s,"command":%s,)"
-                  R"("state":"%s","protocol_time":%s})",
+                  R"("state":"%s","protocol_time":%s,"stiffness":%s,"damping":%s,)"
+                  R"("identified":%s})",
                   decimal(r.t, 4).data(), decimal(r.setpoint, 2).data(),
                   decimal(r.measured, 2).data(), decimal(r.command, 6).data(), to_string(r.state),
-                  decimal(r.protocol_time, 3).data());
-    if (!append(seal_line(line))) dropped_.fetch_add(1, std::memory_order_relaxed);
+                  decimal(r.protocol_time, 3).data(), decimal(r.stiffness, 0).data(),
+                  decimal(r.damping, 1).data(), r.identified ? "true" : "false");
+    // Sealed in the writer thread's own buffer: no allocation per sample.
+    thread_local std::string sealed;
+    seal_into(sealed, line);
+    if (!append(sealed)) dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   if (options_.on_event) options_.on_event(r);
@@ -193,6 +256,8 @@ void Journal::write_record(const JournalRecord &r) {
     j["fault"] = info(r.event.code).name;
   }
   j["detail"] = r.event.detail != nullptr ? r.event.detail : "";
+  if (r.event.kind == EventKind::GuardingOnset || r.event.kind == EventKind::GuardingEnd)
+    j["size_n"] = journal_number(r.event.value, 1);
   j["protocol_time"] = journal_number(r.protocol_time, 3);
   std::string line = seal_line(j.dump());
   // Events keep their order: while older ones wait for room, a new one waits behind them.

@@ -43,6 +43,10 @@ struct JournalRecord {
   double protocol_time = 0;
   State state = State::Idle;
   Event event{};
+  // Samples: the force loop's identification of the cable (Identification).
+  double stiffness = 0; // N/m
+  double damping = 0;   // N·s/m
+  bool identified = false;
 };
 
 // `value` rounded to `decimals` places, as the nearest double to that decimal, so the journal

@@ -1,5 +1,7 @@
 #include "controller/loop_runner.hpp"
 
+#include <new>
+
 namespace tractus::controller {
 
 namespace {
@@ -26,20 +28,21 @@ const char *to_string(LoopPhase p) {
 
 LoopRunner::LoopRunner(hal::Table table, Session &session, Clock &clock, SessionStats &stats,
                        const LoopOptions &options)
-    : table_(table), session_(session), clock_(clock), stats_(stats), options_(options) {}
+    : table_(table), session_(session), clock_(clock), virtual_clock_(clock.is_virtual()),
+      stats_(stats), options_(options) {}
 
 void LoopRunner::journal(const JournalRecord &rec) noexcept {
   if (journal_ == nullptr) return;
   // On the virtual clock waiting costs no deadline; on the real one a full queue loses a record
   // (counted) rather than the loop's timing.
-  if (clock_.is_virtual())
+  if (virtual_clock_)
     journal_->push_waiting(rec);
   else
     journal_->try_push(rec);
 }
 
 Duration LoopRunner::lap(LoopPhase p, Duration since, LoopReport &report) noexcept {
-  if (clock_.is_virtual()) return since;
+  if (virtual_clock_) return since;
   const Duration now = clock_.now();
   const Duration took = now - since;
   const auto i = static_cast<std::size_t>(p);
@@ -52,7 +55,7 @@ Duration LoopRunner::start_cycle(Duration &deadline, LoopReport &report) noexcep
   deadline += options_.period;
   // Whether the loop sleeps at all: after a cycle that overran, the next one starts at once and
   // its lateness is that overrun, the devices' or the loop's own time, not the scheduler's.
-  const bool sleeps = clock_.is_virtual() || clock_.now() < deadline;
+  const bool sleeps = virtual_clock_ || clock_.now() < deadline;
   clock_.sleep_until(deadline);
   const Duration now = clock_.now();
   const Duration late = now - deadline;
@@ -102,18 +105,20 @@ void LoopRunner::publish(Duration t, Duration since_last, const Readings &r, con
     rec.protocol_time = out.protocol_time.si();
     journal(rec);
   }
-  if (report.cycles % static_cast<std::uint64_t>(options_.sample_every) == 0 ||
-      out.event_count > 0) {
+  // Every sample_every-th cycle (counted down: no division in the cycle), and with every event.
+  const bool sample_due = --cycles_to_sample_ <= 0;
+  if (sample_due) cycles_to_sample_ = options_.sample_every;
+  if (sample_due || out.event_count > 0) {
     journal(JournalRecord{JournalRecord::Kind::Sample, t.si(), out.setpoint.si(), out.measured.si(),
-                          out.command.cable_speed.si(), out.protocol_time.si(), out.state,
-                          Event{}});
+                          out.command.cable_speed.si(), out.protocol_time.si(), out.state, Event{},
+                          out.identification.stiffness.si(), out.identification.damping_ns_per_m,
+                          out.identification.trusted});
   }
   progress_.protocol_time.store(out.protocol_time.si(), std::memory_order_relaxed);
   progress_.measured.store(out.measured.si(), std::memory_order_relaxed);
   progress_.setpoint.store(out.setpoint.si(), std::memory_order_relaxed);
   progress_.state.store(static_cast<int>(out.state), std::memory_order_relaxed);
   progress_.cycles.store(report.cycles, std::memory_order_relaxed);
-  report.last = out;
   if (observer_) observer_(out);
   if (cycle_observer_ != nullptr) cycle_observer_->on_cycle(t, r, out);
 }
@@ -154,6 +159,11 @@ LoopReport LoopRunner::run() noexcept {
   Duration deadline = start;
   Duration last_now = start;
   LoopEndWatch end_watch;
+  cycles_to_sample_ = options_.sample_every;
+  // This cycle's output and the last one (which the operator source sees): the session's output
+  // (some 400 bytes) is built in place in one of the two, never copied in the cycle.
+  std::array<CycleOutput, 2> outputs{};
+  std::size_t this_one = 0;
 
   for (;;) {
     const Duration now = start_cycle(deadline, report);
@@ -161,17 +171,19 @@ LoopReport LoopRunner::run() noexcept {
       table_.drive.exchange(hal::DriveCommand::disabled());
       break;
     }
-    Readings r;
     Duration mark = now;
-    r.load_cell = table_.load_cell.read();
+    const hal::LoadCellSample cell = table_.load_cell.read();
     mark = lap(LoopPhase::LoadCellRead, mark, report);
-    r.safety = table_.safety.read();
+    const hal::SafetyInputs safety = table_.safety.read();
     mark = lap(LoopPhase::SafetyRead, mark, report);
-    r.drive = drive;
     // One lock-free load: the writer thread raises it when the file cannot be written.
-    r.journal_failed = journal_ != nullptr && journal_->failed();
+    const Readings r{.load_cell = cell,
+                     .safety = safety,
+                     .drive = drive,
+                     .journal_failed = journal_ != nullptr && journal_->failed()};
     const Duration t = now - start;
-    const CycleOutput out = session_.step(t, r, operator_input(t, report.last));
+    const OperatorInput op = operator_input(t, outputs[this_one ^ 1U]);
+    const CycleOutput &out = *::new (&outputs[this_one]) CycleOutput(session_.step(t, r, op));
     mark = lap(LoopPhase::Step, mark, report);
     drive = table_.drive.exchange(out.command);
     mark = lap(LoopPhase::DriveExchange, mark, report);
@@ -181,9 +193,11 @@ LoopReport LoopRunner::run() noexcept {
 
     publish(t, now - last_now, r, out, report);
     last_now = now;
+    this_one ^= 1U; // `out` is now the last output
     lap(LoopPhase::Publish, mark, report);
     if (loop_ends(out, t, end_watch)) break;
   }
+  report.last = outputs[this_one ^ 1U];
   table_.drive.exchange(hal::DriveCommand::disabled()); // whatever ended the loop
   report.lateness = lateness_.snapshot();
   for (std::size_t i = 0; i < kLoopPhases; ++i)

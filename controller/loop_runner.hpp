@@ -168,6 +168,10 @@ private:
   hal::Table table_;
   Session &session_;
   Clock &clock_;
+  // clock_.is_virtual(), asked once: a clock never changes kind, and the cycle would otherwise
+  // ask it (a virtual call) in every phase.
+  bool virtual_clock_;
+  int cycles_to_sample_ = 0; // until the next journal sample (publish)
   SessionStats &stats_;
   LoopOptions options_;
   Journal *journal_ = nullptr;

@@ -9,6 +9,14 @@ Force over_force_limit(Force peak, Force hard_cap) {
   return min(peak + margin, hard_cap * 1.01);
 }
 
+const char *to_string(ControllerKind k) {
+  switch (k) {
+  case ControllerKind::Adaptive: return "adaptive";
+  case ControllerKind::Baseline: return "baseline";
+  }
+  return "unknown";
+}
+
 const char *to_string(EventKind k) {
   switch (k) {
   case EventKind::StateChanged: return "state";
@@ -20,21 +28,24 @@ const char *to_string(EventKind k) {
   case EventKind::Alarm: return "alarm";
   case EventKind::Acknowledged: return "acknowledged";
   case EventKind::Reminder: return "reminder";
+  case EventKind::GuardingOnset: return "guarding-onset";
+  case EventKind::GuardingEnd: return "guarding-end";
   }
   return "unknown";
 }
 
 Session::Session(const SessionSetup &setup)
     : setup_(setup), monitors_(setup.monitors), force_loop_(setup.force_loop),
-      slip_pay_out_(setup.slip) {
+      baseline_(setup.baseline), guarding_(setup.guarding), slip_pay_out_(setup.slip) {
   if (setup_.trajectory != nullptr)
     monitors_.set_over_force(over_force_limit(setup_.trajectory->peak_force(), setup_.hard_cap));
   state_ = setup_.trajectory != nullptr ? State::Ready : State::Idle;
 }
 
-void Session::emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept {
+void Session::emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail,
+                   double value) noexcept {
   if (out.event_count < out.events.size())
-    out.events[out.event_count++] = Event{k, state_, code, detail};
+    out.events[out.event_count++] = Event{k, state_, code, detail, value};
   else if (out.events_dropped < 255)
     ++out.events_dropped;
 }
@@ -60,7 +71,7 @@ void Session::start_controlled_release() noexcept {
   // A stop never adds tension: the release goes down to the minimum cord tension, or stays
   // where it is if the cord is not even that tight yet (a stop while taking up slack).
   if (state_ == State::Pretension && pretension_ == PretensionStage::TakingUpSlack) {
-    force_loop_.reset(Speed{}); // from the slack take-up's fixed speed to standing still
+    reset_controller(Speed{}); // from the slack take-up's fixed speed to standing still
     setpoint_.reset(last_measured_);
   }
   release_ = ReleaseStage::StopDescending;
@@ -177,7 +188,17 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
 Speed Session::control(Force target, ForceRate rate_limit, Force measured, const Readings &r,
                        Speed ceiling) noexcept {
   const Force sp = setpoint_.update(target, rate_limit, dt_);
-  return force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_, ceiling);
+  // The force loop runs under either controller: its identification of the cable feeds the
+  // guarding detector and the journal. Under the baseline its command is not used.
+  const Speed adaptive = force_loop_.update(sp, setpoint_.rate(), measured, r.drive.cable_position,
+                                            dt_, ceiling, r.drive.cable_speed);
+  if (setup_.controller == ControllerKind::Adaptive) return adaptive;
+  return baseline_.update(sp, setpoint_.rate(), measured, r.drive.cable_position, dt_, ceiling);
+}
+
+void Session::reset_controller(Speed current_speed) noexcept {
+  force_loop_.reset(current_speed);
+  baseline_.reset(current_speed);
 }
 
 // At 100 Hz (RTU) a cycle of three 10 ms response timeouts plus a PC's 12 ms hole passes
@@ -265,6 +286,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   if (state_ == State::Fault) motion = fault_motion(r, measured);
   if (!motion.enable) motion.speed = Speed{};
   remind(out);
+  watch_guarding(out, r, measured);
 
   out.command.enable = motion.enable;
   out.command.cable_speed = motion.speed;
@@ -276,6 +298,8 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   out.fault = fault_;
   out.alarm = alarm_;
   out.reminder = reminder_;
+  out.identification = force_loop_.identification();
+  out.guarding = guarding_.active();
   return out;
 }
 
@@ -331,7 +355,7 @@ Session::Motion Session::step_pretension(CycleOutput &out, const Readings &r,
     // without a bump (the loop starts from the speed already commanded).
     if (measured >= t.pretension_handover) {
       pretension_ = PretensionStage::Settling;
-      force_loop_.reset(t.pretension_speed);
+      reset_controller(t.pretension_speed);
       setpoint_.reset(measured);
       settle_since_ = now_;
     }
@@ -445,6 +469,25 @@ void Session::remind(CycleOutput &out) noexcept {
   if (state_ != State::Complete || !reminder_ || now_ < next_reminder_) return;
   next_reminder_ = now_ + setup_.timings.reminder_every;
   emit(out, EventKind::Reminder, FaultCode::None, "treatment complete: acknowledge");
+}
+
+// Muscle guarding is watched while the patient is under the protocol's tension (treating or
+// paused, the harness taut); it is a notice, never a fault: the loop's spasm relief already
+// answers it. Leaving treatment (the end, a stop, a fault) ends an event under way.
+void Session::watch_guarding(CycleOutput &out, const Readings &r, Force measured) noexcept {
+  const bool under_tension = state_ == State::Treating || state_ == State::Paused;
+  GuardingChange change = GuardingChange::None;
+  if (!under_tension)
+    change = guarding_.stop();
+  else if (r.load_cell.io == hal::IoStatus::Ok && r.drive.io == hal::IoStatus::Ok)
+    change = guarding_.update(setpoint_.value(), setpoint_.rate(), measured, r.drive.cable_position,
+                              force_loop_.stiffness_estimate(), dt_);
+  if (change == GuardingChange::Onset)
+    emit(out, EventKind::GuardingOnset, FaultCode::None,
+         "muscle guarding: the force rose with no cable drawn in", guarding_.size().si());
+  else if (change == GuardingChange::End)
+    emit(out, EventKind::GuardingEnd, FaultCode::None, "muscle guarding let go",
+         guarding_.size().si());
 }
 
 } // namespace tractus::controller

@@ -6,7 +6,9 @@
 // simulator, and every transition can be tested cycle by cycle.
 #pragma once
 
+#include "controller/baseline_loop.hpp"
 #include "controller/force_loop.hpp"
+#include "controller/guarding_detector.hpp"
 #include "controller/monitors.hpp"
 #include "controller/rate_limiter.hpp"
 #include "controller/readings.hpp"
@@ -44,6 +46,14 @@ struct SupervisorTimings {
   Duration max_pause = minutes(10);                // tension held with the protocol clock stopped
 };
 
+// Which force controller the session runs (`tractus run --controller`). Adaptive is tractus's
+// own loop (force_loop.hpp: gains scheduled on the identified stiffness, spasm relief);
+// Baseline is a textbook PID with fixed gains (baseline_loop.hpp), kept so every tracking
+// figure can be stated against it in the same run. Both run under the same supervisor, limits
+// and monitors.
+enum class ControllerKind : std::uint8_t { Adaptive, Baseline };
+const char *to_string(ControllerKind k);
+
 // Everything decided before the session starts. Checked again at the start request.
 struct SessionSetup {
   const profiles::Trajectory *trajectory = nullptr; // compiled for this patient; null = invalid
@@ -53,9 +63,12 @@ struct SessionSetup {
   Force hard_cap = newtons(890); // the region's hard cap
   MonitorLimits monitors;        // over_force is derived from the trajectory, see below
   ForceLoopParams force_loop;
+  BaselineLoopParams baseline; // used when controller is Baseline
+  GuardingDetectorParams guarding;
   SupervisorTimings timings;
   SlipPayOutParams slip; // the answer to a sudden loss of force (305), see slip_pay_out.hpp
   Duration period = milliseconds(1); // the loop's nominal period (dt of the first cycle)
+  ControllerKind controller = ControllerKind::Adaptive;
 };
 
 // The force at which the over-force monitor trips for a protocol whose highest setpoint is
@@ -71,7 +84,9 @@ enum class EventKind : std::uint8_t {
   PressTestPassed,
   Alarm, // patient switch or fault alarm raised
   Acknowledged,
-  Reminder, // end-of-treatment reminder (repeats until acknowledged)
+  Reminder,      // end-of-treatment reminder (repeats until acknowledged)
+  GuardingOnset, // muscle guarding detected (a notice, not a fault): value = its size, N
+  GuardingEnd,   // the guarding let go: value = the largest size it reached, N
 };
 const char *to_string(EventKind k);
 
@@ -80,6 +95,7 @@ struct Event {
   State state;        // the state after the event
   FaultCode code;     // the fault or refusal, None otherwise
   const char *detail; // static text
+  double value = 0.0; // a guarding event's size (N); 0 for the others
 };
 
 // The start conditions of DESIGN §5 checked at a start request, one refusal code each
@@ -96,10 +112,12 @@ inline constexpr std::size_t kStartConditionCount = 10;
 //     (state + reminder) and the pretension timeout (state + fault) are two     1 + 10
 //   the drive did not enable in time (state, fault)                             2
 //   end-of-treatment reminder                                                   1
+//   guarding onset or end                                                       1
 // Not all can happen in one cycle (no stop next to a refused start), so this bounds the worst
 // real cycle: press test, acknowledgement, start and seven refusals are 10 (Ready, issue 11),
 // 11 with a silent device (119) beside them.
-inline constexpr std::size_t kMaxEventsPerCycle = 1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1;
+inline constexpr std::size_t kMaxEventsPerCycle =
+    1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1 + 1;
 
 struct CycleOutput {
   hal::DriveCommand command;
@@ -114,6 +132,10 @@ struct CycleOutput {
   bool reminder = false;             // end-of-treatment reminder repeating until acknowledged
   std::array<Event, kMaxEventsPerCycle> events{};
   std::uint8_t event_count = 0;
+  // The force loop's identification of the cable (journaled at 10 Hz), and whether muscle
+  // guarding is under way (the console's notice).
+  Identification identification{};
+  bool guarding = false;
   // Events beyond the buffer (never expected, see kMaxEventsPerCycle): counted, never silent;
   // the loop adds them up and the journal's summary reports them.
   std::uint8_t events_dropped = 0;
@@ -152,7 +174,8 @@ private:
     Speed speed{};
   };
 
-  void emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail) noexcept;
+  void emit(CycleOutput &out, EventKind k, FaultCode code, const char *detail,
+            double value = 0.0) noexcept;
   void enter(CycleOutput &out, State s) noexcept;
   Force begin_cycle(Duration now, const Readings &r) noexcept;
   void latch_fault(CycleOutput &out, FaultCode code) noexcept;
@@ -181,12 +204,16 @@ private:
   void check_drive_answers(CycleOutput &out, const Readings &r, bool enable) noexcept;
   Motion fault_motion(const Readings &r, Force measured) noexcept;
   void remind(CycleOutput &out) noexcept;
+  void reset_controller(Speed current_speed) noexcept;
+  void watch_guarding(CycleOutput &out, const Readings &r, Force measured) noexcept;
   Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r,
                 Speed ceiling = Speed(std::numeric_limits<double>::infinity())) noexcept;
 
   SessionSetup setup_;
   Monitors monitors_;
   ForceLoop force_loop_;
+  BaselineLoop baseline_;
+  GuardingDetector guarding_;
   RateLimiter setpoint_;
   SlipPayOut slip_pay_out_;
 

@@ -1,5 +1,6 @@
 #include "controller/session_config.hpp"
 
+#include "controller/baseline_loop.hpp"
 #include "controller/force_loop.hpp"
 
 #include <algorithm>
@@ -14,7 +15,9 @@ SessionSetup session_setup(const SessionInputs &in) {
   s.calibration_valid = in.calibration.has_value();
   s.screening_confirmed = in.screening_confirmed;
   s.period = in.period;
+  s.controller = in.controller;
   s.force_loop = force_loop_params_for(in.period);
+  s.baseline = baseline_loop_params_for(in.period);
   s.hard_cap = profiles::hard_cap(in.limits, in.region);
   // A clinic's tighter limits bind the running session too, not only the protocol's check: the
   // pause and resume ramps, and the tension always left on the cord. (A stop's release keeps
@@ -23,6 +26,12 @@ SessionSetup session_setup(const SessionInputs &in) {
   s.timings.min_cord_tension = in.limits.min_cord_tension;
   s.monitors.full_scale = s.calibration.full_scale;
   return s;
+}
+
+std::optional<ControllerKind> parse_controller_kind(std::string_view name) {
+  for (const ControllerKind k : {ControllerKind::Adaptive, ControllerKind::Baseline})
+    if (name == to_string(k)) return k;
+  return std::nullopt;
 }
 
 LoopOptions loop_options_for(Duration period) {

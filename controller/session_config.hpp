@@ -14,6 +14,7 @@
 #include "units/units.hpp"
 
 #include <optional>
+#include <string_view>
 
 namespace tractus::controller {
 
@@ -25,9 +26,16 @@ struct SessionInputs {
   bool screening_confirmed = false;  // checked by the caller (checklist, or the simulator's)
   Duration period = milliseconds(1); // the table's loop period
   profiles::Limits limits = profiles::kDefaultLimits;
+  // The force controller (`tractus run --controller`); the adaptive loop unless asked.
+  ControllerKind controller = ControllerKind::Adaptive;
 };
 
 SessionSetup session_setup(const SessionInputs &in);
+
+// "adaptive" or "baseline" (to_string's names, exactly), nullopt for anything else.
+std::optional<ControllerKind> parse_controller_kind(std::string_view name);
+// Every name parse_controller_kind accepts, for usage and error messages.
+inline constexpr std::string_view kControllerKindNames = "adaptive, baseline";
 
 // The loop's period and a journal sample rate of 10 Hz whatever the period.
 LoopOptions loop_options_for(Duration period);

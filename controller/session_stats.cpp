@@ -17,6 +17,13 @@ void SessionStats::add(const CycleOutput &out, Duration dt) noexcept {
     hold_rel_sq_ += (e / out.setpoint.si()) * (e / out.setpoint.si());
     ++hold_n_;
   }
+  if (out.guarding) guarding_time_ += dt;
+  for (std::uint8_t i = 0; i < out.event_count; ++i) {
+    const Event &e = out.events[i];
+    if (e.kind == EventKind::GuardingOnset) ++guarding_events_;
+    if (e.kind == EventKind::GuardingEnd)
+      guarding_largest_ = max(guarding_largest_, Force(e.value));
+  }
 }
 
 Force SessionStats::hold_rms_error() const noexcept {
@@ -38,6 +45,9 @@ nlohmann::ordered_json SessionStats::to_json() const {
     if (time_in(s).si() > 0) states[to_string(s)] = journal_number(time_in(s).si(), 3);
   }
   j["seconds_in_state"] = states;
+  j["guarding"] = {{"events", guarding_events_},
+                   {"largest_n", journal_number(guarding_largest_.si(), 1)},
+                   {"seconds", journal_number(guarding_time_.si(), 1)}};
   j["cycles"] = cycles_;
   return j;
 }

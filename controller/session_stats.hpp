@@ -24,6 +24,11 @@ public:
     return time_in_[static_cast<std::size_t>(s)];
   }
   [[nodiscard]] std::uint64_t cycles() const noexcept { return cycles_; }
+  // Muscle guarding the detector saw: events begun, the largest size an ended one reached,
+  // and the time under way.
+  [[nodiscard]] std::uint64_t guarding_events() const noexcept { return guarding_events_; }
+  [[nodiscard]] Force guarding_largest() const noexcept { return guarding_largest_; }
+  [[nodiscard]] Duration guarding_time() const noexcept { return guarding_time_; }
 
   [[nodiscard]] nlohmann::ordered_json to_json() const;
 
@@ -33,6 +38,9 @@ private:
   double hold_rel_sq_ = 0;
   std::uint64_t hold_n_ = 0;
   std::uint64_t cycles_ = 0;
+  std::uint64_t guarding_events_ = 0;
+  Force guarding_largest_{};
+  Duration guarding_time_{};
   std::array<Duration, kStateCount> time_in_{};
 };
 

@@ -23,11 +23,13 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -44,12 +46,36 @@ constexpr controller::FaultCode kScreeningRefusal = controller::FaultCode::Scree
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
 
+// The loop thread's end, told to the watcher at once: on the virtual clock a whole session takes
+// a fraction of a second, and a watcher that only polled would add up to a poll's 20 ms to it.
+class LoopEnded {
+public:
+  void set() {
+    {
+      const std::lock_guard lock(mutex_);
+      ended_ = true;
+    }
+    ended_cv_.notify_all();
+  }
+  // Waits at most `timeout` for the end.
+  void wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    ended_cv_.wait_for(lock, timeout, [this] { return ended_; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable ended_cv_;
+  bool ended_ = false;
+};
+
 // Shows progress on a terminal while the loop runs on its own thread; quiet in pipes.
-void watch(const controller::LoopRunner &runner, Duration total, std::ostream &out) {
+void watch(const controller::LoopRunner &runner, Duration total, std::ostream &out,
+           LoopEnded &ended) {
   const bool tty = isatty(STDOUT_FILENO) != 0;
   auto last = std::chrono::steady_clock::now();
   while (!runner.progress().finished.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ended.wait_for(std::chrono::milliseconds(20));
     if (g_interrupted.exchange(false)) const_cast<controller::LoopRunner &>(runner).request_stop();
     if (!tty || std::chrono::steady_clock::now() - last < std::chrono::milliseconds(200)) continue;
     last = std::chrono::steady_clock::now();
@@ -68,10 +94,20 @@ struct SessionRequest {
   profiles::Trajectory trajectory;
   bindings::SimulatorOptions simulator;
   std::optional<console::ScreeningCheck> screening; // given with --screening, and passed
+  controller::ControllerKind controller = controller::ControllerKind::Adaptive;
 };
 
 std::optional<SessionRequest> read_request(const RunOptions &o, std::ostream &err) {
   SessionRequest r;
+  // Checked here rather than by the option parser, so the message names every allowed value in
+  // tractus run's own words.
+  const auto kind = controller::parse_controller_kind(o.controller);
+  if (!kind) {
+    err << "tractus run: --controller " << o.controller
+        << ": unknown controller (allowed: " << controller::kControllerKindNames << ")\n";
+    return std::nullopt;
+  }
+  r.controller = *kind;
   const auto mass = profiles::parse_body_mass(o.weight);
   if (!mass) {
     err << "tractus run: --weight " << o.weight << ": " << mass.error << "\n";
@@ -173,6 +209,8 @@ nlohmann::ordered_json session_header(const RunOptions &o, const SessionRequest 
   nlohmann::ordered_json header =
       journal_header(r.profile, r.trajectory, r.patient_id, r.mass, setup.calibration);
   header["limits"] = controller::journal_limits(setup);
+  // Which loop ran: a baseline session's figures must never be read as tractus's own.
+  header["controller"] = controller::to_string(setup.controller);
   header["table"] = table.journal_table();
   if (r.screening)
     header["screening"] = {{"source", "file"},
@@ -212,11 +250,13 @@ LoopResult run_loop(console::TableLease &table, controller::Session &session,
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  LoopEnded ended;
   std::thread loop_thread([&] {
     if (!virtual_time) result.scheduling = controller::enable_realtime(80);
     result.report = runner.run();
+    ended.set();
   });
-  watch(runner, total, out);
+  watch(runner, total, out, ended);
   loop_thread.join();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -251,6 +291,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   inputs.screening_confirmed = true;
   inputs.period = binding.period;
   inputs.limits = r.limits;
+  inputs.controller = r.controller;
   const controller::SessionSetup setup = controller::session_setup(inputs);
   controller::Session session(setup);
 

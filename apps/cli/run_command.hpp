@@ -20,6 +20,9 @@ struct RunOptions {
   std::string screening;             // completed checklist (JSON), required on a real table
   std::string store = "calibration"; // the calibration store, on a real table
   std::string records; // the clinic's records store: its limits and protocols; none when empty
+  // The force controller: "adaptive" (tractus's own loop) or "baseline" (a textbook PID with
+  // fixed gains, to state the adaptive loop's figures against); any other value is exit 2.
+  std::string controller = "adaptive";
 };
 
 // Exit codes (DESIGN §8).

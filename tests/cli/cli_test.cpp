@@ -63,6 +63,7 @@ TEST_F(TractusCli, StockSessionCompletesWithExit0AndAnIntactJournal) {
   EXPECT_EQ(j.header["calibration"]["id"], "sim-factory");
   EXPECT_EQ(j.header["profile"]["as_run"]["id"], "lumbar-intermittent");
   EXPECT_EQ(j.header["screening"]["source"], "simulator");
+  EXPECT_EQ(j.header["controller"], "adaptive"); // tractus's own loop unless asked
   ASSERT_TRUE(j.summary.has_value());
   EXPECT_EQ((*j.summary)["outcome"], "completed");
   EXPECT_EQ((*j.summary)["exit_code"], 0);
@@ -73,6 +74,20 @@ TEST_F(TractusCli, StockSessionCompletesWithExit0AndAnIntactJournal) {
   for (const auto &e : j.events)
     if (e["event"] == "state") states.push_back(e["state"]);
   EXPECT_EQ(states, (std::vector<std::string>{"pretension", "treating", "releasing", "complete"}));
+}
+
+// `--controller baseline` runs the textbook PID (docs/force-loop.md, "The baseline
+// controller"), and the journal says so: its figures are never to be read as tractus's own.
+// Exit 0 or 3: without spasm relief a random spasm may trip 301, which is the comparison's point.
+TEST_F(TractusCli, TheBaselineControllerIsNamedInTheJournalHeader) {
+  const auto r = run("run --profile cervical-static --weight 80kg --controller baseline"
+                     " --journal " +
+                     journal_dir());
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_TRUE(j.problems.empty());
+  EXPECT_EQ(j.header["controller"], "baseline");
+  EXPECT_TRUE(j.summary.has_value());
 }
 
 TEST_F(TractusCli, PatientSwitchAt890NewtonsEndsWithExit3AndIsJournaled) {
@@ -177,6 +192,9 @@ INSTANTIATE_TEST_SUITE_P(
                  " --weight 80kg",
                  "/max_force"},
         BadInput{"run --weight 80kg", "--profile is required"},
+        BadInput{"run --profile lumbar-static --weight 80kg --controller bogus",
+                 "tractus run: --controller bogus: unknown controller (allowed: adaptive, "
+                 "baseline)"},
         // --screening on the simulator is optional, but a file given is checked like a profile:
         // every problem named by its file and JSON pointer (docs/screening.md).
         BadInput{"run --profile lumbar-static --weight 80kg --screening /nonexistent.json",

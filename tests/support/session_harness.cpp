@@ -97,6 +97,7 @@ SessionRun run_session(const SessionSpec &spec) {
       if (sim.true_force() > newtons(15)) run.last_above_15n_at = now;
     }
     if (spec.observer) spec.observer(out);
+    if (spec.truth_observer) spec.truth_observer(out, sim);
   });
   run.report = runner.run();
   if (spec.after_loop) spec.after_loop();

@@ -57,6 +57,9 @@ struct SessionSpec {
   std::function<void(controller::SessionSetup &)> adjust_setup;
   // Called on the loop thread after every cycle, after the harness's own bookkeeping.
   std::function<void(const controller::CycleOutput &)> observer;
+  // The same, with the simulated table, for figures against the simulator's truth (the true
+  // tension, the guarding the plant is in).
+  std::function<void(const controller::CycleOutput &, const sim::SimTable &)> truth_observer;
   // Called on the loop's thread as soon as LoopRunner::run() has returned, before the harness
   // finishes the journal (the allocation test stops counting here).
   std::function<void()> after_loop;
