@@ -124,6 +124,9 @@ const JournalIndex::Entry &JournalIndex::entry(const std::string &id,
                {"complete", c.summary.has_value()},
                {"outcome", c.summary ? outcome_of(*c.summary) : nlohmann::json()},
                {"code", c.summary ? value_at(*c.summary, P("/code")) : nlohmann::json()},
+               // Muscle guarding as the summary counts it ({"events","largest_n","seconds"});
+               // null for a journal without it (older, or unfinished).
+               {"guarding", c.summary ? value_at(*c.summary, P("/guarding")) : nlohmann::json()},
                {"problems", c.problems},
                {"journal", file.string()}};
   if (const std::string why = unreadable_reason(file, size, c); !why.empty()) {
@@ -194,6 +197,7 @@ nlohmann::json JournalIndex::newest_outcome() const {
   nlohmann::json o = {
       {"id", l["id"]}, {"outcome", l["outcome"]}, {"code", l["code"]}, {"journal", l["journal"]}};
   if (l.contains("last")) o["last"] = l["last"];
+  if (l.value("guarding", nlohmann::json()).is_object()) o["guarding"] = l["guarding"];
   if (l.contains("unreadable")) o["unreadable"] = l["unreadable"];
   return o;
 }

@@ -190,6 +190,9 @@ nlohmann::json LiveSession::outcome() const {
                       {"journal", journal_->path().string()}};
   if (report_.last.fault != controller::FaultCode::None)
     o["code"] = controller::number(report_.last.fault);
+  // Muscle guarding, as the journal's summary has it: {"events","largest_n","seconds"}.
+  if (report_.last.outcome != controller::Outcome::None)
+    o["guarding"] = stats_.to_json().value("guarding", nlohmann::json());
   if (!journal_error_.empty()) o["journal_error"] = journal_error_;
   if (journal_->failed()) o["journal_problem"] = journal_->failure();
   return o;

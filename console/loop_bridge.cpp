@@ -36,6 +36,13 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
   ++cycles_;
   mailbox_.state.store(static_cast<std::uint8_t>(out.state), std::memory_order_relaxed);
   mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
+  for (std::uint8_t i = 0; i < out.event_count && i < out.events.size(); ++i) {
+    const controller::Event &e = out.events[i];
+    if (e.kind == controller::EventKind::GuardingOnset) {
+      ++guarding_events_;
+      guarding_n_ = e.value;
+    }
+  }
   if (++since_frame_ < cycles_per_frame_ && out.event_count == 0) return;
   since_frame_ = 0;
 
@@ -65,6 +72,9 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
       r.safety.io == hal::IoStatus::Ok && r.safety.patient_switch_connected;
   f.simulated = simulated_;
   f.loop_running = true;
+  f.guarding = out.guarding;
+  f.guarding_n = out.guarding ? guarding_n_ : 0.0;
+  f.guarding_events = guarding_events_;
   f.events = out.events;
   f.event_count = out.event_count;
   channel_.publish(f); // stamps f.seq

@@ -27,13 +27,21 @@ nlohmann::json fault_json(controller::FaultCode code) {
   return {{"code", controller::number(code)}, {"name", i.name}, {"meaning", i.meaning}};
 }
 
+bool is_guarding(controller::EventKind k) {
+  return k == controller::EventKind::GuardingOnset || k == controller::EventKind::GuardingEnd;
+}
+
 nlohmann::json event_json(const controller::Event &e) {
   const bool coded = e.code != controller::FaultCode::None;
-  return {{"kind", controller::to_string(e.kind)}, // the journal's event names
-          {"state", controller::to_string(e.state)},
-          {"code", controller::number(e.code)},
-          {"name", coded ? nlohmann::json(controller::info(e.code).name) : nlohmann::json()},
-          {"detail", e.detail != nullptr ? e.detail : ""}};
+  nlohmann::json j = {
+      {"kind", controller::to_string(e.kind)}, // the journal's event names
+      {"state", controller::to_string(e.state)},
+      {"code", controller::number(e.code)},
+      {"name", coded ? nlohmann::json(controller::info(e.code).name) : nlohmann::json()},
+      {"detail", e.detail != nullptr ? e.detail : ""}};
+  // A guarding event's size, N, as the journal's size_n: at onset, at its end the largest.
+  if (is_guarding(e.kind)) j["size_N"] = journal_number(e.value, 1);
+  return j;
 }
 
 } // namespace
@@ -59,6 +67,10 @@ nlohmann::json to_json(const TelemetryFrame &f) {
           {"switch_connected", f.patient_switch_connected},
           {"simulated", f.simulated},
           {"loop_running", f.loop_running},
+          {"guarding", f.guarding},
+          {"guarding_N",
+           f.guarding ? nlohmann::json(journal_number(f.guarding_n, 1)) : nlohmann::json()},
+          {"guarding_events", f.guarding_events},
           {"events", std::move(events)}};
 }
 

@@ -30,6 +30,11 @@ struct TelemetryFrame {
   bool patient_switch_connected = false;
   bool simulated = false;
   bool loop_running = false; // false: the service's own idle frame, no loop
+  // Muscle guarding (a notice, never a fault): an event under way, its size at onset (N), and
+  // how many have begun this session (LoopBridge keeps them from the session's events).
+  bool guarding = false;
+  double guarding_n = 0;
+  std::uint32_t guarding_events = 0;
   // Events of the cycle that published this frame (state changes, faults, refusals …).
   std::array<controller::Event, controller::kMaxEventsPerCycle> events{}; // as CycleOutput
   std::uint8_t event_count = 0;
@@ -38,8 +43,9 @@ struct TelemetryFrame {
 // {"type":"telemetry","seq":…,"wall_ms":…,"t_s":…,"setpoint_N":…,"force_N":…,"state":"treating",
 //  "phase":"hold","outcome":null|"operator-stop",…,"fault":null|{"code":301,"name":…,"meaning":…},
 //  "alarm":…,"reminder":…,"press_test":…,"estop_closed":…,"switch_connected":…,
-//  "simulated":…,"events":[{"kind":"fault-latched","state":"fault","code":301,"name":…,
-//  "detail":…}, …]}   — documented in docs/console.md.
+//  "simulated":…,"loop_running":…,"guarding":false,"guarding_N":null,"guarding_events":0,
+//  "events":[{"kind":"fault-latched","state":"fault","code":301,"name":…,"detail":…}, …]}
+//  (a guarding event also has "size_N")   — documented in docs/console.md.
 nlohmann::json to_json(const TelemetryFrame &frame);
 
 } // namespace tractus::console

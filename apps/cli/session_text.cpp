@@ -48,6 +48,11 @@ void print_summary(std::ostream &out, const std::string &session_id,
   std::snprintf(buf, sizeof buf, "%.2f N RMS (%.2f %% of target)", stats.hold_rms_error().si(),
                 stats.hold_rms_error_percent());
   out << "Holds     tracking error " << buf << "\n";
+  // Muscle guarding the force loop eased off for: a notice, said only when there was some.
+  if (const auto n = stats.guarding_events(); n > 0)
+    out << "Guarding  " << n << " muscle-guarding event" << (n == 1 ? "" : "s") << ", largest "
+        << format_force_n_lbf(stats.guarding_largest()) << ", "
+        << profiles::format_duration(stats.guarding_time()) << " in all\n";
   out << "Time     ";
   for (int i = 0; i < controller::kStateCount; ++i) {
     const auto s = static_cast<controller::State>(i);

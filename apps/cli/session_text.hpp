@@ -30,6 +30,8 @@ inline nlohmann::ordered_json summary_json(const controller::LoopReport &report,
   return controller::session_journal_summary(report, stats, exit_code);
 }
 
+// The summary `tractus run` prints; a "Guarding" line (count, largest in N and lbf, time) only
+// when the session had muscle guarding.
 void print_summary(std::ostream &out, const std::string &session_id,
                    const profiles::Profile &profile, const profiles::Trajectory &trajectory,
                    const std::string &patient_id, Mass body_mass,

@@ -154,6 +154,30 @@ void Chart::bars(const std::vector<double> &xs, const std::vector<double> &ys, d
   cairo_restore(cr);
 }
 
+void Chart::span(double x0, double x1, Colour fill, double min_width) const {
+  if (!std::isfinite(x0) || !std::isfinite(x1)) return;
+  cairo_t *cr = page_.cairo();
+  cairo_save(cr);
+  clip();
+  double left = px(std::min(x0, x1)), right = px(std::max(x0, x1));
+  if (right - left < min_width) {
+    const double middle = (left + right) / 2;
+    left = middle - min_width / 2;
+    right = middle + min_width / 2;
+  }
+  page_.rectangle(left, plot_.y, right - left, plot_.height, fill);
+  cairo_restore(cr);
+}
+
+void Chart::rule(double x, Colour colour, double width) const {
+  if (!std::isfinite(x)) return;
+  cairo_t *cr = page_.cairo();
+  cairo_save(cr);
+  clip();
+  page_.line(px(x), plot_.y, px(x), plot_.y + plot_.height, width, colour);
+  cairo_restore(cr);
+}
+
 void Chart::legend(const std::vector<LegendEntry> &entries) const {
   constexpr double kSwatch = 16, kGap = 12;
   double width = 0;

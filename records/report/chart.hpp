@@ -46,6 +46,11 @@ public:
   // Bars centred on xs, `width` in x units wide, from 0 (or the axis's minimum) up to ys.
   void bars(const std::vector<double> &xs, const std::vector<double> &ys, double width,
             Colour fill) const;
+  // A shaded band across the plot's height from x0 to x1 (at least `min_width` points wide, so
+  // a short span still shows), clipped to the plot. Drawn before the lines, it lies under them.
+  void span(double x0, double x1, Colour fill, double min_width = 1.5) const;
+  // A thin vertical line across the plot at x (a span's start).
+  void rule(double x, Colour colour, double width = 0.8) const;
   void legend(const std::vector<LegendEntry> &entries) const;
   // A sentence in the middle of the plot: why there is nothing in it.
   void message(std::string_view text) const;

@@ -26,6 +26,9 @@ inline constexpr Colour kSkyBlue{0.34, 0.71, 0.91};
 inline constexpr Colour kOrange{0.90, 0.62, 0.00};
 inline constexpr Colour kVermillion{0.84, 0.37, 0.00};
 inline constexpr Colour kGreen{0.00, 0.62, 0.45};
+// Okabe and Ito's reddish purple, and a light tint of it for a shaded span (muscle guarding).
+inline constexpr Colour kPurple{0.80, 0.47, 0.65};
+inline constexpr Colour kPurpleTint{0.93, 0.82, 0.89};
 
 enum class Align { Left, Centre, Right };
 

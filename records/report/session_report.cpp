@@ -4,6 +4,7 @@
 #include "records/report/chart.hpp"
 #include "records/report/csv.hpp"
 #include "records/report/document.hpp"
+#include "records/report/guarding.hpp"
 #include "records/report/json_members.hpp"
 #include "records/report/report_frame.hpp"
 #include "records/report/report_text.hpp"
@@ -187,14 +188,26 @@ void draw_force_chart(const Page &page, const SessionEntry &e, double y, double 
               "Force (N)");
   chart.right_axis(ticks_within(left.min / kNewtonsPerLbf, left.max / kNewtonsPerLbf, 6),
                    "Force (lbf)");
+  // Muscle guarding, onset to end, shaded under the lines with a rule at each onset; an event
+  // the journal never ended (cut short) runs to the curve's end.
+  const GuardingRecord guarding = guarding_of(e);
+  const double curve_end = std::max(highest(minutes).value_or(0.0), 0.0);
+  for (const auto &s : guarding.spans)
+    chart.span(s.onset_s / 60, s.end_s ? *s.end_s / 60 : std::max(curve_end, s.onset_s / 60),
+               kPurpleTint);
   chart.draw_axes();
+  for (const auto &s : guarding.spans)
+    chart.rule(s.onset_s / 60, kPurple);
   const LineStyle setpoint{kOrange, 1.3, true, Marker::None};
   const LineStyle force{kBlue, 1.1, false, Marker::None};
   // The setpoint over the force, dashed, so both show where they agree.
   chart.line(minutes, c.force, force);
   chart.line(minutes, c.setpoint, setpoint);
-  chart.legend(
-      {{"Setpoint", setpoint, false}, {"Measured force (highest each second)", force, false}});
+  std::vector<LegendEntry> legend = {{"Setpoint", setpoint, false},
+                                     {"Measured force (highest each second)", force, false}};
+  if (!guarding.spans.empty())
+    legend.push_back({"Muscle guarding", LineStyle{kPurpleTint, 1, false, Marker::None}, true});
+  chart.legend(legend);
   if (!highest(c.force)) chart.message("No force curve in the journal");
 }
 
@@ -224,6 +237,9 @@ double draw_summary(const Page &page, const SessionEntry &e, const Curve &c, dou
   page.field(right_x, y, kLabel, kColumn, "Exit code",
              e.exit_code ? std::to_string(*e.exit_code) : std::string(kNone), kBodyFont);
   y += kBodyLine;
+  // A notice, not a fault: in ink, whatever the count.
+  page.field(kMargin, y, kLabel, full, "Guarding", guarding_text(guarding_of(e)), kBodyFont);
+  y += kBodyLine;
   page.field(kMargin, y, kLabel, full, "Time in state", states_text(e), kBodyFont);
   if (!e.problems.empty()) {
     y += kBodyLine;
@@ -238,9 +254,13 @@ double draw_summary(const Page &page, const SessionEntry &e, const Curve &c, dou
 std::vector<std::string> event_row(const nlohmann::json &event) {
   const std::string code = text_at(event, {"code"});
   const std::string fault = text_at(event, {"fault"});
+  // A guarding event's size (size_n: at onset, at its end the largest it reached).
+  const auto size = number_at(event, {"size_n"});
+  std::string detail = text_at(event, {"detail"});
+  // First, so a detail cut to its column never loses it.
+  if (size) detail = force_text(size) + (detail.empty() ? "" : ": " + detail);
   return {clock_text(number_at(event, {"t"})), text_at(event, {"event"}), text_at(event, {"state"}),
-          code.empty() && fault.empty() ? "" : joined({code, fault}, " "),
-          text_at(event, {"detail"})};
+          code.empty() && fault.empty() ? "" : joined({code, fault}, " "), detail};
 }
 
 void draw_events(const Page &page, const SessionEntry &e, double y) {
@@ -280,7 +300,7 @@ void draw_events(const Page &page, const SessionEntry &e, double y) {
 // below 220 pt (a 20-minute curve still reads at about 0.4 pt a second).
 double chart_height_for(const SessionEntry &e, double chart_top) {
   const std::size_t events = e.events.is_array() ? e.events.size() : 0;
-  const double summary = 13 + (e.problems.empty() ? 4 : 5) * kBodyLine;
+  const double summary = 13 + (e.problems.empty() ? 5 : 6) * kBodyLine;
   const double table = 8 + static_cast<double>(std::max<std::size_t>(events, 1) + 2) * kEventRow;
   const double room = kFooterTop - 8 - (chart_top + 10) - 14 - summary - 8 - table;
   return std::clamp(room, 220.0, 320.0);
@@ -335,10 +355,26 @@ std::string session_report_png(const SessionEntry &entry, const std::optional<Se
 
 std::string session_report_csv(const SessionEntry &entry) {
   const Curve c = curve_of(entry);
-  std::string csv = csv_row({"t_s", "setpoint_n", "force_n"});
+  const GuardingRecord guarding = guarding_of(entry);
+  std::string csv = csv_row({"t_s", "setpoint_n", "force_n", "guarding", "guarding_size_n"});
   for (std::size_t i = 0; i < c.t.size(); ++i) {
-    csv +=
-        csv_row({csv_number(c.t[i], 3), csv_number(c.setpoint[i], 2), csv_number(c.force[i], 2)});
+    // The point stands for [t, the next point's t) (one second at the end): under way if a
+    // guarding event overlaps it, and the size of one that began in it (the largest it reached).
+    const double from = c.t[i];
+    const double to = i + 1 < c.t.size() && std::isfinite(c.t[i + 1]) ? c.t[i + 1] : from + 1;
+    bool under_way = false;
+    std::optional<double> size_n;
+    for (const auto &s : guarding.spans) {
+      if (!std::isfinite(from)) break;
+      if (s.onset_s < to && (!s.end_s || *s.end_s >= from)) under_way = true;
+      if (s.onset_s >= from && s.onset_s < to) {
+        const double size = s.size_n.value_or(0.0);
+        size_n = std::max(size_n.value_or(size), size);
+      }
+    }
+    csv += csv_row({csv_number(c.t[i], 3), csv_number(c.setpoint[i], 2), csv_number(c.force[i], 2),
+                    std::isfinite(from) ? (under_way ? "1" : "0") : "",
+                    size_n ? csv_number(*size_n, 1) : ""});
   }
   return csv;
 }

@@ -32,8 +32,11 @@ struct SessionVisit {
 [[nodiscard]] std::string session_report_png(const SessionEntry &entry,
                                              const std::optional<SessionVisit> &visit,
                                              const ReportStamp &stamp, double pixels_per_point = 2);
-// The force curve as CSV: a header row `t_s,setpoint_n,force_n`, then one row a point (one a
-// second); a value that is missing or not finite is an empty field.
+// The force curve as CSV: a header row `t_s,setpoint_n,force_n,guarding,guarding_size_n`, then
+// one row a point (one a second); a value that is missing or not finite is an empty field.
+// `guarding` is 1 when a muscle-guarding event was under way in the point's second, else 0;
+// `guarding_size_n` the size of an event that began in it (so the count of events is the count
+// of those cells), empty otherwise.
 [[nodiscard]] std::string session_report_csv(const SessionEntry &entry);
 
 } // namespace tractus::records::report

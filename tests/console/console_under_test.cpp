@@ -26,7 +26,9 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
                                    console::HttpServerOptions server_options)
-    : ConsoleUnderTest(name, ConsoleSetup{std::move(server_options), {}, "table-a", 1.0, {}}) {}
+    : ConsoleUnderTest(name,
+                       ConsoleSetup{std::move(server_options), {}, "table-a", 1.0, {}, {}, "sim"}) {
+}
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
     : dir_("console-" + name) {
@@ -38,7 +40,9 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
 
   bindings::SimulatorOptions simulator;
   simulator.speed = setup.sim_speed;
-  bindings::BindingMade made = bindings::make_table_binding("sim", 1, simulator);
+  if (const auto bad = bindings::add_simulator_events(setup.inject, simulator); !bad.empty())
+    throw std::runtime_error("--inject: " + bad.front());
+  bindings::BindingMade made = bindings::make_table_binding(setup.table, 1, simulator);
   if (!made) throw std::runtime_error("sim binding: " + made.error);
   console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions options;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace tractus::testing {
 
@@ -45,6 +46,12 @@ struct ConsoleSetup {
   // Where the clinic's limits last read are kept; empty: in the console's own temporary folder
   // (gone with it). A test that restarts a table gives a folder that outlives it.
   std::filesystem::path records_limits_copy;
+  // Simulator injections, `KIND@TIME` as `tractus run --inject` takes them, at the simulated
+  // table's time from each session's load ("muscle-guarding@40s").
+  std::vector<std::string> inject;
+  // The table's address: the simulator's average patient unless a test needs another
+  // ("sim:FILE.json", a calm patient for a course whose rule must not meet a spasm).
+  std::string table = "sim";
 };
 
 class ConsoleUnderTest {

@@ -37,6 +37,10 @@ protected:
     }
     setup.records = store;
     setup.sim_speed = kSimSpeed;
+    // A calm patient: a spasm is a guarding alarm, which holds the next visit's force (the
+    // rule's own tests, tests/records/courses_test.cpp, hold that); the forces below are the
+    // rule's answers to the pain and the stop alone.
+    setup.table = "sim:" TRACTUS_TEST_DATA "/patients/calm-average.json";
     console_ = std::make_unique<ConsoleUnderTest>(
         ::testing::UnitTest::GetInstance()->current_test_info()->name(), setup);
     client_ = std::make_unique<HttpTestClient>(console_->port());

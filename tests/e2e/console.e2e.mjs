@@ -213,6 +213,59 @@ async function main() {
   assert.ok(stats.p99 <= 500, `telemetry latency p99 ${stats.p99} ms <= 500 ms (live for the operator)`);
   await shot('05-treatment');
 
+  // --- muscle guarding: a calm notice, no alarm, cleared at the end, counted in the log ---
+  // `tractus serve` takes no --inject, so a real spasm through the real controller is
+  // console_wallclock_test's GuardingNotice; here a second tab of the same login (window.open
+  // copies its sessionStorage) gets the live frames through a WebSocket route that marks them
+  // as the loop marks a spasm's: guarding true with its size, a guarding-onset event, then a
+  // guarding-end. The operator's tab and its latency are untouched.
+  let marking = null; // null: frames as they are; 'on': a spasm under way; 'off': it let go
+  const SPASM_N = 62.3;
+  await context.routeWebSocket(/\/api\/telemetry/, (ws) => {
+    const server = ws.connectToServer();
+    let onset = false;
+    let end = false;
+    server.onMessage((m) => {
+      let f = null;
+      try { f = marking && typeof m === 'string' ? JSON.parse(m) : null; } catch { f = null; }
+      if (!f || f.type !== 'telemetry' || f.loop_running === false) return ws.send(m);
+      const event = (kind, detail, size) => ({ kind, state: f.state, code: 0, name: null, detail, size_N: size });
+      f.guarding = marking === 'on';
+      f.guarding_N = marking === 'on' ? SPASM_N : null;
+      f.guarding_events = Math.max(1, f.guarding_events || 0);
+      if (marking === 'on' && !onset) {
+        onset = true;
+        f.events = [...(f.events || []), event('guarding-onset', 'muscle guarding: the force rose with no cable drawn in', SPASM_N)];
+      } else if (marking === 'off' && onset && !end) {
+        end = true;
+        f.events = [...(f.events || []), event('guarding-end', 'muscle guarding let go', 70.0)];
+      }
+      return ws.send(JSON.stringify(f));
+    });
+    ws.onMessage((m) => server.send(m));
+  });
+  marking = 'on';
+  const [tab] = await Promise.all([
+    context.waitForEvent('page'),
+    page.evaluate(() => { window.open(`${location.origin}/#/treatment`); }),
+  ]);
+  tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error (second tab): ${m.text()}`); });
+  tab.on('pageerror', (e) => problems.push(`page error (second tab): ${e.message}`));
+  const notice = tab.locator('#guarding-notice');
+  await notice.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await tab.locator('#guarding-title').textContent(), /^Muscle guarding — the table is easing off \(≈ 62 N\)$/);
+  assert.ok(await tab.locator('#alert').isHidden(), 'guarding raises no alarm panel');
+  await tab.locator('#force-units [data-unit="lbf"]').click();
+  await tab.locator('#guarding-title', { hasText: '(≈ 14.0 lbf)' }).waitFor({ timeout: 3000 });
+  await tab.locator('#guarding-log', { hasText: 'Muscle guarding this session: 1' }).waitFor({ timeout: 3000 });
+  await tab.screenshot({ path: path.join(SHOTS, '05b-guarding-notice.png') });
+  marking = 'off';
+  await notice.waitFor({ state: 'hidden', timeout: 5000 });
+  await tab.locator('#guarding-log', { hasText: '≈ 15.7 lbf (' }).waitFor({ timeout: 3000 }); // the largest, and how long
+  log(`guarding notice shown and cleared in a second tab: ${(await tab.locator('#guarding-log').textContent()).trim()}`);
+  await tab.locator('#force-units [data-unit="N"]').click(); // the operator's tab works in N
+  await tab.close();
+
   // --- STOP: controlled release and the stop alert ---
   const before = await forceN();
   await page.locator('#stop').click();

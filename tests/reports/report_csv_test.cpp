@@ -32,9 +32,9 @@ std::vector<std::string> lines_of(const std::string &csv) {
 TEST(SessionCsv, IsAHeaderRowThenOneRowAPointOfTheCurve) {
   const auto lines = lines_of(session_report_csv(session_entry_fixture()));
   ASSERT_EQ(lines.size(), 1201U); // 20 minutes at one point a second, and the header
-  EXPECT_EQ(lines[0], "t_s,setpoint_n,force_n");
-  EXPECT_EQ(lines[1], "0,0,0");
-  EXPECT_EQ(lines[517], "516,313.8,316.2"); // the peak, in a hold
+  EXPECT_EQ(lines[0], "t_s,setpoint_n,force_n,guarding,guarding_size_n");
+  EXPECT_EQ(lines[1], "0,0,0,0,");
+  EXPECT_EQ(lines[517], "516,313.8,316.2,0,"); // the peak, in a hold
   EXPECT_EQ(lines[1200].substr(0, 5), "1199,");
 }
 
@@ -42,8 +42,9 @@ TEST(SessionCsv, AValueThatIsNotANumberIsAnEmptyField) {
   SessionEntry entry = session_entry_fixture();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   entry.curve = nlohmann::json::array({{0.0, nan, 1.5}, {1.0, "x", nullptr}, {2.0}, "junk"});
-  EXPECT_THAT(lines_of(session_report_csv(entry)),
-              ElementsAre("t_s,setpoint_n,force_n", "0,,1.5", "1,,"));
+  EXPECT_THAT(
+      lines_of(session_report_csv(entry)),
+      ElementsAre("t_s,setpoint_n,force_n,guarding,guarding_size_n", "0,,1.5,0,", "1,,,0,"));
 }
 
 TEST(CourseCsv, IsAHeaderRowThenOneRowAVisit) {

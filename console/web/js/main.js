@@ -7,6 +7,7 @@ import { store } from './store.js';
 import * as telemetry from './telemetry.js';
 import { forceUnit, setForceUnit, onUnitsChange, useClinicDefaults } from './units.js';
 import { initAlerts } from './alerts.js';
+import { initGuarding } from './guarding.js';
 import { armAudio } from './audio.js';
 import { stateLabel } from './labels.js';
 import * as login from './screens/login.js';
@@ -193,6 +194,7 @@ function start() {
   initConnection();
   initTableState();
   initAlerts();
+  initGuarding();
   // A 401 here logs the page out (api.js), which stops the reconnecting.
   telemetry.onLoginDoubt(() => { api.state().catch(() => {}); });
   for (const { module } of Object.values(SCREENS)) if (module.init) module.init({ go, navigate });

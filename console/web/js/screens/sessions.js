@@ -6,6 +6,7 @@ import { curveChart } from '../chart.js';
 import { formatForce, formatDuration, fromNewtons, forceUnit } from '../units.js';
 import { pick, when, kvTable, outcomeText } from '../format.js';
 import { store, profileById } from '../store.js';
+import { guardingSummary } from '../guarding.js';
 
 let chart = null;
 let selected = null;
@@ -24,6 +25,7 @@ function rowOf(s) {
     problems: pick(s, 'problems'),
     last: pick(s, 'last'),
     unreadable: pick(s, 'unreadable'),
+    guarding: pick(s, 'guarding'),
   };
 }
 
@@ -46,7 +48,8 @@ function renderList(list) {
     h('span', { class: 'row-main' }, typeof r.profile === 'object' ? r.profile.name || r.profile.id
       : (profileById(r.profile) || {}).name || r.profile || r.id),
     h('span', { class: 'row-meta' }, [when(r.started), r.patient && `patient ${typeof r.patient === 'object' ? r.patient.id : r.patient}`,
-      typeof r.duration === 'number' ? formatDuration(r.duration) : null, r.simulated ? 'simulator' : null].filter(Boolean).join(' · ')),
+      typeof r.duration === 'number' ? formatDuration(r.duration) : null, r.simulated ? 'simulator' : null,
+      r.guarding && r.guarding.events > 0 ? `guarding ×${r.guarding.events}` : null].filter(Boolean).join(' · ')),
     h('span', { class: `row-outcome${outcomeBad(r) ? ' bad-text' : ''}` }, outcomeText(r)));
   }));
 }
@@ -95,6 +98,8 @@ async function openSession(id) {
         'peak force': typeof peak === 'number' ? formatForce(peak) : undefined,
         'time with torque': treated ? formatDuration(treated) : undefined,
         'hold error (RMS)': summary.hold_rms_error_n > 0 ? `${fromNewtons(summary.hold_rms_error_n).toFixed(2)} ${forceUnit()}` : undefined,
+        // A journal from before the guarding detector has no such block: nothing shown.
+        'muscle guarding': guardingSummary(summary.guarding) || undefined,
         table: pick(header, 'table.description', 'table.address', 'table.kind'),
         problems: Array.isArray(d.problems) && d.problems.length ? d.problems.join('; ') : undefined,
       })),
@@ -104,7 +109,8 @@ async function openSession(id) {
         h('span', { class: 'event-time' }, typeof e.t === 'number' ? formatDuration(e.t) : typeof e.t_s === 'number' ? formatDuration(e.t_s) : ''),
         ' ', h('span', { class: 'event-kind' }, e.event || e.kind || ''),
         e.code ? h('span', { class: 'code' }, String(e.code)) : null,
-        ' ', e.fault || e.name || e.state || '', e.detail && e.detail !== e.state ? ` — ${e.detail}` : ''))) : h('p', { class: 'note' }, 'No events.'));
+        ' ', e.fault || e.name || e.state || '', e.detail && e.detail !== e.state ? ` — ${e.detail}` : '',
+        typeof e.size_n === 'number' ? ` (≈ ${formatForce(e.size_n)})` : ''))) : h('p', { class: 'note' }, 'No events.'));
     const curve = curveOf(d);
     if (curve) chart = curveChart(chartBox, curve.force, { second: curve.setpoint });
     else chartBox.replaceWith(h('p', { class: 'note' }, 'No force curve in this journal.'));

@@ -9,6 +9,7 @@ import { describeFault } from '../faults.js';
 import { outcomeText } from '../format.js';
 import { stateLabel, phaseLabel } from '../labels.js';
 import * as telemetry from '../telemetry.js';
+import { guardingSummary } from '../guarding.js';
 import { formatForce, formatDuration, forceUnit, onUnitsChange, NEWTONS_PER_KGF, weightToKg } from '../units.js';
 
 let goTo = () => {};
@@ -18,6 +19,11 @@ let commandError = null;
 let lastState = null;
 let visible = false;
 let session = null; // {name, patientId, weightKg, weightText, duration_s, peak_N}
+// This session's muscle guarding as this page saw it: [{t_s, sizeN, endT, largestN}], and the
+// count the loop reports (frames carry it, so a page opened mid-session counts the earlier ones).
+let guardingLog = [];
+let guardingCount = 0;
+let guardingKey = null;
 
 // Whatever GET /api/state or POST /api/session says about the loaded session.
 function describeSession(s) {
@@ -59,8 +65,8 @@ function renderSession() {
   const line = $('#session-line');
   if (!session) {
     replace(line, h('span', {}, 'No session loaded'),
-      lastSession && lastSession.outcome ? h('span', { class: lastSession.outcome === 'interrupted' ? 'bad-text' : '' },
-        `Last session: ${outcomeText(lastSession)}`) : null,
+      lastSession && lastSession.outcome ? h('span', { class: lastSession.outcome === 'interrupted' ? 'bad-text' : '', id: 'last-session' },
+        [`Last session: ${outcomeText(lastSession)}`, guardingSummary(lastSession.guarding)].filter(Boolean).join(' · ')) : null,
       store.visitSession ? h('span', { class: 'visit-line', id: 'session-visit' },
         `Course visit ${store.visitSession.number} done: record the pain after`) : null);
     return;
@@ -141,6 +147,43 @@ function renderNotice(frame) {
   replace(box);
 }
 
+// The treatment screen's log of this session's muscle guarding, under the plot: the count, then
+// each event's protocol time and size (a notice: nothing to acknowledge).
+function renderGuardingLog() {
+  const box = $('#guarding-log');
+  const key = JSON.stringify([guardingCount, guardingLog, forceUnit()]);
+  if (key === guardingKey) return;
+  guardingKey = key;
+  const count = Math.max(guardingCount, guardingLog.length);
+  show(box, count > 0);
+  if (!count) {
+    replace(box);
+    return;
+  }
+  replace(box,
+    h('span', { class: 'guarding-count' }, `Muscle guarding this session: ${count}`),
+    guardingLog.map((g) => h('span', { class: `guarding-item${g.endT === null ? ' under-way' : ''}` },
+      `${formatDuration(g.t_s)} ≈ ${formatForce(g.largestN ?? g.sizeN)}`,
+      g.endT === null ? ' — under way' : Number.isFinite(g.endT - g.t_s) ? ` (${Math.max(1, Math.round(g.endT - g.t_s))} s)` : '')));
+}
+
+function trackGuarding(frame, fromState) {
+  if (frame.loop_running === false) return;
+  if (typeof frame.guarding_events === 'number') guardingCount = frame.guarding_events;
+  if (fromState) return; // GET /api/state's frame repeats one the telemetry may have carried
+  for (const e of frame.events || []) {
+    if (e.kind === 'guarding-onset') {
+      guardingLog.push({ t_s: frame.t_s, sizeN: e.size_N, endT: null, largestN: null });
+    } else if (e.kind === 'guarding-end') {
+      const open = [...guardingLog].reverse().find((g) => g.endT === null);
+      if (open) {
+        open.endT = frame.t_s;
+        open.largestN = e.size_N;
+      }
+    }
+  }
+}
+
 // Every frame: the plot's data, refusals and state changes. The readouts are redrawn at most
 // 20 times a second (the eye reads no faster; each redraw is a layout and a paint).
 const RENDER_EVERY_MS = 50;
@@ -157,6 +200,12 @@ function onFrame(frame, fromState = false) {
       if (!refusals.some((r) => r.code === e.code)) refusals.push(describeFault(e.code, { name: e.name, meaning: e.detail }));
     }
   }
+  if (state !== lastState && state === 'ready') {
+    // A new session loaded: its own guarding log.
+    guardingLog = [];
+    guardingCount = 0;
+  }
+  trackGuarding(frame, fromState);
   if (state !== lastState) {
     if (state === 'pretension' || state === 'treating') refusals = [];
     if (state === 'ready' && lastState && lastState !== 'ready') chart.clear();
@@ -200,6 +249,7 @@ function render(frame) {
   chip('#chip-estop', known(frame.estop_closed), 'E-stop chain closed', 'E-stop chain OPEN');
   renderControls(state);
   renderNotice(frame);
+  renderGuardingLog();
 }
 
 async function command(name) {
@@ -260,6 +310,7 @@ export function init({ go }) {
     setText($('#force-unit'), forceUnit());
     setText($('#setpoint-unit'), forceUnit());
     chart.dirty = true;
+    renderSession();
     const f = telemetry.latestFrame();
     if (f) onFrame(f, true);
   });
