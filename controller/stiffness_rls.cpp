@@ -176,7 +176,8 @@ void StiffnessRls::step(double force, double position, double speed, Duration dt
   weighted = lambda_ * weighted + (1.0 - lambda_) * prior_information.cwiseProduct(prior) +
              phi * (force / config_.noise_variance);
 
-  Eigen::Matrix3d p;
+  // Zeroed: computeInverseWithCheck leaves it unwritten when the matrix is singular.
+  Eigen::Matrix3d p = Eigen::Matrix3d::Zero();
   bool invertible = false;
   information.computeInverseWithCheck(p, invertible);
   const Eigen::Vector3d next = p * weighted;

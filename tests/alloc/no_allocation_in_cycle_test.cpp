@@ -58,6 +58,37 @@ TEST(ControlCycle, AllocatesNothingInSteadyState) {
   std::filesystem::remove_all(dir);
 }
 
+// Both controllers, with the cable's identification and the guarding detector running and an
+// injected spasm taking the detector through an onset and an end (issue 14).
+TEST(ControlCycle, BothControllersTheIdentificationAndTheGuardingDetectorAllocateNothing) {
+  for (const auto kind :
+       {controller::ControllerKind::Adaptive, controller::ControllerKind::Baseline}) {
+    testing::SessionSpec spec;
+    spec.profile = "lumbar-intermittent";
+    spec.calm = true; // the injected spasm only, so the test knows what it saw
+    spec.inject = {"muscle-guarding@100s"}; // a hold (at 300 s the setpoint falls: blind)
+    spec.adjust_setup = [kind](controller::SessionSetup &s) { s.controller = kind; };
+    int onsets = 0, ends = 0, identified = 0;
+    spec.observer = [&](const controller::CycleOutput &out) {
+      counting = false; // the test's own counting below must not count
+      for (std::uint8_t i = 0; i < out.event_count; ++i) {
+        onsets += out.events[i].kind == controller::EventKind::GuardingOnset;
+        ends += out.events[i].kind == controller::EventKind::GuardingEnd;
+      }
+      identified += out.identification.trusted;
+      counting = out.state == controller::State::Treating;
+    };
+    allocations = 0;
+    const auto run = testing::run_session(spec);
+    counting = false;
+    EXPECT_EQ(allocations.load(), 0) << controller::to_string(kind);
+    EXPECT_GE(onsets, 1) << controller::to_string(kind);
+    EXPECT_GE(ends, 1) << controller::to_string(kind);
+    EXPECT_GT(identified, 1000) << controller::to_string(kind); // the RLS's paths ran too
+    EXPECT_NE(run.report.last.outcome, controller::Outcome::None);
+  }
+}
+
 // Every cycle after the start, not only the treating ones: pretension, the end-of-treatment
 // release, Complete and its reminder, a stop's release, a latched fault and a journal fault's
 // controlled release (issue 11). Counting is on from the first cycle after the start to the
