@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // End-to-end test of the console's records screens (docs/console.md "Records screens"):
-// `tractus serve --table sim --sim-speed 200` on a free loopback port with a records store of
+// `tractus serve --table sim:…/calm-average.json --sim-speed 200` on a free loopback port with a records store of
 // its own, driven by Debian's chromium through playwright-core, as a clinician uses the page.
 //
 // The operator (forces in lbf, the clinic's default here) opens Patients, is refused a patient
@@ -47,6 +47,9 @@ import {
 } from './e2e_support.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+// The average patient without muscle guarding: a spasm is a guarding alarm, which rightly holds
+// the next visit's force (docs/records.md), and this test reads the rule's +5 lbf.
+const CALM_TABLE = `sim:${path.join(HERE, '..', 'data', 'patients', 'calm-average.json')}`;
 const HARD_TIMEOUT_MS = 180_000;
 const OPERATOR_PIN = '2468';
 const TECHNICIAN_PIN = '1357';
@@ -82,7 +85,7 @@ async function startServer(name, extra = []) {
   fs.writeFileSync(config, JSON.stringify({
     format: 'tractus.config/1', display_units: { force: 'lbf', weight: 'kg' },
   }));
-  const args = ['serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--table', 'sim',
+  const args = ['serve', '--config', config, '--listen', `127.0.0.1:${port}`, '--table', CALM_TABLE,
     '--sim-speed', SIM_SPEED, '--table-name', TABLE_NAME,
     '--data', data, '--journal', path.join(data, 'sessions'), '--store', path.join(data, 'calibration'), ...extra];
   log(`starting ${bin} ${args.join(' ')}`);
