@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace tractus {
 namespace {
 
@@ -19,14 +22,18 @@ bool has_event(const testing::SessionRun &run, EventKind kind, FaultCode code) {
 // The heaviest case the table allows: 200 lbf (889.6 N) on the 185 kg preset, the patient
 // pressing the hand switch 20 s into the hold. The preset is calm here so that no spasm is
 // in progress at the press (spasms are covered by the stock-protocol tests).
-TEST(PatientSwitch, At890NewtonsReleasesBelow15NewtonsWithin3SecondsAndDisablesAfter5) {
+testing::SessionSpec press_at_890_newtons() {
   testing::SessionSpec spec;
   spec.profile = TRACTUS_TEST_DATA "/profiles/lumbar-static-200lbf.json";
   spec.preset = "heavy";
   spec.body_mass = kilograms(185);
   spec.calm = true;
   spec.inject = {"patient-switch@55s"}; // table time: ~2.5 s press test, ~3 s pretension, 30 s ramp
-  const auto run = testing::run_session(spec);
+  return spec;
+}
+
+TEST(PatientSwitch, At890NewtonsReleasesBelow15NewtonsWithin3SecondsAndDisablesAfter5) {
+  const auto run = testing::run_session(press_at_890_newtons());
 
   ASSERT_EQ(run.report.last.outcome, Outcome::PatientStop);
   EXPECT_TRUE(has_event(run, EventKind::Alarm, FaultCode::PatientSwitchPressed));
@@ -40,18 +47,55 @@ TEST(PatientSwitch, At890NewtonsReleasesBelow15NewtonsWithin3SecondsAndDisablesA
   EXPECT_NEAR(disable_s, 5.0, 0.25) << "disabled " << disable_s << " s after the release";
 }
 
-TEST(OverForce, LoadCellOffsetJumpTripsAndDisablesTheDriveAtOnce) {
+// The same press under `--controller baseline`: the stop's release is the supervisor's, so the
+// comparison controller must meet the same 3 s, and the force must not rise after the press.
+TEST(PatientSwitch, UnderTheBaselineControllerAt890NewtonsReleasesBelow15NewtonsWithin3Seconds) {
+  testing::SessionSpec spec = press_at_890_newtons();
+  spec.adjust_setup = [](controller::SessionSetup &s) {
+    s.controller = controller::ControllerKind::Baseline;
+  };
+  std::optional<double> press_force, highest_after_press;
+  spec.truth_observer = [&](const controller::CycleOutput &, const sim::SimTable &sim) {
+    const double f = sim.true_force().si();
+    if (!press_force && sim.elapsed() >= seconds(55)) press_force = f;
+    if (press_force) highest_after_press = std::max(highest_after_press.value_or(f), f);
+  };
+  const auto run = testing::run_session(spec);
+
+  ASSERT_EQ(run.report.last.outcome, Outcome::PatientStop);
+  ASSERT_TRUE(run.stop_at && run.below_15n_at && run.drive_disabled_at);
+  EXPECT_GE(run.true_peak, newtons(880));
+  const double release_s = (*run.below_15n_at - *run.stop_at).si();
+  EXPECT_LE(release_s, 3.0) << "took " << release_s << " s to reach 15 N";
+  ASSERT_TRUE(press_force && highest_after_press);
+  EXPECT_LE(*highest_after_press, *press_force + 5.0) << "the pull rose after the press";
+  const double disable_s = (*run.drive_disabled_at - *run.below_15n_at).si();
+  EXPECT_NEAR(disable_s, 5.0, 0.25);
+}
+
+// A load cell whose offset jumps reads as over-force: disabled within one control period of
+// detection, released by the unpowered drive train. Under either controller, since the
+// monitors and the torque-off are the supervisor's.
+void expect_offset_jump_trips_at_once(controller::ControllerKind controller) {
   testing::SessionSpec spec;
   spec.profile = "lumbar-static";
   spec.calm = true;
   spec.inject = {"loadcell-offset@120s"};
+  spec.adjust_setup = [controller](controller::SessionSetup &s) { s.controller = controller; };
   const auto run = testing::run_session(spec);
   ASSERT_EQ(run.report.last.outcome, Outcome::Faulted);
   EXPECT_EQ(run.report.last.fault, FaultCode::OverForce);
   ASSERT_TRUE(run.stop_at && run.drive_disabled_at && run.below_15n_at);
-  // Disabled within one control period of detection, released by the unpowered drive train.
   EXPECT_LE((*run.drive_disabled_at - *run.stop_at).si(), 0.0011);
   EXPECT_LE((*run.below_15n_at - *run.stop_at).si(), 3.0);
+}
+
+TEST(OverForce, LoadCellOffsetJumpTripsAndDisablesTheDriveAtOnce) {
+  expect_offset_jump_trips_at_once(controller::ControllerKind::Adaptive);
+}
+
+TEST(OverForce, UnderTheBaselineControllerALoadCellOffsetJumpTripsAndDisablesTheDriveAtOnce) {
+  expect_offset_jump_trips_at_once(controller::ControllerKind::Baseline);
 }
 
 TEST(StaleLoadCell, FrozenSampleCounterFaultsWithin20Milliseconds) {
