@@ -3,6 +3,7 @@
 // noisy load cell. One behaviour per test, each with the figure it holds; docs/force-loop.md,
 // "The baseline controller", explains the figures.
 #include "controller/baseline_loop.hpp"
+#include "spring_plant.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,26 +19,11 @@ namespace tractus::controller {
 namespace {
 
 constexpr Duration kPeriod = milliseconds(1);
-constexpr double kNoiseRms = 0.4; // N, load cell at 1 kHz
 
-// F = k · x once the harness is taut (x > 0); the drive follows the command through a 10 ms
-// lag. The spring is the design point unless a test says otherwise.
-struct Spring {
-  double stiffness = kBaselineDesignStiffness.si(); // N/m
-  double position = 0.0;                            // m
-  double speed = 0.0;                               // m/s, actual cable speed
-  double drive_lag = 0.010;                         // s
-  bool noisy = true;
-  std::mt19937 rng{20240611u};
-  std::normal_distribution<double> noise{0.0, kNoiseRms};
-
-  [[nodiscard]] double force() const { return stiffness * std::max(position, 0.0); }
-  Force measured() { return newtons(force() + (noisy ? noise(rng) : 0.0)); }
-  void settle_at(double newtons_now) { position = newtons_now / stiffness; }
-  void advance(Speed command, double dt) {
-    speed += (1.0 - std::exp(-dt / drive_lag)) * (command.si() - speed);
-    position += speed * dt;
-  }
+// The spring on a drive (spring_plant.hpp), at the baseline's design point unless a test says
+// otherwise.
+struct Spring : test_plant::SpringPlant {
+  Spring() { stiffness = kBaselineDesignStiffness.si(); }
 };
 
 // Runs loop and spring for `duration` from time t0 towards setpoint(t); observe(t, setpoint)

@@ -2,6 +2,7 @@
 // driving a linear spring through the cable, read by a noisy load cell. One behaviour per test,
 // each with the figure it holds. docs/force-loop.md explains the figures.
 #include "controller/force_loop.hpp"
+#include "spring_plant.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,30 +18,9 @@ namespace {
 
 constexpr Duration kPeriod = milliseconds(1);
 constexpr double kTrueStiffness = 20'000.0; // N/m
-constexpr double kNoiseRms = 0.4;           // N, load cell at 1 kHz
 
-// F = k · (x - slack), with the drive following the command through a 10 ms lag. A change of k
-// at a fixed x changes F: that is what a muscle spasm does to the cable.
-struct SpringPlant {
-  double stiffness = kTrueStiffness; // N/m
-  double position = 0.0;             // m, cable travel; the harness is taut beyond 0
-  double speed = 0.0;                // m/s, actual cable speed
-  double drive_lag = 0.010;          // s
-  std::mt19937 rng{20240611u};
-  std::normal_distribution<double> noise{0.0, kNoiseRms};
-  double last_reading = 0.0; // N, what the load cell said last
-
-  [[nodiscard]] double force() const { return stiffness * std::max(position, 0.0); }
-  Force measured() {
-    last_reading = force() + noise(rng);
-    return newtons(last_reading);
-  }
-  void settle_at(double newtons_now) { position = newtons_now / stiffness; }
-  void advance(Speed command, double dt) {
-    speed += (1.0 - std::exp(-dt / drive_lag)) * (command.si() - speed);
-    position += speed * dt;
-  }
-};
+// The spring on a drive (spring_plant.hpp), at 20 kN/m unless a test says otherwise.
+using test_plant::SpringPlant;
 
 // A setpoint trajectory: force and its rate at time t.
 struct Setpoint {
