@@ -65,6 +65,7 @@ GuardingChange GuardingDetector::stop() noexcept {
   position_.reset();
   unexplained_ = 0.0;
   baseline_ = 0.0;
+  allowed_rate_ = 0.0;
   event_age_ = Duration{};
   return was_active ? GuardingChange::End : GuardingChange::None;
 }
@@ -98,6 +99,10 @@ GuardingChange GuardingDetector::update(Force setpoint, ForceRate setpoint_rate,
       dx > 0.0 ? std::max(stiffness.si(), params_.pulling_stiffness.si()) : stiffness.si();
   unexplained_ += df - k * dx;
 
+  // The ramp's allowance outlasts the ramp by the baseline's own lag: the drift the baseline
+  // has not yet caught up with is still there when the setpoint levels off.
+  allowed_rate_ = std::max(std::abs(setpoint_rate.si()),
+                           allowed_rate_ * std::exp(-dt.si() / params_.baseline_rise_time.si()));
   if (setpoint_rate.si() < -params_.falling_rate.si() && !active_) baseline_ = unexplained_;
   const double evidence = unexplained_ - baseline_;
   if (active_) {
@@ -117,7 +122,7 @@ GuardingChange GuardingDetector::update(Force setpoint, ForceRate setpoint_rate,
   }
   const double threshold =
       std::max(params_.onset_fraction * setpoint.si(), params_.onset_min.si()) +
-      params_.ramp_allowance * std::abs(setpoint_rate.si()) * params_.baseline_rise_time.si();
+      params_.ramp_allowance * allowed_rate_ * params_.baseline_rise_time.si();
   if (evidence >= threshold) {
     active_ = true;
     size_ = evidence;

@@ -17,7 +17,8 @@
 // force over the last second or so:
 //
 //   onset   e ≥ max(onset_fraction · F_set, onset_min)       guarding-onset, size e
-//               + ramp_allowance · |F_set'| · baseline_rise_time
+//               + ramp_allowance · |F_set'|_held · baseline_rise_time
+//               (|F_set'| held with a baseline_rise_time decay after a ramp ends)
 //   end     e ≤ end_fraction · (the event's largest e)       guarding-end, size: that largest e
 //           (or the session leaves treatment, or max_event)
 //
@@ -102,6 +103,7 @@ private:
   double last_position_ = 0.0;
   double unexplained_ = 0.0;
   double baseline_ = 0.0;
+  double allowed_rate_ = 0.0; // |F_set'| for the ramp allowance, decaying over the baseline's lag
   bool active_ = false;
   double size_ = 0.0;
   Duration event_age_{};

@@ -127,6 +127,36 @@ TEST(GuardingDetector, ARampReadWithAStiffnessFifteenPercentOffIsNotASpasm) {
   }
 }
 
+// At the top of a ramp the loop pays out its few newtons of overshoot while k̂ may still be the
+// ramp's (here three times the cable's): the payout reads as 20 N of unexplained force. The
+// ramp's allowance outlasts the ramp by the baseline's lag, so it is not a spasm; the same
+// payout after a long hold, with no ramp behind it, is one (the allowance tells them apart).
+TEST(GuardingDetector, AnOvershootPaidOutAtTheTopOfARampIsNotASpasm) {
+  // The setpoint ramps 100 -> 300 N at 50 N/s from t = 0 (or holds 300 N); at `top` the cable
+  // is drawn 10 N past it in 0.2 s and paid back out over 0.5 s. The force follows the cable.
+  auto onsets = [](double top, bool ramp) {
+    GuardingDetector d{GuardingDetectorParams{}};
+    int n = 0;
+    for (int i = 0; i < 12'000; ++i) {
+      const double t = i * kDt.si();
+      const double setpoint = ramp ? std::min(300.0, 100.0 + 50.0 * t) : 300.0;
+      const double rate = ramp && t < 4.0 ? 50.0 : 0.0;
+      const double s = t - top;
+      const double overshoot = s < 0.0   ? 0.0
+                               : s < 0.2 ? 10.0 * s / 0.2
+                                         : 10.0 * std::max(0.0, 1.0 - (s - 0.2) / 0.5);
+      const double force = setpoint + overshoot;
+      if (d.update(newtons(setpoint), newtons_per_second(rate), newtons(force),
+                   Length(force / kStiffness), newtons_per_metre(3.0 * kStiffness),
+                   kDt) == GuardingChange::Onset)
+        ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(onsets(4.0, true), 0) << "the overshoot at the top of the ramp";
+  EXPECT_EQ(onsets(6.0, false), 1) << "the same payout in a hold";
+}
+
 TEST(GuardingDetector, NothingIsHeldAgainstASlackHarness) {
   GuardingDetector d{GuardingDetectorParams{}};
   // Below 20 N the cable moves 30 mm while the force barely changes, then the harness is taut.
