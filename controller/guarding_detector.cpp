@@ -28,6 +28,8 @@ template <class Report> void check_params(const GuardingDetectorParams &p, Repor
     report("baseline_rise_time", "must be finite and > 0 s");
   if (!finite_positive(p.max_event.si())) report("max_event", "must be finite and > 0 s");
   if (!finite_positive(p.falling_rate.si())) report("falling_rate", "must be finite and > 0 N/s");
+  if (!(std::isfinite(p.falling_hold.si()) && p.falling_hold.si() >= 0.0))
+    report("falling_hold", "must be finite and >= 0 s");
   if (!finite_positive(p.pulling_stiffness.si()))
     report("pulling_stiffness", "must be finite and > 0 N/m");
 }
@@ -55,7 +57,8 @@ bool GuardingDetectorParams::valid() const noexcept {
 }
 
 GuardingDetector::GuardingDetector(const GuardingDetectorParams &params)
-    : params_(checked(params)), force_(params_.filter), position_(params_.filter) {}
+    : params_(checked(params)), force_(params_.filter), position_(params_.filter),
+      since_fall_(params_.falling_hold) {}
 
 GuardingChange GuardingDetector::stop() noexcept {
   const bool was_active = active_;
@@ -66,6 +69,7 @@ GuardingChange GuardingDetector::stop() noexcept {
   unexplained_ = 0.0;
   baseline_ = 0.0;
   allowed_rate_ = 0.0;
+  since_fall_ = params_.falling_hold;
   event_age_ = Duration{};
   return was_active ? GuardingChange::End : GuardingChange::None;
 }
@@ -103,7 +107,12 @@ GuardingChange GuardingDetector::update(Force setpoint, ForceRate setpoint_rate,
   // has not yet caught up with is still there when the setpoint levels off.
   allowed_rate_ = std::max(std::abs(setpoint_rate.si()),
                            allowed_rate_ * std::exp(-dt.si() / params_.baseline_rise_time.si()));
-  if (setpoint_rate.si() < -params_.falling_rate.si() && !active_) baseline_ = unexplained_;
+  const bool falls = setpoint_rate.si() < -params_.falling_rate.si();
+  if (falls)
+    since_fall_ = Duration{};
+  else if (since_fall_ < params_.falling_hold)
+    since_fall_ += dt;
+  if ((falls || since_fall_ < params_.falling_hold) && !active_) baseline_ = unexplained_;
   const double evidence = unexplained_ - baseline_;
   if (active_) {
     event_age_ += dt;

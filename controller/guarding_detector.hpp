@@ -52,6 +52,13 @@ struct GuardingDetectorParams {
   // 20 kN/m cable with 42 N of friction), and the table is easing off anyway. The baseline
   // follows, and an event under way goes on being judged.
   ForceRate falling_rate = newtons_per_second(1.0);
+  // ...and for this long after it stops falling: the loop is still decelerating its pay-out
+  // and the section's friction may let go (a stick-slip pushes the force up while the loop pays
+  // cable out), both read at the k̂ of the way up. On the rest plateaus of the intermittent
+  // protocols they made most of the calm false alarms (a 7 mm/s pay-out read at 20 kN/m on a
+  // 2.3 kN/m neck, a slip read at the 80 kN/m bound on a 23 kN/m cable). 100 ms removes half
+  // of them and no detection in the sweep; longer holds cost detections (docs/force-loop.md).
+  Duration falling_hold = milliseconds(100);
   // The onset threshold: a fraction of the setpoint, at least onset_min.
   double onset_fraction = 0.05;
   Force onset_min = newtons(8);
@@ -104,6 +111,7 @@ private:
   double unexplained_ = 0.0;
   double baseline_ = 0.0;
   double allowed_rate_ = 0.0; // |F_set'| for the ramp allowance, decaying over the baseline's lag
+  Duration since_fall_{};     // since the setpoint last fell faster than falling_rate
   bool active_ = false;
   double size_ = 0.0;
   Duration event_age_{};

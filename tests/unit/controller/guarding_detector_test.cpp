@@ -157,6 +157,40 @@ TEST(GuardingDetector, AnOvershootPaidOutAtTheTopOfARampIsNotASpasm) {
   EXPECT_EQ(onsets(6.0, false), 1) << "the same payout in a hold";
 }
 
+// As a falling ramp levels off the section's friction may let go: the tissue pulls the section
+// back, the force jumps a few newtons, and the loop pays out 0.6 mm in 60 ms while the force
+// returns to the setpoint. Read at a k̂ three times the cable's that is 45 N of unexplained
+// force. Inside falling_hold of the ramp's end it is not a spasm; the same slip with the
+// setpoint level for 3 s is read as one (force and cable alone cannot tell them apart: the
+// hold is what does, docs/force-loop.md "Onset and end").
+TEST(GuardingDetector, AStickSlipAsAFallingRampLevelsOffIsNotASpasm) {
+  // The setpoint falls 300 -> 150 N at 20 N/s from t = 0 (7.5 s), then holds; the slip starts
+  // `slip` seconds in.
+  auto onsets = [](double slip, double hold_s) {
+    GuardingDetectorParams p;
+    p.falling_hold = seconds(hold_s);
+    GuardingDetector d{p};
+    int n = 0;
+    for (int i = 0; i < 14'000; ++i) {
+      const double t = i * kDt.si();
+      const double setpoint = std::max(150.0, 300.0 - 20.0 * t);
+      const double rate = t < 7.5 ? -20.0 : 0.0;
+      const double s = t - slip;
+      const double bump = s < 0.0 ? 0.0 : 5.0 * std::max(0.0, 1.0 - s / 0.06);
+      const double paid_out = s < 0.0 ? 0.0 : 0.0006 * std::min(1.0, s / 0.06);
+      const double force = setpoint + bump;
+      if (d.update(newtons(setpoint), newtons_per_second(rate), newtons(force),
+                   Length(force / kStiffness - paid_out), newtons_per_metre(3.0 * kStiffness),
+                   kDt) == GuardingChange::Onset)
+        ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(onsets(7.52, 0.1), 0) << "a slip 20 ms after the ramp's end";
+  EXPECT_EQ(onsets(7.52, 0.0), 1) << "the same slip with no hold";
+  EXPECT_EQ(onsets(10.5, 0.1), 1) << "the same slip with the setpoint level for 3 s";
+}
+
 TEST(GuardingDetector, NothingIsHeldAgainstASlackHarness) {
   GuardingDetector d{GuardingDetectorParams{}};
   // Below 20 N the cable moves 30 mm while the force barely changes, then the harness is taut.
@@ -211,10 +245,13 @@ TEST(GuardingDetector, ParametersNameEveryProblem) {
   p.onset_fraction = 0.0;
   p.end_fraction = 1.0;
   p.baseline_rise_time = seconds(-1);
+  p.falling_hold = seconds(std::numeric_limits<double>::infinity());
   const std::string problems = p.validate();
   EXPECT_NE(problems.find("onset_fraction: must be in (0, 0.5]"), std::string::npos) << problems;
   EXPECT_NE(problems.find("end_fraction: must be in (0, 1)"), std::string::npos) << problems;
   EXPECT_NE(problems.find("baseline_rise_time"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("falling_hold: must be finite and >= 0 s"), std::string::npos)
+      << problems;
   EXPECT_FALSE(p.valid());
   EXPECT_THROW(GuardingDetector{p}, std::invalid_argument);
   EXPECT_TRUE(GuardingDetectorParams{}.valid());
