@@ -6,19 +6,23 @@
 
 namespace tractus::controller {
 
-std::string enable_realtime(int priority) {
-  std::string result;
+std::string lock_memory() {
+  if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0) return "memory locked";
+  return "memory not locked (mlockall not permitted)";
+}
+
+std::string realtime_thread(int priority) {
   sched_param param{};
   param.sched_priority = priority;
   if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0)
-    result = "SCHED_FIFO " + std::to_string(priority);
-  else
-    result = "normal priority (SCHED_FIFO not permitted)";
-  if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0)
-    result += ", memory locked";
-  else
-    result += ", memory not locked (mlockall not permitted)";
-  return result;
+    return "SCHED_FIFO " + std::to_string(priority);
+  return "normal priority (SCHED_FIFO not permitted)";
+}
+
+std::string enable_realtime(int priority) {
+  // The scheduling first, as before the split: the lock then runs at the priority asked for.
+  std::string result = realtime_thread(priority);
+  return result + ", " + lock_memory();
 }
 
 } // namespace tractus::controller

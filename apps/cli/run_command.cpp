@@ -238,7 +238,8 @@ struct LoopResult {
 // progress; SIGINT and SIGTERM stop it with a controlled release.
 LoopResult run_loop(console::TableLease &table, controller::Session &session,
                     const controller::SessionSetup &setup, controller::Journal &journal,
-                    bool virtual_time, Duration total, std::ostream &out) {
+                    bool virtual_time, const std::string &memory, Duration total,
+                    std::ostream &out) {
   LoopResult result;
   const std::unique_ptr<controller::Clock> clock = table.make_clock();
   const controller::LoopOptions loop = controller::loop_options_for(setup.period);
@@ -252,7 +253,7 @@ LoopResult run_loop(console::TableLease &table, controller::Session &session,
   std::signal(SIGTERM, on_interrupt);
   LoopEnded ended;
   std::thread loop_thread([&] {
-    if (!virtual_time) result.scheduling = controller::enable_realtime(80);
+    if (!virtual_time) result.scheduling = controller::realtime_thread(80) + ", " + memory;
     result.report = runner.run();
     ended.set();
   });
@@ -303,6 +304,10 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     err << "tractus run: start refused: 118 journal-no-room: " << room.problem << "\n";
     return kExitBadInput;
   }
+  // Memory locked before the lease arms the drive's watchdog: locking faults in every page,
+  // tens of milliseconds the watchdog must not wait through (controller/realtime.hpp).
+  const bool virtual_time = r.simulator.virtual_time;
+  const std::string memory = virtual_time ? std::string() : controller::lock_memory();
   // The session's lease: on Modbus the drive's watchdog is armed now, the loop's first cycle
   // feeding it right after; only a journal that cannot be created still ends the run, and then
   // the watchdog leaves the drive disabled.
@@ -323,7 +328,7 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
 
-  const LoopResult loop = run_loop(table, session, setup, *journal, r.simulator.virtual_time,
+  const LoopResult loop = run_loop(table, session, setup, *journal, virtual_time, memory,
                                    r.trajectory.total_duration(), out);
 
   int code = kExitStopped;

@@ -177,6 +177,8 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
     report.error = sim.address() + " is not tractus-sim";
     return;
   }
+  // As tractus run: memory locked before the lease arms the drive's watchdog.
+  const std::string memory = controller::lock_memory();
   console::LeaseOpen opened = binding.open(console::LeasePurpose::Session, plan.seed);
   if (!opened.lease) {
     report.error = opened.error;
@@ -272,7 +274,7 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   controller::LoopReport loop_report;
   std::string scheduling;
   std::thread loop_thread([&] {
-    scheduling = controller::enable_realtime(80); // as tractus run's loop thread
+    scheduling = controller::realtime_thread(80) + ", " + memory; // as tractus run's loop
     loop_report = runner.run();
   });
   loop_thread.join();
