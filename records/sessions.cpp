@@ -223,12 +223,16 @@ std::vector<SessionEntry> sessions_of_patient(RecordsStore &store, const std::st
   try {
     std::vector<SessionEntry> out;
     soci::rowset<soci::row> rows =
-        (store.query().prepare
-             << "SELECT " << kListColumns
-             << " FROM sessions WHERE patient_id = :id ORDER BY started_utc, session_id",
+        (store.query().prepare << "SELECT " << kListColumns
+                               << ", summary_json FROM sessions WHERE patient_id = :id"
+                                  " ORDER BY started_utc, session_id",
          soci::use(patient_id));
     for (const auto &row : rows) {
       out.push_back(listing_from(row));
+      // The summary (about 1 KiB) rides along: a course report counts each visit's guarding
+      // from it (records/report/course_report.hpp).
+      if (!is_null(row, "summary_json"))
+        out.back().summary = nlohmann::json::parse(text_at(row, "summary_json"));
     }
     return out;
   } catch (...) {

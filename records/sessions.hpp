@@ -63,7 +63,8 @@ void index_session(RecordsStore &store, const SessionEntry &entry,
                    const std::function<void()> &also = {});
 [[nodiscard]] std::optional<SessionEntry> find_session(RecordsStore &store,
                                                        const std::string &session_id);
-// A patient's sessions, oldest first, without header, events and curve (a listing).
+// A patient's sessions, oldest first, with their summaries but without header, events and
+// curve (a listing).
 [[nodiscard]] std::vector<SessionEntry> sessions_of_patient(RecordsStore &store,
                                                             const std::string &patient_id);
 

@@ -3,6 +3,7 @@
 #include "records/report/chart.hpp"
 #include "records/report/csv.hpp"
 #include "records/report/document.hpp"
+#include "records/report/guarding.hpp"
 #include "records/report/report_frame.hpp"
 #include "records/report/report_text.hpp"
 #include "text/number_text.hpp"
@@ -182,12 +183,31 @@ void draw_course_chart(const Page &page, const CourseRecords &r,
 }
 
 const std::vector<Column> &visit_columns() {
-  static const std::vector<Column> columns = {
-      {"Visit", 28, Align::Right},     {"Date (UTC)", 60, Align::Left},
-      {"Confirmed", 62, Align::Right}, {"Proposed", 62, Align::Right},
-      {"Peak", 62, Align::Right},      {"Outcome", 58, Align::Left},
-      {"Pain", 40, Align::Centre},     {"Note", kRight - kMargin - 372, Align::Left}};
+  static const std::vector<Column> columns = {{"Visit", 26, Align::Right},
+                                              {"Date (UTC)", 54, Align::Left},
+                                              {"Confirmed", 58, Align::Right},
+                                              {"Proposed", 58, Align::Right},
+                                              {"Peak", 60, Align::Right},
+                                              {"Outcome", 58, Align::Left},
+                                              {"Guarding", 50, Align::Centre},
+                                              {"Pain", 34, Align::Centre},
+                                              {"Note", kRight - kMargin - 402, Align::Left}};
   return columns;
+}
+
+// A visit's muscle-guarding events as its session's journal counts them; nothing when the visit
+// was not run, its journal is not indexed, or the journal is from before the detector (never a
+// count it does not hold: records/report/guarding.hpp).
+std::optional<GuardingRecord> visit_guarding(const VisitLine &l) {
+  if (l.session == nullptr) return std::nullopt;
+  GuardingRecord g = guarding_of(*l.session);
+  if (!g.recorded) return std::nullopt;
+  return g;
+}
+
+std::string guarding_cell(const VisitLine &l) {
+  const auto g = visit_guarding(l);
+  return g ? std::to_string(g->events) : std::string(kNone);
 }
 
 std::vector<std::string> visit_row(const VisitLine &l) {
@@ -197,6 +217,7 @@ std::vector<std::string> visit_row(const VisitLine &l) {
           force_cell(l.visit->proposed_force_n),
           force_cell(peak_of(l)),
           outcome_of(l),
+          guarding_cell(l),
           pain_change_text(l.visit->pain_before, l.visit->pain_after),
           l.visit->note};
 }
@@ -268,16 +289,20 @@ std::string course_report_png(const CourseRecords &records, const ReportStamp &s
 }
 
 std::string course_report_csv(const CourseRecords &records) {
-  std::string csv =
-      csv_row({"number", "date_utc", "session_id", "proposed_force_n", "confirmed_force_n",
-               "peak_force_n", "outcome", "pain_before", "pain_after", "note"});
+  std::string csv = csv_row({"number", "date_utc", "session_id", "proposed_force_n",
+                             "confirmed_force_n", "peak_force_n", "outcome", "guarding_events",
+                             "guarding_largest_n", "pain_before", "pain_after", "note"});
   for (const auto &l : lines_of(records)) {
     const Visit &v = *l.visit;
     const auto pain = [](std::optional<int> p) { return p ? std::to_string(*p) : ""; };
+    const auto g = visit_guarding(l);
+    const bool any = g && g->events > 0;
     csv += csv_row({std::to_string(v.number), csv_text(date_of(l)), csv_text(v.session_id),
                     csv_number(v.proposed_force_n, 2), csv_number(v.confirmed_force_n, 2),
                     csv_number(peak_of(l), 2),
-                    csv_text(l.session != nullptr ? l.session->outcome : ""), pain(v.pain_before),
+                    csv_text(l.session != nullptr ? l.session->outcome : ""),
+                    g ? std::to_string(g->events) : "",
+                    any && g->largest_n ? csv_number(*g->largest_n, 1) : "", pain(v.pain_before),
                     pain(v.pain_after), csv_text(v.note)});
   }
   return csv;

@@ -123,6 +123,10 @@ TEST_P(Sessions, APatientsSessionsAreListedOldestFirstAcrossTables) {
   EXPECT_EQ(seen_at_a[0].session_id, "early");
   EXPECT_EQ(seen_at_a[0].table_name, "b");
   EXPECT_EQ(seen_at_a[1].session_id, "late");
+  // A listing carries each summary (a course report counts guarding from it), not the rest.
+  ASSERT_TRUE(seen_at_a[1].summary);
+  EXPECT_EQ(seen_at_a[1].summary->value("outcome", ""), "completed");
+  EXPECT_TRUE(seen_at_a[1].curve.empty());
 }
 
 TEST_P(Sessions, ImportNamesEveryDamagedUnreadableAndVanishedJournalAndIndexesTheRest) {

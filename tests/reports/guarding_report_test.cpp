@@ -2,6 +2,7 @@
 // the journal's summary in the PDF, the events' spans in the CSV's `guarding` and
 // `guarding_size_n` columns, and journals without guarding (older ones, an interrupted one) read
 // as they are — never as a count they do not hold.
+#include "records/report/course_report.hpp"
 #include "records/report/guarding.hpp"
 #include "records/report/session_report.hpp"
 
@@ -136,6 +137,37 @@ TEST(GuardingReport, AnInterruptedJournalCountsItsEventsAndAnOpenOneRunsToTheEnd
   EXPECT_THAT(
       pdf_text(write_file(dir.path() / "cut.pdf", session_report_pdf(e, std::nullopt, stamp()))),
       HasSubstr("3 muscle-guarding events"));
+}
+
+// A course report counts each visit's events: the third visit's session is the guarded one, the
+// fourth's a calm one; the others' journals are from before the detector and count nothing.
+TEST(GuardingReport, TheCourseReportCountsEachVisitsEventsWhereTheJournalHoldsThem) {
+  CourseRecords course = course_fixture(4, 12);
+  const std::string guarded = course.visits[2].session_id;
+  const std::string calm = course.visits[3].session_id;
+  SessionEntry g = guarded_session();
+  g.session_id = guarded;
+  course.sessions[guarded] = g;
+  (*(course.sessions[calm].summary = nlohmann::json::object()))["guarding"] = {
+      {"events", 0}, {"largest_n", 0}, {"seconds", 0}};
+  const auto rows = rows_of(course_report_csv(course));
+  ASSERT_EQ(rows.size(), 5U);
+  ASSERT_EQ(rows[0][7], "guarding_events");
+  ASSERT_EQ(rows[0][8], "guarding_largest_n");
+  EXPECT_EQ(rows[1][7], "");
+  EXPECT_EQ(rows[1][8], "");
+  EXPECT_EQ(rows[3][7], "2");
+  EXPECT_EQ(rows[3][8], "18.6");
+  EXPECT_EQ(rows[4][7], "0");
+  EXPECT_EQ(rows[4][8], "");
+
+  tractus::testing::TempDir dir("guarding-course-report");
+  const std::string text =
+      pdf_text(write_file(dir.path() / "course.pdf", course_report_pdf(course, stamp())));
+  EXPECT_THAT(text, HasSubstr("Guarding"));
+  // The third visit's row: its outcome, then the two events, then its pain.
+  EXPECT_THAT(text, ContainsRegex("completed +2 +6 *\xE2\x86\x92 *5"));
+  EXPECT_THAT(text, ContainsRegex("completed +0 +6 *\xE2\x86\x92 *5"));
 }
 
 } // namespace

@@ -51,10 +51,12 @@ TEST(CourseCsv, IsAHeaderRowThenOneRowAVisit) {
   const auto lines = lines_of(course_report_csv(course_fixture()));
   ASSERT_EQ(lines.size(), 13U);
   EXPECT_EQ(lines[0], "number,date_utc,session_id,proposed_force_n,confirmed_force_n,"
-                      "peak_force_n,outcome,pain_before,pain_after,note");
-  EXPECT_EQ(lines[1], "1,2026-10-12T09:02:00Z,visit-session-1,200,200,201.6,completed,6,5,");
+                      "peak_force_n,outcome,guarding_events,guarding_largest_n,pain_before,"
+                      "pain_after,note");
+  // The fixture's journals are from before the detector: no guarding count, never a 0.
+  EXPECT_EQ(lines[1], "1,2026-10-12T09:02:00Z,visit-session-1,200,200,201.6,completed,,,6,5,");
   EXPECT_EQ(lines[12], "12,2026-11-14T09:02:00Z,visit-session-12,444.64,444.64,447.34,completed,"
-                       "3,2,");
+                       ",,3,2,");
 }
 
 TEST(CourseCsv, ANoteWithACommaAQuoteOrALineEndIsQuotedAsRfc4180Says) {
@@ -70,7 +72,7 @@ TEST(CourseCsv, AVisitNotRunHasNoSessionPeakOrOutcome) {
   records.visits[1].pain_after.reset();
   const auto lines = lines_of(course_report_csv(records));
   ASSERT_EQ(lines.size(), 3U);
-  EXPECT_EQ(lines[2], "2,2026-10-15T09:00:00Z,,222.24,222.24,,,6,,");
+  EXPECT_EQ(lines[2], "2,2026-10-15T09:00:00Z,,222.24,222.24,,,,,6,,");
 }
 
 TEST(CsvText, AFormulaIsNeverRunWhenASpreadsheetOpensTheFile) {
