@@ -126,6 +126,7 @@ void LiveSession::run() noexcept {
   } catch (...) {
     scheduling_ = "unknown";
   }
+  lease_->before_first_cycle();
   report_ = runner_->run();
   try {
     nlohmann::ordered_json summary =

@@ -80,6 +80,13 @@ public:
   [[nodiscard]] virtual calibration::TreatmentCalibration
   calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
               const calibration::VerificationPolicy &policy) const = 0;
+  // On the loop's thread, right before its first cycle. On Modbus: clears a watchdog fault
+  // (CiA 301 0x8130) that the time since the lease armed the watchdog caused, with the same
+  // reset edge as the lease's opening, the drive left disabled; any other fault stays (114 at
+  // the start). Between the arming and the first cycle come the records store's write of the
+  // visit, the journal's creation and the thread's start: on a busy PC more than the drive's
+  // 100 ms. The in-process simulator arms no watchdog: nothing to clear.
+  virtual void before_first_cycle() noexcept {}
 };
 
 struct LeaseOpen {

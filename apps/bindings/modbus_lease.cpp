@@ -45,13 +45,18 @@ console::LeaseOpen ModbusLease::open(std::shared_ptr<TableConnection> connection
   mt.set_response_timeout(session || mt.address().response_timeout_given ? mt.response_timeout()
                                                                          : kReadingResponseTimeout);
   if (session) {
-    // The loop starts right after this and feeds the watchdog from its first cycle.
+    // The loop feeds the watchdog from its first cycle, and before it clears a trip that the
+    // time until then caused (before_first_cycle).
     if (const std::string e = mt.drive().configure_watchdog(kWatchdogTimeout); !e.empty())
       return {nullptr, "the drive's communication watchdog at " + where +
                            " cannot be enabled: " + e + "; refusing to run"};
     reset_watchdog_fault(mt.drive());
   }
   return {std::unique_ptr<ModbusLease>(new ModbusLease(std::move(connection))), ""};
+}
+
+void ModbusLease::before_first_cycle() noexcept {
+  reset_watchdog_fault(connection_->modbus->drive());
 }
 
 ModbusLease::ModbusLease(std::shared_ptr<TableConnection> connection)

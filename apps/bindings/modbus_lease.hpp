@@ -25,6 +25,7 @@ public:
   [[nodiscard]] calibration::TreatmentCalibration
   calibration(const std::filesystem::path &store_dir, std::int64_t now_unix,
               const calibration::VerificationPolicy &policy) const override;
+  void before_first_cycle() noexcept override;
 
   [[nodiscard]] Force capacity() const override;
   [[nodiscard]] double nominal_counts_per_newton() const override;

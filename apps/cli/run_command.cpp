@@ -254,6 +254,7 @@ LoopResult run_loop(console::TableLease &table, controller::Session &session,
   LoopEnded ended;
   std::thread loop_thread([&] {
     if (!virtual_time) result.scheduling = controller::realtime_thread(80) + ", " + memory;
+    table.before_first_cycle();
     result.report = runner.run();
     ended.set();
   });

@@ -275,6 +275,7 @@ void run(const SessionPlan &plan, const profiles::Profile &profile,
   std::string scheduling;
   std::thread loop_thread([&] {
     scheduling = controller::realtime_thread(80) + ", " + memory; // as tractus run's loop
+    table.before_first_cycle();
     loop_report = runner.run();
   });
   loop_thread.join();
