@@ -55,9 +55,10 @@ struct GuardingDetectorParams {
   // ...and for this long after it stops falling: the loop is still decelerating its pay-out
   // and the section's friction may let go (a stick-slip pushes the force up while the loop pays
   // cable out), both read at the k̂ of the way up. On the rest plateaus of the intermittent
-  // protocols they made most of the calm false alarms (a 7 mm/s pay-out read at 20 kN/m on a
-  // 2.3 kN/m neck, a slip read at the 80 kN/m bound on a 23 kN/m cable). 100 ms removes half
-  // of them and no detection in the sweep; longer holds cost detections (docs/force-loop.md).
+  // protocols they made most of the calm false alarms (0.5 mm paid out at level force read at
+  // 20 kN/m on a 2.3 kN/m neck, a slip read at the 80 kN/m bound on a 23 kN/m cable). 100 ms
+  // removes half of them and no detection in the sweep; longer holds cost detections
+  // (docs/force-loop.md).
   Duration falling_hold = milliseconds(100);
   // The onset threshold: a fraction of the setpoint, at least onset_min.
   double onset_fraction = 0.05;
