@@ -254,6 +254,11 @@ Figures run_one(const std::string &file, const sim::PatientPreset &patient,
     return f;
   }
   f.outcome = controller::to_string(run.report.last.outcome);
+  if (run.report.last.outcome == controller::Outcome::Faulted) {
+    const controller::FaultCode code = run.report.last.fault;
+    f.outcome += " " + std::to_string(static_cast<int>(code)) + " " + controller::info(code).name +
+                 " at protocol time " + std::to_string(run.report.last.protocol_time.si()) + " s";
+  }
   f.completed = run.report.last.outcome == controller::Outcome::Completed;
   f.hold_rms_percent = run.true_hold_rms_percent;
   f.max_setpoint = run.max_setpoint.si();

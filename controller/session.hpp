@@ -31,11 +31,17 @@ struct SupervisorTimings {
   // the protocol's own ramps are slower (at most 50 N/s, profiles/limits.hpp), so along the
   // trajectory it is only a net under whatever the profile checks let through.
   ForceRate max_setpoint_rate = newtons_per_second(400);
-  Duration disable_after_release = seconds(5);      // DRX9000: motor disabled 5 s after release
-  Speed pretension_speed = metres_per_second(0.02); // taking up slack, before force control
-  Force pretension_handover = newtons(8);           // force at which force control takes over
-  Duration pretension_settle = seconds(1.0);        // hold at the minimum tension before t = 0
-  Duration pretension_timeout = seconds(10);        // 200 mm of cable at 20 mm/s: harness not on
+  Duration disable_after_release = seconds(5); // DRX9000: motor disabled 5 s after release
+  // Taking up slack, before force control. The harness comes taut at this speed: its damping
+  // alone is a step of c·v, and the drive's 20 ms speed lag adds k·v·τ more. At 5 mm/s the
+  // stiffest harness of the envelope (300 kN/m, 3,000 N·s/m) comes taut within about 25 N; at
+  // the 20 mm/s this was, one cervical patient reached 75.7 N against a 69.7 N treatment.
+  Speed pretension_speed = metres_per_second(0.005);
+  Force pretension_handover = newtons(8);    // force at which force control takes over
+  Duration pretension_settle = seconds(1.0); // hold at the minimum tension before t = 0
+  // The envelope's most slack (60 mm) takes 12 s, then the settle: 16 s is 80 mm of cable,
+  // past which the harness is not on (202).
+  Duration pretension_timeout = seconds(16);
   Duration drive_enable_timeout = milliseconds(200);
   Duration reminder_every = seconds(30); // Chattanooga: beeper every 30 s at the end
   // A cycle this long after the last is a stalled loop: half the drive's 100 ms watchdog, and

@@ -309,9 +309,10 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
   // tens of milliseconds the watchdog must not wait through (controller/realtime.hpp).
   const bool virtual_time = r.simulator.virtual_time;
   const std::string memory = virtual_time ? std::string() : controller::lock_memory();
-  // The session's lease: on Modbus the drive's watchdog is armed now, the loop's first cycle
-  // feeding it right after; only a journal that cannot be created still ends the run, and then
-  // the watchdog leaves the drive disabled.
+  // The session's lease: on Modbus the drive's watchdog is armed now. Creating the journal and
+  // starting the loop's thread may outlast it on a busy PC; the lease's before_first_cycle()
+  // clears such a trip just before the loop's first cycle feeds it. Only a journal that cannot
+  // be created still ends the run, and then the watchdog leaves the drive disabled.
   console::LeaseOpen opened = binding.open(console::LeasePurpose::Session, o.seed);
   if (!opened.lease) {
     err << "tractus run: --table " << o.table << ": " << opened.error << "\n";

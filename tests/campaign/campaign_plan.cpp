@@ -20,7 +20,7 @@ namespace tractus::campaign {
 namespace {
 
 // A planned event in Pretension lands this far after entering it at most: taking up the
-// slack lasts 0.5–2 s on the stock patients, then the 1 s settle.
+// slack lasts 2–8 s on the stock patients (10–40 mm at 5 mm/s), then the 1 s settle.
 constexpr double kPretensionWindowS = 1.4;
 // A planned pause lasts this long (s): the level settles at half the setpoint in a few seconds.
 constexpr double kPauseMinS = 2.0;

@@ -49,7 +49,10 @@ TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
       return client.get("/api/state", token).json["frame"].value("press_test", false);
     }));
     ASSERT_EQ(client.post_empty("/api/session/start", token).status, 202);
-    std::this_thread::sleep_for(3s);
+    // Stopped once treating (the take-up of 30 mm at 5 mm/s and the settle take about 7 s).
+    ASSERT_TRUE(poll(20s, [&] {
+      return client.get("/api/state", token).json["frame"].value("state", "") == "treating";
+    })) << "the session never reached treating";
     ASSERT_EQ(client.post_empty("/api/session/stop").status, 202);
     nlohmann::json last;
     ASSERT_TRUE(poll(20s, [&] {

@@ -16,7 +16,7 @@ const FAULTS = {
   150: ['patient-switch', 'The patient pressed the hand switch: the force is released to the minimum cord tension.', 'Attend to the patient, then acknowledge.'],
   151: ['operator-stop', 'The session was stopped: the force is released to the minimum cord tension.', 'Acknowledge when the patient is attended to.'],
   201: ['loop-overrun', 'The control loop stalled; the drive was disabled.', 'Acknowledge; call service if it happens again.'],
-  202: ['pretension-timeout', 'The cord did not reach its minimum tension within 60 s (harness not attached or slipped).', 'Check the harness, then acknowledge.'],
+  202: ['pretension-timeout', 'The cord did not reach its minimum tension within 16 s (harness not attached or slipped).', 'Check the harness, then acknowledge.'],
   203: ['session-time-limit', 'The session ran past its planned time, or a pause lasted more than 10 minutes.', 'Acknowledge.'],
   301: ['over-force', 'The measured force exceeded its hard limit; the drive was disabled.', 'Attend to the patient; acknowledge; call service.'],
   302: ['force-rate', 'The force rose faster than allowed; the drive was disabled.', 'Attend to the patient; acknowledge; call service.'],

@@ -5,6 +5,8 @@
 // session_fixture.hpp (ramps of 4 s to a 200 N hold), 1 ms cycles.
 #include "unit/controller/session_fixture.hpp" // gtest, gmock and the bench
 
+#include <algorithm>
+
 namespace tractus::controller {
 namespace {
 using namespace bench;
@@ -180,40 +182,47 @@ TEST(PressTest, APressAloneDoesNotPassIt) {
 
 // ---- pretension --------------------------------------------------------------------------
 
-TEST(Pretension, ReelsInAt20MillimetresPerSecondWhileTheHarnessIsSlack) {
+TEST(Pretension, ReelsInAt5MillimetresPerSecondWhileTheHarnessIsSlack) {
   SessionBench bench;
   start_after_press_test(bench);
   bench.run_for(seconds(1), [](const CycleOutput &out) {
     ASSERT_EQ(out.state, State::Pretension);
-    EXPECT_DOUBLE_EQ(out.command.cable_speed.si(), 0.020);
+    EXPECT_DOUBLE_EQ(out.command.cable_speed.si(), 0.005);
   });
 }
 
-// On this patient the cord goes taut with a jerk (0 to ~40 N within one cycle at 20 mm/s, past
-// the 8 N handover); the force loop brings it back towards 15 N during the 1 s settle.
+// On this patient the cord goes taut past the 8 N handover within a few cycles; the force loop
+// brings it to 15 N during the 1 s settle. The harness must come taut gently: at 5 mm/s the
+// force peaks at 16.6 N; at the 20 mm/s slack was taken up at before, it jerked to ~40 N.
 TEST(Pretension, SettlesAtTheStartingForceOf15NewtonsThenTreats) {
   SessionBench bench;
   start_after_press_test(bench);
+  double peak = 0.0;
   const CycleOutput &out = bench.run_until(
-      [](const CycleOutput &o) { return o.state == State::Treating; }, seconds(10), "Treating");
+      [&](const CycleOutput &o) {
+        if (o.state == State::Pretension) peak = std::max(peak, bench.sim().true_force().si());
+        return o.state == State::Treating;
+      },
+      seconds(16), "Treating");
+  EXPECT_LT(peak, 20.0);                                // within 5 N of the 15 N it settles at
   EXPECT_NEAR(out.setpoint.si(), 15.0, kEmergencyStep); // the protocol's start, t = 0
   EXPECT_NEAR(bench.sim().true_force().si(), 15.0, 5.0);
   EXPECT_TRUE(out.command.enable);
 }
 
-TEST(Pretension, AHarnessThatNeverGetsTautLatches202After10Seconds) {
-  // At the stock 20 mm/s, 10 s is 200 mm of cable: inside the 250 mm travel limit (311), so
+TEST(Pretension, AHarnessThatNeverGetsTautLatches202After16Seconds) {
+  // At the stock 5 mm/s, 16 s is 80 mm of cable: inside the 250 mm travel limit (311), so
   // an unattached harness is reported as what it is.
   SessionBench bench;
   bench.sim().plant().add_slack(metres(0.5)); // never taut: 0.5 m more than the 30 mm it had
   start_after_press_test(bench);
   const Duration started = bench.now();
   const CycleOutput &out = bench.run_until(
-      [](const CycleOutput &o) { return o.state != State::Pretension; }, seconds(11), "fault");
+      [](const CycleOutput &o) { return o.state != State::Pretension; }, seconds(17), "fault");
   EXPECT_EQ(out.state, State::Fault);
   EXPECT_EQ(out.fault, FaultCode::PretensionTimeout);
   EXPECT_TRUE(SessionBench::has(out, EventKind::FaultLatched, FaultCode::PretensionTimeout));
-  EXPECT_NEAR((bench.now() - started).si(), 10.0, kPeriod.si() + kTiny);
+  EXPECT_NEAR((bench.now() - started).si(), 16.0, kPeriod.si() + kTiny);
   EXPECT_FALSE(out.command.enable);
 }
 
