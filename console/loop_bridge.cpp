@@ -38,10 +38,7 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
   mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
   for (std::uint8_t i = 0; i < out.event_count && i < out.events.size(); ++i) {
     const controller::Event &e = out.events[i];
-    if (e.kind == controller::EventKind::GuardingOnset) {
-      ++guarding_events_;
-      guarding_n_ = e.value;
-    }
+    if (e.kind == controller::EventKind::GuardingOnset) ++guarding_events_;
   }
   if (++since_frame_ < cycles_per_frame_ && out.event_count == 0) return;
   since_frame_ = 0;
@@ -73,7 +70,8 @@ void LoopBridge::on_cycle(Duration t, const controller::Readings &r,
   f.simulated = simulated_;
   f.loop_running = true;
   f.guarding = out.guarding;
-  f.guarding_n = out.guarding ? guarding_n_ : 0.0;
+  // The event's largest size so far, not its size at onset: the notice grows with the spasm.
+  f.guarding_n = out.guarding ? session_.guarding_size().si() : 0.0;
   f.guarding_events = guarding_events_;
   f.events = out.events;
   f.event_count = out.event_count;

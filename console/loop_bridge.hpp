@@ -50,8 +50,7 @@ private:
   std::uint64_t cycles_per_frame_;
   std::uint64_t cycles_ = 0;
   std::uint64_t since_frame_ = 0;
-  // Muscle guarding this session: the size of the event under way (N) and the events begun.
-  double guarding_n_ = 0;
+  // Muscle guarding events begun this session.
   std::uint32_t guarding_events_ = 0;
 };
 

@@ -30,8 +30,8 @@ struct TelemetryFrame {
   bool patient_switch_connected = false;
   bool simulated = false;
   bool loop_running = false; // false: the service's own idle frame, no loop
-  // Muscle guarding (a notice, never a fault): an event under way, its size at onset (N), and
-  // how many have begun this session (LoopBridge keeps them from the session's events).
+  // Muscle guarding (a notice, never a fault): an event under way, the largest size it has
+  // reached so far (N), and how many have begun this session (LoopBridge counts the onsets).
   bool guarding = false;
   double guarding_n = 0;
   std::uint32_t guarding_events = 0;

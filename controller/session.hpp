@@ -156,6 +156,9 @@ public:
 
   [[nodiscard]] State state() const noexcept { return state_; }
   [[nodiscard]] bool press_test_passed() const noexcept { return press_test_passed_; }
+  // While guarding is under way, the largest size the event has reached so far (N): it grows
+  // while the muscles tighten, so the console's notice shows it live.
+  [[nodiscard]] Force guarding_size() const noexcept { return guarding_.size(); }
   [[nodiscard]] const SessionSetup &setup() const noexcept { return setup_; }
 
 private:
