@@ -182,8 +182,24 @@ int serve(const ServeOptions &o, std::ostream &out, std::ostream &err,
   if (!records_address) return refuse(records_address.error);
   if (o.sim_speed != 1.0 && !bindings::is_simulator_address(o.table))
     return refuse("--sim-speed is for the simulator only; " + o.table + " is a real table");
+  if (!o.inject.empty() && !bindings::is_simulator_address(o.table))
+    return refuse("--inject is for the simulator only; " + o.table + " is a real table");
   bindings::SimulatorOptions simulator;
   simulator.speed = o.sim_speed;
+  if (const auto bad = bindings::add_simulator_events(o.inject, simulator); !bad.empty()) {
+    std::string all;
+    for (const auto &e : bad)
+      all += (all.empty() ? "--inject " : "; --inject ") + e;
+    return refuse(all);
+  }
+  // A console that injects faults must never pass for a plain one: the log says so at start,
+  // and every session's journal lists them (its table's "injections").
+  if (!o.inject.empty()) {
+    std::string all;
+    for (const auto &e : o.inject)
+      all += (all.empty() ? "" : ", ") + e;
+    spdlog::warn("simulated events in every session (--inject): {}", all);
+  }
   bindings::BindingMade made = bindings::make_table_binding(o.table, o.seed, simulator);
   if (!made) return refuse(made.error);
   console::TableBinding binding = std::move(*made.value);
@@ -297,6 +313,10 @@ ServeFlags::ServeFlags(CLI::App &command, ServeOptions &o, std::string me)
                   "clock (a demonstration; 1 to 1000)")
       ->check(CLI::Range(1.0, 1000.0))
       ->capture_default_str();
+  command.add_option(
+      "--inject", o.inject,
+      "The simulator only: a simulated event KIND@TIME in every session, TIME "
+      "after it is loaded, e.g. muscle-guarding@60s (repeatable; docs/simulator.md)");
   command.add_option("--log-dir", o.log_dir,
                      "Folder of the service log tractus.log (default DATA/log; unused under "
                      "systemd, whose journal keeps the log)");

@@ -67,6 +67,9 @@ struct ServeOptions {
   std::string table_name;
   // The simulator only: simulated time this many times faster than the wall clock.
   double sim_speed = 1.0;
+  // The simulator only: events KIND@TIME (a spasm, a fault) in every session, TIME after it is
+  // loaded, as `tractus run --inject` takes them: demonstrations, training, and tests.
+  std::vector<std::string> inject;
 };
 
 struct ListenAddress {

@@ -1,7 +1,8 @@
 // The service log of `tractus serve` outside systemd (docs/logging.md): what a technician reads
 // in DATA/log/tractus.log after the day — the start and the configuration in force, a refused
 // PIN and a login, the operator's actions, the session's events as its journal recorded them,
-// its end and the service's stop — and never a PIN.
+// its end and the service's stop — and never a PIN. And `--inject` (the simulator's events in
+// every session), which the log and every journal must show.
 #include "console/http_test_client.hpp"
 #include "controller/journal_reader.hpp"
 #include "harness/process.hpp"
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <optional>
 #include <thread>
 
 using namespace tractus;
@@ -23,6 +25,47 @@ namespace {
 constexpr const char *kOperatorPin = "86420975";
 constexpr const char *kTechnicianPin = "13579246";
 constexpr const char *kWrongPin = "75319864";
+
+// The port of a `tractus serve --no-config` on the simulator (these `extra` arguments added) that
+// has announced it, or 0 (the test then fails, with the server's output).
+std::uint16_t serve_on_simulator(const ScratchDir &dir, std::optional<Process> &serve,
+                                 const std::vector<std::string> &extra = {}) {
+  set_pin(dir, "operator", kOperatorPin);
+  set_pin(dir, "technician", kTechnicianPin);
+  std::vector<std::string> argv = {Tools::tractus(),
+                                   "serve",
+                                   "--no-config",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--table",
+                                   "sim",
+                                   "--data",
+                                   (dir / "data").string(),
+                                   "--journal",
+                                   (dir / "journal").string()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  serve.emplace(argv, dir / "serve.out", dir / "serve.err");
+  const std::uint16_t port = announced_port(dir / "serve.out", 20s);
+  EXPECT_NE(port, 0) << read_file(dir / "serve.out") << read_file(dir / "serve.err");
+  return port;
+}
+
+// Loads lumbar-static for 80 kg, waits for the simulated patient's press test and starts it:
+// the session's `{"id","journal",…}`, or null (the test then fails, saying where).
+nlohmann::json load_and_start(const HttpTestClient &client, const std::string &token) {
+  const auto loaded =
+      client.post("/api/session", client.cleared_session(token, "lumbar-static", "80 kg"), token);
+  EXPECT_EQ(loaded.status, 201) << loaded.body;
+  if (loaded.status != 201) return nullptr;
+  const bool tested = poll(10s, [&] {
+    return client.get("/api/state", token).json["frame"].value("press_test", false);
+  });
+  EXPECT_TRUE(tested) << "the press test never passed";
+  const auto started = client.post_empty("/api/session/start", token);
+  EXPECT_EQ(started.status, 202) << started.body;
+  if (!tested || started.status != 202) return nullptr;
+  return loaded.json["session"];
+}
 
 } // namespace
 
@@ -93,32 +136,22 @@ TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
 // with 130, mid-pull.)
 TEST(ServeLog, CtrlCMidTreatmentReleasesThePatientExitsZeroAndSaysSo) {
   test_riding_machine_pauses([](const ScratchDir &dir) {
-    set_pin(dir, "operator", kOperatorPin);
-    set_pin(dir, "technician", kTechnicianPin);
-    Process serve({Tools::tractus(), "serve", "--no-config", "--listen", "127.0.0.1:0", "--table",
-                   "sim", "--data", (dir / "data").string(), "--journal",
-                   (dir / "journal").string()},
-                  dir / "serve.out", dir / "serve.err");
-    const std::uint16_t port = announced_port(dir / "serve.out", 20s);
-    ASSERT_NE(port, 0) << read_file(dir / "serve.out") << read_file(dir / "serve.err");
+    std::optional<Process> serve;
+    const std::uint16_t port = serve_on_simulator(dir, serve);
+    ASSERT_NE(port, 0);
     const HttpTestClient client(port);
     const std::string token = client.login("operator", kOperatorPin);
-    const auto loaded =
-        client.post("/api/session", client.cleared_session(token, "lumbar-static", "80 kg"), token);
-    ASSERT_EQ(loaded.status, 201) << loaded.body;
-    const std::string id = loaded.json["session"]["id"].get<std::string>();
-    const std::string journal = loaded.json["session"]["journal"].get<std::string>();
-    ASSERT_TRUE(poll(10s, [&] {
-      return client.get("/api/state", token).json["frame"].value("press_test", false);
-    }));
-    ASSERT_EQ(client.post_empty("/api/session/start", token).status, 202);
+    const nlohmann::json session = load_and_start(client, token);
+    ASSERT_FALSE(session.is_null());
+    const std::string id = session["id"].get<std::string>();
+    const std::string journal = session["journal"].get<std::string>();
     ASSERT_TRUE(poll(20s, [&] {
       const auto frame = client.get("/api/state", token).json["frame"];
       return frame.value("state", "") == "treating" && frame.value("force_N", 0.0) > 100.0;
     })) << "the session never pulled 100 N";
 
-    serve.signal(SIGINT);
-    const auto code = serve.wait_for(30s);
+    serve->signal(SIGINT);
+    const auto code = serve->wait_for(30s);
     ASSERT_TRUE(code) << "tractus serve still runs 30 s after SIGINT";
     EXPECT_EQ(*code, 0) << read_file(dir / "serve.err");
 
@@ -137,4 +170,78 @@ TEST(ServeLog, CtrlCMidTreatmentReleasesThePatientExitsZeroAndSaysSo) {
              "info  stopped\n"})
       EXPECT_NE(log.find(line), std::string::npos) << "no \"" << line << "\" in\n" << log;
   });
+}
+
+// `tractus serve --inject muscle-guarding@45s` on the simulator: every session gets a real spasm
+// 45 s after it is loaded (8× speed here: under 6 s), the console shows it as the guarding
+// notice, the log says at start that events are injected, and the journal's table lists them.
+TEST(ServeInject, EverySessionGetsTheEventsAndTheLogAndTheJournalSaySo) {
+  test_riding_machine_pauses([](const ScratchDir &dir) {
+    std::optional<Process> serve;
+    const std::uint16_t port =
+        serve_on_simulator(dir, serve, {"--sim-speed", "8", "--inject", "muscle-guarding@45s"});
+    ASSERT_NE(port, 0);
+    const HttpTestClient client(port);
+    const std::string token = client.login("operator", kOperatorPin);
+    const nlohmann::json session = load_and_start(client, token);
+    ASSERT_FALSE(session.is_null());
+    const std::string journal = session["journal"].get<std::string>();
+    double size = 0.0, at = 0.0;
+    ASSERT_TRUE(poll(20s,
+                     [&] {
+                       const auto frame = client.get("/api/state", token).json["frame"];
+                       if (!frame.value("guarding", false)) return false;
+                       size = frame["guarding_N"].get<double>();
+                       at = frame["t_s"].get<double>();
+                       return true;
+                     }))
+        << "no guarding notice within 20 s (the injected spasm comes 45 s into the session's "
+           "simulated time)";
+    EXPECT_GE(size, 8.0); // at least the detector's threshold
+    // The injected spasm, not one of the patient's own (the seed puts the first of those
+    // minutes later): 45 s after the load is 36 s of protocol time after the press test and
+    // the take-up, as `tractus run --inject muscle-guarding@45s` shows (35.9 s).
+    EXPECT_NEAR(at, 36.0, 2.0);
+    ASSERT_EQ(client.post_empty("/api/session/stop", token).status, 202);
+    serve->signal(SIGTERM);
+    const auto code = serve->wait_for(30s);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 0) << read_file(dir / "serve.err");
+
+    EXPECT_NE(read_file(dir / "data" / "log" / "tractus.log")
+                  .find("simulated events in every session (--inject): muscle-guarding@45s"),
+              std::string::npos);
+    const controller::JournalContents j = controller::read_journal(journal);
+    const auto &injections = j.header["table"]["injections"];
+    ASSERT_EQ(injections.size(), 1U) << j.header["table"].dump();
+    EXPECT_NE(injections[0].dump().find("muscle-guarding"), std::string::npos) << injections.dump();
+  });
+}
+
+// A typo in an event, or events on a real table, start nothing: exit 2, every bad one named.
+TEST(ServeInject, ABadEventOrARealTableIsRefusedAndNothingStarts) {
+  const ScratchDir dir;
+  set_pin(dir, "operator", kOperatorPin);
+  set_pin(dir, "technician", kTechnicianPin);
+  const std::vector<std::string> serve = {
+      Tools::tractus(), "serve",  "--no-config",          "--listen",
+      "127.0.0.1:0",    "--data", (dir / "data").string()};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = serve;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_command(argv, 20s);
+  };
+  const RunResult typo = with({"--inject", "muscle-guarding@45s", "--inject",
+                               "loadcell-freeze@soon", "--inject", "nosuch@1s"});
+  EXPECT_EQ(typo.exit_code, 2) << typo.out << typo.err;
+  EXPECT_NE(typo.err.find("--inject bad time \"soon\" in \"loadcell-freeze@soon\""),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("unknown injection kind \"nosuch\""), std::string::npos) << typo.err;
+  EXPECT_EQ(typo.out.find("http://127.0.0.1:"), std::string::npos) << typo.out; // never served
+
+  const RunResult real =
+      with({"--table", "modbus-tcp://127.0.0.1:9", "--inject", "muscle-guarding@45s"});
+  EXPECT_EQ(real.exit_code, 2) << real.out << real.err;
+  EXPECT_NE(real.err.find("--inject is for the simulator only"), std::string::npos) << real.err;
 }
