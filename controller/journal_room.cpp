@@ -1,5 +1,7 @@
 #include "controller/journal_room.hpp"
 
+#include "controller/session.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -37,9 +39,12 @@ std::uint64_t journal_bytes_needed(Duration protocol, Duration ready_wait,
   constexpr double kHeader = 16 * 1024;           // measured: 3–4 KiB with the profile as run
   constexpr double kEventsAndSummary = 64 * 1024; // ~300 events of ≤ 200 bytes, summary ~1 KiB
   constexpr double kSampleLine = 200;             // measured: 140–160 bytes
-  // Pretension (16 s), the session-time allowance (2 min), and 10 min for pauses, the release
-  // and the wait for the acknowledgement (the loop samples until then).
-  const double seconds_running = ready_wait.si() + protocol.si() + 16 + 120 + 600;
+  // Pretension and the session-time allowance as the supervisor allows them (16 s and 2 min),
+  // and 10 min for pauses, the release and the wait for the acknowledgement (the loop samples
+  // until then).
+  const SupervisorTimings timings{};
+  const double seconds_running = ready_wait.si() + protocol.si() + timings.pretension_timeout.si() +
+                                 timings.session_overrun_allowance.si() + 600;
   const double bytes =
       (kHeader + kEventsAndSummary + seconds_running * samples_per_second * kSampleLine) * 1.25;
   return static_cast<std::uint64_t>(std::ceil(bytes)) + reserve_bytes;
