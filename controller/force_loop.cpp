@@ -1,5 +1,6 @@
 #include "controller/force_loop.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -81,6 +82,14 @@ template <class Report> void check_params(const ForceLoopParams &p, Report &&rep
     report("relief_band", "must be in [0, 0.1]");
   if (!(std::isfinite(p.relief_band_min.si()) && p.relief_band_min.si() >= 0.0))
     report("relief_band_min", "must be finite and >= 0 N");
+  const PullRateGovernorParams &g = p.pull_rate_governor;
+  if (!finite_positive(g.rise.si())) report("pull_rate_governor.rise", "must be finite and > 0 N");
+  if (!finite_positive(g.rate.si()))
+    report("pull_rate_governor.rate", "must be finite and > 0 N/s");
+  if (!finite_positive(g.trough_lag.si()))
+    report("pull_rate_governor.trough_lag", "must be finite and > 0 s");
+  if (!finite_positive(g.min_travel.si()))
+    report("pull_rate_governor.min_travel", "must be finite and > 0 m");
 }
 
 const ForceLoopParams &checked(const ForceLoopParams &params) {
@@ -173,11 +182,13 @@ bool StiffnessEstimator::update(Force measured, Length position, ForceRate setpo
 ForceLoop::ForceLoop(const ForceLoopParams &params)
     : params_(checked(params)), estimator_(params_), rls_(params_),
       stiffness_(params_.initial_stiffness), force_filter_(params_.force_filter),
+      governor_(params_.pull_rate_governor),
       pid_(force_loop_gains(params_, params_.initial_stiffness)) {}
 
 void ForceLoop::reset(Speed current_speed) noexcept {
   pid_.reset(current_speed.si());
   force_filter_.reset();
+  governor_.reset();
   estimator_.restart();
   rls_.restart();
 }
@@ -211,12 +222,16 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
   }
   const double force = force_filter_.update(measured.si(), dt);
   const Speed feedforward = setpoint_rate / stiffness_;
+  Speed limit = ceiling;
+  if (params_.pull_rate_governor_enabled && std::isfinite(position.si()))
+    limit = std::min(limit, governor_.update(force, position.si(), dt));
   const Speed command(pid_.update(setpoint.si(), force, dt,
-                                  (feedforward + relief(setpoint, force, dt)).si(), ceiling.si()));
-  // Held at a ceiling, the cable does not move as the loop asked while the force still changes
-  // (the patient relaxing into a stop's hold): a window over that would read a stiff spring,
-  // up to max_stiffness, and cut the gains just when the release needs them.
-  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed) {
+                                  (feedforward + relief(setpoint, force, dt)).si(), limit.si()));
+  // Held at the caller's ceiling, the cable does not move as the loop asked while the force
+  // still changes (the patient relaxing into a stop's hold): a window over that would read a
+  // stiff spring, up to max_stiffness, and cut the gains just when the release needs them.
+  // Held by the governor, the cable moves as commanded and what it reads is the spring.
+  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed && ceiling <= limit) {
     estimator_.restart();
     rls_.restart();
   }

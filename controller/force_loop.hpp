@@ -22,6 +22,7 @@
 
 #include "controller/low_pass.hpp"
 #include "controller/pid.hpp"
+#include "controller/pull_rate_governor.hpp"
 #include "controller/stiffness_rls.hpp"
 #include "units/units.hpp"
 
@@ -54,6 +55,11 @@ struct ForceLoopParams {
   double relief_gain = 8.0;
   double relief_band = 0.002; // fraction of the setpoint
   Force relief_band_min = newtons(1.0);
+
+  // The pull-rate governor (pull_rate_governor.hpp): a force rising fast over the stiffness
+  // the cable is really pulling against limits the pulling speed. Off: the loop as before.
+  bool pull_rate_governor_enabled = true;
+  PullRateGovernorParams pull_rate_governor{};
 
   // Stiffness estimate: starting value and plausible range (the estimate is clamped to it).
   Stiffness initial_stiffness = newtons_per_metre(20'000.0);
@@ -159,6 +165,8 @@ public:
   [[nodiscard]] const StiffnessRls &rls() const noexcept { return rls_; }
   // Saturation and the P/I/D/feedforward split, for diagnostics and tests.
   [[nodiscard]] const Pid &pid() const noexcept { return pid_; }
+  // Whether the pull-rate governor limited the pulling speed this cycle.
+  [[nodiscard]] bool pull_rate_governed() const noexcept { return governor_.engaged(); }
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
 
 private:
@@ -170,6 +178,7 @@ private:
   Stiffness stiffness_; // in use: the gains were last set for it
   bool rls_was_trusted_ = false;
   LowPass force_filter_;
+  PullRateGovernor governor_;
   Pid pid_;
 };
 
