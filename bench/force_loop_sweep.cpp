@@ -16,7 +16,10 @@
 // would add at a fixed cable position, at the setpoint: the harness (k_h) in series with the
 // tissue g·(k1·x + k3·x³), which carries the tension less the sliding friction; creep left out.
 // An event "raises the force by ≥ 10 %" when that size reaches 10 % of the setpoint; its
-// latency is the detection's time less the moment it reached 10 %.
+// latency is the detection's time less the moment it reached 10 %. That size leaves out the
+// section's friction, which can hide a spasm from every sensor of the table (the section stuck,
+// the tissue's pull taken by its friction): so the sweep also counts the misses that came while
+// the section stood still, and the hit rate from the section's first movement.
 #include "session_harness.hpp"
 
 #include "controller/session.hpp"
@@ -168,6 +171,11 @@ struct TruthEvent {
   bool in_treatment = false;
   double detected = -1;
   double rate_at_10 = 0; // the setpoint's rate when it reached 10 %
+  // The section's travel when the spasm began, and when it first moved 0.01 mm from there
+  // (-1: not while the spasm lasted). While the section stands still, held by its friction, the
+  // spasm's pull is taken by the friction: the harness, the cable and the load cell see nothing.
+  double section_at_start = 0, section_moved = -1;
+  [[nodiscard]] bool hidden_at(double t) const { return section_moved < 0 || section_moved > t; }
 };
 
 struct Figures {
@@ -230,7 +238,13 @@ Figures run_one(const std::string &file, const sim::PatientPreset &patient,
       }
     const sim::Plant &plant = sim.plant();
     const bool guarding = plant.guarding_active();
-    if (guarding && !was_guarding) f.events.push_back(TruthEvent{t, -1, -1, 0, treating, -1});
+    if (guarding && !was_guarding) {
+      f.events.push_back(TruthEvent{t, -1, -1, 0, treating, -1});
+      f.events.back().section_at_start = plant.table_travel().si();
+    }
+    if (guarding && f.events.back().section_moved < 0 &&
+        std::abs(plant.table_travel().si() - f.events.back().section_at_start) > 1e-5)
+      f.events.back().section_moved = t;
     if (!guarding && was_guarding) f.events.back().end = t;
     was_guarding = guarding;
     if (guarding && out.setpoint.si() > 0) {
@@ -347,6 +361,10 @@ int sweep(const std::vector<std::string> &files, int jobs_wanted, int seeds) {
                       << " %, detected "
                       << (e.detected < 0 ? std::string("never")
                                          : std::to_string(e.detected - e.at_10) + " s after")
+                      << ", section moved "
+                      << (e.section_moved < 0
+                              ? std::string("never")
+                              : std::to_string(e.section_moved - e.at_10) + " s after 10 %")
                       << "\n";
       }
       std::cerr << "\r" << (j + 1) << "/" << jobs.size() << " sessions" << std::flush;
@@ -365,6 +383,10 @@ int sweep(const std::vector<std::string> &files, int jobs_wanted, int seeds) {
       "(allowance) | IAE adaptive / baseline | spasms ≥ 10 %% | within 300 ms | "
       "latency median / worst | false alarms (calm h) |\n|---|---|---|---|---|---|---|---|---|\n");
   int all_done = 0, all_sessions = 0, within = 0, qualifying = 0, false_calm = 0, fa_guarded = 0;
+  int missed_hidden = 0; // missed, and the section still stood 300 ms after the spasm's 10 %
+  // Counted from the later of the spasm's 10 % and the section's first movement, the moment the
+  // cable could first feel it; a spasm that never moved the section is left out.
+  int felt = 0, felt_within = 0;
   double calm_hours = 0, worst_rms = 0, worst_over_ratio = -1e9;
   std::vector<double> ratios, all_latencies;
   bool tracking_ok = true;
@@ -407,6 +429,12 @@ int sweep(const std::vector<std::string> &files, int jobs_wanted, int seeds) {
         ++q;
         const bool ok = e.detected >= 0 && e.detected - e.at_10 <= 0.300;
         w += ok;
+        if (!ok && e.hidden_at(e.at_10 + 0.300)) ++missed_hidden;
+        if (e.section_moved >= 0) {
+          ++felt;
+          const double from = std::max(e.at_10, e.section_moved);
+          felt_within += e.detected >= 0 && e.detected - from <= 0.300;
+        }
         if (e.detected >= 0) lat.push_back(e.detected - e.at_10);
       }
     }
@@ -437,6 +465,13 @@ int sweep(const std::vector<std::string> &files, int jobs_wanted, int seeds) {
   std::printf("spasms raising the force ≥ 10 %%: %d; detected within 300 ms of reaching 10 %%: %d "
               "(%.1f %%, target ≥ 95 %%); latency median %+.0f ms\n",
               qualifying, within, hit_rate, 1000 * median(all_latencies));
+  std::printf(
+      "of the %d missed, %d came while the section stood still, held by its friction, from "
+      "the spasm's start to 300 ms past its 10 %%: nothing the table measures had changed\n",
+      qualifying - within, missed_hidden);
+  std::printf("counted from the later of its 10 %% and the section's first movement: %d of %d "
+              "within 300 ms (%.1f %%); %d never moved the section\n",
+              felt_within, felt, felt ? 100.0 * felt_within / felt : 0.0, qualifying - felt);
   std::printf("false alarms on calm patients: %d in %.1f treatment hours (%.2f per hour, target "
               "≤ 1); outside any spasm on guarding patients: %d\n",
               false_calm, calm_hours, fa_rate, fa_guarded);
