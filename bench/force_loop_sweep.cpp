@@ -466,8 +466,8 @@ int sweep(const std::vector<std::string> &files, int jobs_wanted, int seeds) {
               "(%.1f %%, target ≥ 95 %%); latency median %+.0f ms\n",
               qualifying, within, hit_rate, 1000 * median(all_latencies));
   std::printf(
-      "of the %d missed, %d came while the section stood still, held by its friction, from "
-      "the spasm's start to 300 ms past its 10 %%: nothing the table measures had changed\n",
+      "of the %d missed, %d came while the section, held by its friction, had moved less than "
+      "0.01 mm from the spasm's start to 300 ms past its 10 %%\n",
       qualifying - within, missed_hidden);
   std::printf("counted from the later of its 10 %% and the section's first movement: %d of %d "
               "within 300 ms (%.1f %%); %d never moved the section\n",

@@ -83,9 +83,12 @@ template <class Report> void check_params(const ForceLoopParams &p, Report &&rep
   if (!(std::isfinite(p.relief_band_min.si()) && p.relief_band_min.si() >= 0.0))
     report("relief_band_min", "must be finite and >= 0 N");
   const PullRateGovernorParams &g = p.pull_rate_governor;
-  if (!finite_positive(g.rise.si())) report("pull_rate_governor.rise", "must be finite and > 0 N");
-  if (!finite_positive(g.rate.si()))
-    report("pull_rate_governor.rate", "must be finite and > 0 N/s");
+  if (!finite_positive(g.engage_rise.si()))
+    report("pull_rate_governor.engage_rise", "must be finite and > 0 N");
+  if (!(finite_positive(g.release_rise.si()) && g.release_rise <= g.engage_rise))
+    report("pull_rate_governor.release_rise", "must be finite, > 0 N and <= engage_rise");
+  if (!finite_positive(g.allowed_rate.si()))
+    report("pull_rate_governor.allowed_rate", "must be finite and > 0 N/s");
   if (!finite_positive(g.trough_lag.si()))
     report("pull_rate_governor.trough_lag", "must be finite and > 0 s");
   if (!finite_positive(g.min_travel.si()))
@@ -223,15 +226,18 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
   const double force = force_filter_.update(measured.si(), dt);
   const Speed feedforward = setpoint_rate / stiffness_;
   Speed limit = ceiling;
-  if (params_.pull_rate_governor_enabled && std::isfinite(position.si()))
+  if (!std::isfinite(position.si()))
+    governor_.reset(); // its trough's position means nothing across a gap (or a re-homing)
+  else if (params_.pull_rate_governor_enabled)
     limit = std::min(limit, governor_.update(force, position.si(), dt));
   const Speed command(pid_.update(setpoint.si(), force, dt,
                                   (feedforward + relief(setpoint, force, dt)).si(), limit.si()));
-  // Held at the caller's ceiling, the cable does not move as the loop asked while the force
-  // still changes (the patient relaxing into a stop's hold): a window over that would read a
-  // stiff spring, up to max_stiffness, and cut the gains just when the release needs them.
-  // Held by the governor, the cable moves as commanded and what it reads is the spring.
-  if (pid_.saturation() == Saturation::high && ceiling < params_.max_speed && ceiling <= limit) {
+  // Held at a ceiling (a stop's, or the governor's zero), the cable does not move as the loop
+  // asked while the force still changes (the patient relaxing into a stop's hold): a window
+  // over that would read a stiff spring, up to max_stiffness, and cut the gains just when the
+  // release needs them. Held at the governor's positive limit, the cable moves as commanded and
+  // what the identification reads is the spring it pulls.
+  if (pid_.saturation() == Saturation::high && (ceiling < params_.max_speed || limit <= Speed{})) {
     estimator_.restart();
     rls_.restart();
   }

@@ -165,8 +165,6 @@ public:
   [[nodiscard]] const StiffnessRls &rls() const noexcept { return rls_; }
   // Saturation and the P/I/D/feedforward split, for diagnostics and tests.
   [[nodiscard]] const Pid &pid() const noexcept { return pid_; }
-  // Whether the pull-rate governor limited the pulling speed this cycle.
-  [[nodiscard]] bool pull_rate_governed() const noexcept { return governor_.engaged(); }
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
 
 private:
