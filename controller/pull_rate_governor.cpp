@@ -15,11 +15,15 @@ Speed PullRateGovernor::update(double force, double position, Duration dt) noexc
     engaged_ = false;
     return Speed(kNoLimit);
   }
-  // Force and position follow with the same first-order lag (exact for any dt, as LowPass), so
-  // ΔF/Δx on a steady pull is the stiffness.
-  const double a = 1.0 - std::exp(-dt.si() / params_.trough_lag.si());
-  trough_force_ += (force - trough_force_) * a;
-  trough_position_ += (position - trough_position_) * a;
+  // Force and position follow with the same first-order lag (exact for any dt), so ΔF/Δx on a
+  // steady pull is the stiffness. The coefficient is kept for the nominal period, as LowPass
+  // keeps its own: an exp() a cycle is a measurable share of a simulated cycle.
+  if (dt.si() != coefficient_dt_) {
+    coefficient_dt_ = dt.si();
+    coefficient_ = 1.0 - std::exp(-dt.si() / params_.trough_lag.si());
+  }
+  trough_force_ += (force - trough_force_) * coefficient_;
+  trough_position_ += (position - trough_position_) * coefficient_;
   const double rise = force - trough_force_;
   engaged_ = rise > (engaged_ ? params_.release_rise : params_.engage_rise).si();
   if (!engaged_) return Speed(kNoLimit);

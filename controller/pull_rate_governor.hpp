@@ -56,6 +56,8 @@ private:
   bool engaged_ = false;
   double trough_force_ = 0.0;
   double trough_position_ = 0.0;
+  double coefficient_dt_ = -1.0; // the dt the trough's coefficient was computed for
+  double coefficient_ = 0.0;
 };
 
 } // namespace tractus::controller
