@@ -67,6 +67,26 @@ nlohmann::json load_and_start(const HttpTestClient &client, const std::string &t
   return loaded.json["session"];
 }
 
+// The operator at a console whose session is under way.
+struct StartedSession {
+  HttpTestClient client;
+  std::string token;
+  nlohmann::json session; // `{"id","journal",…}`
+};
+
+// serve_on_simulator, the operator's login and load_and_start: nothing if a step failed (the
+// failure says which).
+std::optional<StartedSession> serve_and_start(const ScratchDir &dir, std::optional<Process> &serve,
+                                              const std::vector<std::string> &extra = {}) {
+  const std::uint16_t port = serve_on_simulator(dir, serve, extra);
+  if (port == 0) return std::nullopt;
+  StartedSession started{HttpTestClient(port), "", nullptr};
+  started.token = started.client.login("operator", kOperatorPin);
+  started.session = load_and_start(started.client, started.token);
+  if (started.session.is_null()) return std::nullopt;
+  return started;
+}
+
 } // namespace
 
 TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
@@ -137,12 +157,9 @@ TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
 TEST(ServeLog, CtrlCMidTreatmentReleasesThePatientExitsZeroAndSaysSo) {
   test_riding_machine_pauses([](const ScratchDir &dir) {
     std::optional<Process> serve;
-    const std::uint16_t port = serve_on_simulator(dir, serve);
-    ASSERT_NE(port, 0);
-    const HttpTestClient client(port);
-    const std::string token = client.login("operator", kOperatorPin);
-    const nlohmann::json session = load_and_start(client, token);
-    ASSERT_FALSE(session.is_null());
+    const std::optional<StartedSession> started = serve_and_start(dir, serve);
+    ASSERT_TRUE(started);
+    const auto &[client, token, session] = *started;
     const std::string id = session["id"].get<std::string>();
     const std::string journal = session["journal"].get<std::string>();
     ASSERT_TRUE(poll(20s, [&] {
@@ -178,13 +195,10 @@ TEST(ServeLog, CtrlCMidTreatmentReleasesThePatientExitsZeroAndSaysSo) {
 TEST(ServeInject, EverySessionGetsTheEventsAndTheLogAndTheJournalSaySo) {
   test_riding_machine_pauses([](const ScratchDir &dir) {
     std::optional<Process> serve;
-    const std::uint16_t port =
-        serve_on_simulator(dir, serve, {"--sim-speed", "8", "--inject", "muscle-guarding@45s"});
-    ASSERT_NE(port, 0);
-    const HttpTestClient client(port);
-    const std::string token = client.login("operator", kOperatorPin);
-    const nlohmann::json session = load_and_start(client, token);
-    ASSERT_FALSE(session.is_null());
+    const std::optional<StartedSession> started =
+        serve_and_start(dir, serve, {"--sim-speed", "8", "--inject", "muscle-guarding@45s"});
+    ASSERT_TRUE(started);
+    const auto &[client, token, session] = *started;
     const std::string journal = session["journal"].get<std::string>();
     double size = 0.0, at = 0.0;
     ASSERT_TRUE(poll(20s,
