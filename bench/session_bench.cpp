@@ -49,9 +49,8 @@ void run_sessions(benchmark::State &state, bool with_journal) {
   }
   state.counters["simulated_s"] = simulated;
   // Real-time factor: simulated seconds per second of wall time.
-  state.counters["realtime_factor"] =
-      benchmark::Counter(simulated * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
+  state.counters["realtime_factor"] = benchmark::Counter(
+      simulated * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   std::filesystem::remove_all(dir);
 }
 
@@ -74,7 +73,8 @@ BENCHMARK(BM_TrajectoryAt);
 
 void BM_PlantStep(benchmark::State &state) {
   sim::SimTable sim;
-  for (auto _ : state) sim.advance(milliseconds(1));
+  for (auto _ : state)
+    sim.advance(milliseconds(1));
 }
 BENCHMARK(BM_PlantStep);
 
