@@ -13,8 +13,9 @@ spdlog::level::level_enum level_of(controller::EventKind kind) {
   using K = controller::EventKind;
   switch (kind) {
   case K::FaultLatched:
-  case K::Alarm: return spdlog::level::warn;
-  case K::Reminder: return spdlog::level::debug; // repeats every few seconds until acknowledged
+  case K::Alarm:
+  case K::WatchdogReset: return spdlog::level::warn; // the PC stalled the loop 100 ms
+  case K::Reminder: return spdlog::level::debug;     // repeats every few seconds until acknowledged
   default: return spdlog::level::info;
   }
 }

@@ -41,6 +41,8 @@ nlohmann::json event_json(const controller::Event &e) {
       {"detail", e.detail != nullptr ? e.detail : ""}};
   // A guarding event's size, N, as the journal's size_n: at onset, at its end the largest.
   if (is_guarding(e.kind)) j["size_N"] = journal_number(e.value, 1);
+  if (e.kind == controller::EventKind::WatchdogReset)
+    j["stall_ms"] = journal_number(e.value * 1e3, 1);
   return j;
 }
 

@@ -258,6 +258,8 @@ void Journal::write_record(const JournalRecord &r) {
   j["detail"] = r.event.detail != nullptr ? r.event.detail : "";
   if (r.event.kind == EventKind::GuardingOnset || r.event.kind == EventKind::GuardingEnd)
     j["size_n"] = journal_number(r.event.value, 1);
+  if (r.event.kind == EventKind::WatchdogReset)
+    j["stall_ms"] = journal_number(r.event.value * 1e3, 1);
   j["protocol_time"] = journal_number(r.protocol_time, 3);
   std::string line = seal_line(j.dump());
   // Events keep their order: while older ones wait for room, a new one waits behind them.

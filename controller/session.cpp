@@ -30,6 +30,7 @@ const char *to_string(EventKind k) {
   case EventKind::Reminder: return "reminder";
   case EventKind::GuardingOnset: return "guarding-onset";
   case EventKind::GuardingEnd: return "guarding-end";
+  case EventKind::WatchdogReset: return "watchdog-reset";
   }
   return "unknown";
 }
@@ -282,6 +283,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
   if (is_active(state_)) supervise(out, r, op, measured);
 
   Motion motion = step_state(out, r, op, measured);
+  const bool fault_reset = reset_stall_trip(out, r);
   check_drive_answers(out, r, motion.enable);
   if (state_ == State::Fault) motion = fault_motion(r, measured);
   if (!motion.enable) motion.speed = Speed{};
@@ -290,6 +292,7 @@ CycleOutput Session::step(Duration now, const Readings &r, const OperatorInput &
 
   out.command.enable = motion.enable;
   out.command.cable_speed = motion.speed;
+  out.command.fault_reset = fault_reset;
   out.state = state_;
   out.outcome = outcome_;
   out.setpoint = is_active(state_) ? setpoint_.value() : Force{};
@@ -488,6 +491,33 @@ void Session::watch_guarding(CycleOutput &out, const Readings &r, Force measured
   else if (change == GuardingChange::End)
     emit(out, EventKind::GuardingEnd, FaultCode::None, "muscle guarding let go",
          guarding_.size().si());
+}
+
+// The drive's communication watchdog (100 ms) takes the torque off when the loop falls silent;
+// a PC that stalls the loop that long in Ready trips it with no torque to take, and the start
+// would then be refused 114 until a person unloads the session. A trip that comes within
+// stall_trip_window of the loop's own stall, in Idle or Ready, is cleared with one reset edge
+// (the drive left disabled) and journaled with the stall's length. A trip with no stall before
+// it (a link that lost commands), any other fault, or a trip the reset did not clear stays:
+// 114 at the start, and a person looks.
+bool Session::reset_stall_trip(CycleOutput &out, const Readings &r) noexcept {
+  if (stalled()) {
+    stall_seen_ = true;
+    stall_trip_reset_ = false;
+    last_stall_at_ = now_;
+    last_stall_ = dt_;
+  }
+  if (state_ != State::Idle && state_ != State::Ready) return false;
+  if (!stall_seen_ || stall_trip_reset_ || now_ - last_stall_at_ > setup_.timings.stall_trip_window)
+    return false;
+  if (r.drive.io != hal::IoStatus::Ok || !r.drive.fault ||
+      r.drive.fault_code != hal::kDriveWatchdogExpired || r.drive.operation_enabled)
+    return false;
+  stall_trip_reset_ = true;
+  emit(out, EventKind::WatchdogReset, FaultCode::None,
+       "the drive's watchdog tripped while the loop stalled; fault reset, torque off",
+       last_stall_.si());
+  return true;
 }
 
 } // namespace tractus::controller

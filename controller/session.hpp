@@ -48,6 +48,11 @@ struct SupervisorTimings {
   // four times what a loaded PC does to a real-time thread (cyclictest: 12 ms worst); 80 ms
   // at 100 Hz (RTU), where three 10 ms timeouts and such a hole fill 52 ms (session.cpp).
   Duration stall_after = milliseconds(50);
+  // A drive that reports its watchdog expired (hal::kDriveWatchdogExpired) this soon after a
+  // stalled cycle, in Idle or Ready with torque off, was tripped by that stall: one fault-reset
+  // edge clears it, journaled, instead of a start refused 114 for a hiccup of the PC. The trip
+  // shows in the exchange right after the stall (the drive's status comes a cycle late).
+  Duration stall_trip_window = milliseconds(100);
   Duration session_overrun_allowance = minutes(2); // active time beyond plan + pretension
   Duration max_pause = minutes(10);                // tension held with the protocol clock stopped
 };
@@ -93,6 +98,7 @@ enum class EventKind : std::uint8_t {
   Reminder,      // end-of-treatment reminder (repeats until acknowledged)
   GuardingOnset, // muscle guarding detected (a notice, not a fault): value = its size, N
   GuardingEnd,   // the guarding let go: value = the largest size it reached, N
+  WatchdogReset, // a watchdog trip the loop's own stall caused, reset: value = the stall, s
 };
 const char *to_string(EventKind k);
 
@@ -101,7 +107,7 @@ struct Event {
   State state;        // the state after the event
   FaultCode code;     // the fault or refusal, None otherwise
   const char *detail; // static text
-  double value = 0.0; // a guarding event's size (N); 0 for the others
+  double value = 0.0; // a guarding event's size (N), a watchdog reset's stall (s); else 0
 };
 
 // The start conditions of DESIGN §5 checked at a start request, one refusal code each
@@ -119,11 +125,12 @@ inline constexpr std::size_t kStartConditionCount = 10;
 //   the drive did not enable in time (state, fault)                             2
 //   end-of-treatment reminder                                                   1
 //   guarding onset or end                                                       1
+//   a watchdog trip the loop's stall caused, reset (Idle, Ready)                1
 // Not all can happen in one cycle (no stop next to a refused start), so this bounds the worst
 // real cycle: press test, acknowledgement, start and seven refusals are 10 (Ready, issue 11),
 // 11 with a silent device (119) beside them.
 inline constexpr std::size_t kMaxEventsPerCycle =
-    1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1 + 1;
+    1 + 3 + 3 + (1 + kStartConditionCount) + 2 + 1 + 1 + 1;
 
 struct CycleOutput {
   hal::DriveCommand command;
@@ -215,6 +222,7 @@ private:
   void remind(CycleOutput &out) noexcept;
   void reset_controller(Speed current_speed) noexcept;
   void watch_guarding(CycleOutput &out, const Readings &r, Force measured) noexcept;
+  [[nodiscard]] bool reset_stall_trip(CycleOutput &out, const Readings &r) noexcept;
   Speed control(Force target, ForceRate rate_limit, Force measured, const Readings &r,
                 Speed ceiling = Speed(std::numeric_limits<double>::infinity())) noexcept;
 
@@ -250,6 +258,11 @@ private:
   Force pause_level_{};
   Force release_target_{};
   Force last_measured_{};
+  // The last stalled cycle: when, how long, and whether the watchdog trip it caused was reset.
+  bool stall_seen_ = false;
+  bool stall_trip_reset_ = false;
+  Duration last_stall_at_{};
+  Duration last_stall_{};
 };
 
 } // namespace tractus::controller

@@ -21,6 +21,7 @@ void SessionStats::add(const CycleOutput &out, Duration dt) noexcept {
   for (std::uint8_t i = 0; i < out.event_count; ++i) {
     const Event &e = out.events[i];
     if (e.kind == EventKind::GuardingOnset) ++guarding_events_;
+    if (e.kind == EventKind::WatchdogReset) ++watchdog_resets_;
     if (e.kind == EventKind::GuardingEnd)
       guarding_largest_ = max(guarding_largest_, Force(e.value));
   }
@@ -48,6 +49,7 @@ nlohmann::ordered_json SessionStats::to_json() const {
   j["guarding"] = {{"events", guarding_events_},
                    {"largest_n", journal_number(guarding_largest_.si(), 1)},
                    {"seconds", journal_number(guarding_time_.si(), 1)}};
+  j["watchdog_resets"] = watchdog_resets_;
   j["cycles"] = cycles_;
   return j;
 }

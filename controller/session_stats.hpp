@@ -28,6 +28,8 @@ public:
   // and the time under way.
   [[nodiscard]] std::uint64_t guarding_events() const noexcept { return guarding_events_; }
   [[nodiscard]] Force guarding_largest() const noexcept { return guarding_largest_; }
+  // Watchdog trips the loop's own stall caused in Idle or Ready, reset (Session::reset_stall_trip).
+  [[nodiscard]] std::uint64_t watchdog_resets() const noexcept { return watchdog_resets_; }
   [[nodiscard]] Duration guarding_time() const noexcept { return guarding_time_; }
 
   [[nodiscard]] nlohmann::ordered_json to_json() const;
@@ -40,6 +42,7 @@ private:
   std::uint64_t cycles_ = 0;
   std::uint64_t guarding_events_ = 0;
   Force guarding_largest_{};
+  std::uint64_t watchdog_resets_ = 0;
   Duration guarding_time_{};
   std::array<Duration, kStateCount> time_in_{};
 };

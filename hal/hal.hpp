@@ -66,6 +66,11 @@ struct DriveCommand {
   static constexpr DriveCommand disabled() { return {}; }
 };
 
+// CiA 301 emergency code 0x8130, "life guard error or heartbeat error": what a drive reports
+// once its communication watchdog expired, no command having come within its timeout
+// (docs/register-map.md). Its cause is the controller's own silence.
+inline constexpr std::uint16_t kDriveWatchdogExpired = 0x8130;
+
 struct DriveStatus {
   IoStatus io = IoStatus::Disconnected;
   bool ready = false;             // switched on, no fault, able to enable

@@ -14,17 +14,13 @@ namespace sc = hal::regmap::sim_control;
 
 namespace {
 
-// CiA 301 emergency code 0x8130, "life guard error or heartbeat error": what the drive reports
-// once its communication watchdog expired (docs/register-map.md). Between two sessions the
-// console is silent by design, so the watchdog armed for the last one trips.
-constexpr std::uint16_t kWatchdogExpired = 0x8130;
-
-// Clears a watchdog fault the console's own silence caused, with a fault-reset edge (CiA 402:
-// a rising edge of controlword bit 7), the drive left disabled. Any other drive fault stays:
-// the start is refused with 114 and a person looks at the drive.
+// Clears a watchdog fault (hal::kDriveWatchdogExpired) that the console's own silence caused
+// (between two sessions it is silent by design, so the watchdog armed for the last one trips)
+// with a fault-reset edge (CiA 402: a rising edge of controlword bit 7), the drive left
+// disabled. Any other drive fault stays: the start is refused with 114 and a person looks.
 void reset_watchdog_fault(hal::Drive &drive) noexcept {
   const hal::DriveStatus s = drive.exchange(hal::DriveCommand::disabled());
-  if (s.io != hal::IoStatus::Ok || !s.fault || s.fault_code != kWatchdogExpired) return;
+  if (s.io != hal::IoStatus::Ok || !s.fault || s.fault_code != hal::kDriveWatchdogExpired) return;
   hal::DriveCommand reset = hal::DriveCommand::disabled();
   reset.fault_reset = true;
   drive.exchange(reset);

@@ -117,12 +117,8 @@ TEST(ServeLog, ATechnicianReadsTheStartLoginsActionsTheSessionAndTheStop) {
       return client.get("/api/state", token).json["frame"].value("state", "") == "treating";
     })) << "the session never reached treating";
     ASSERT_EQ(client.post_empty("/api/session/stop").status, 202);
-    nlohmann::json last;
-    ASSERT_TRUE(poll(20s, [&] {
-      client.post_empty("/api/session/acknowledge", token);
-      last = client.get("/api/state", token).json["last_session"];
-      return !last.is_null();
-    }));
+    const nlohmann::json last = acknowledge_until_ended(client, token, 20s);
+    ASSERT_FALSE(last.is_null());
     ASSERT_EQ(last["outcome"], "stopped by operator") << last.dump();
     serve.signal(SIGINT);
     const auto code = serve.wait_for(20s);

@@ -70,12 +70,8 @@ TEST(VendorTableServe, AConsoleSessionStartsPullsAndStopsOnTheVendorTable) {
       if (t.mono_s >= stopped_at + 3.0 && t.tension_n > highest) highest = t.tension_n;
     EXPECT_LE(highest, 15.0 + 0.5) << "the cable still carried tension 3 s after the stop";
 
-    nlohmann::json last;
-    ASSERT_TRUE(poll(20s, [&] {
-      client.post_empty("/api/session/acknowledge", token);
-      last = client.get("/api/state", token).json["last_session"];
-      return !last.is_null();
-    })) << logs();
+    const nlohmann::json last = acknowledge_until_ended(client, token, 20s);
+    ASSERT_FALSE(last.is_null()) << logs();
     EXPECT_EQ(last["outcome"], "stopped by operator") << last.dump();
     EXPECT_EQ(last["code"], 151) << last.dump();
 

@@ -24,4 +24,15 @@ std::uint16_t announced_port(const std::filesystem::path &out, std::chrono::mill
   return 0;
 }
 
+nlohmann::json acknowledge_until_ended(const testing::HttpTestClient &client,
+                                       const std::string &token, std::chrono::milliseconds limit) {
+  nlohmann::json last;
+  poll(limit, [&] {
+    client.post_empty("/api/session/acknowledge", token);
+    last = client.get("/api/state", token).json["last_session"];
+    return !last.is_null();
+  });
+  return last;
+}
+
 } // namespace tractus::integration

@@ -2,6 +2,7 @@
 // announces, and polling its API until something holds.
 #pragma once
 
+#include "console/http_test_client.hpp"
 #include "harness/process.hpp"
 
 #include <chrono>
@@ -28,5 +29,10 @@ template <typename Done> bool poll(std::chrono::milliseconds limit, Done done) {
   }
   return false;
 }
+
+// Acknowledges every 100 ms until the console reports the loaded session ended: its
+// `last_session` (`outcome`, `code`, …), or null if it did not within `limit`.
+nlohmann::json acknowledge_until_ended(const testing::HttpTestClient &client,
+                                       const std::string &token, std::chrono::milliseconds limit);
 
 } // namespace tractus::integration
