@@ -208,9 +208,12 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
     // Let the PID refuse the cycle: it holds the last output and counts the rejection.
     return Speed(pid_.update(setpoint.si(), measured.si(), dt, 0.0, ceiling.si()));
   }
+  // An oscillating hold is a setpoint standing still to both: their windows close as in a hold,
+  // while their filters keep up with the signals.
+  const ForceRate identified_rate = oscillating_hold_ ? ForceRate{} : setpoint_rate;
   if (std::isfinite(position.si()) && std::isfinite(setpoint_rate.si()))
-    estimator_.update(measured, position, setpoint_rate, dt);
-  rls_.update(measured, position, cable_speed, setpoint_rate, dt, estimator_.estimate());
+    estimator_.update(measured, position, identified_rate, dt);
+  rls_.update(measured, position, cable_speed, identified_rate, dt, estimator_.estimate());
   // The gains never follow an estimate that failed a test. Once the RLS has been trusted, a
   // later distrust keeps the k̂ it last earned rather than handing the gains to ΔF/Δx: each ramp
   // starts the RLS afresh (few samples), and a ΔF/Δx window across a reversal reads the harness
@@ -224,14 +227,14 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
     pid_.set_gains(force_loop_gains(params_, stiffness_)); // bumpless retune
   }
   const double force = force_filter_.update(measured.si(), dt);
-  const Speed feedforward = setpoint_rate / stiffness_;
+  const Speed ff = feedforward(setpoint_rate, force, position.si());
   Speed limit = ceiling;
   if (!std::isfinite(position.si()))
     governor_.reset(); // its trough's position means nothing across a gap (or a re-homing)
   else if (params_.pull_rate_governor_enabled)
     limit = std::min(limit, governor_.update(force, position.si(), dt));
-  const Speed command(pid_.update(setpoint.si(), force, dt,
-                                  (feedforward + relief(setpoint, force, dt)).si(), limit.si()));
+  const Speed command(
+      pid_.update(setpoint.si(), force, dt, (ff + relief(setpoint, force, dt)).si(), limit.si()));
   // Held at a ceiling (a stop's, or the governor's zero), the cable does not move as the loop
   // asked while the force still changes (the patient relaxing into a stop's hold): a window
   // over that would read a stiff spring, up to max_stiffness, and cut the gains just when the
@@ -242,6 +245,33 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
     rls_.restart();
   }
   return command;
+}
+
+// rate / k̂ on a ramp. Through an oscillating hold, rate / (ΔF/Δx) of the sine's last half period,
+// measured at each reversal of the setpoint's rate from the filtered force and the cable; none
+// until a half period of at least kMinSwing has been seen, or across a gap in the position.
+Speed ForceLoop::feedforward(ForceRate setpoint_rate, double filtered_force,
+                             double position) noexcept {
+  if (!oscillating_hold_ || !std::isfinite(position)) {
+    oscillation_ = Oscillation{};
+    return oscillating_hold_ ? Speed{} : setpoint_rate / stiffness_;
+  }
+  constexpr double kMinSwing = 2.0; // N: 30 times the filtered noise
+  Oscillation &o = oscillation_;
+  const double rate = setpoint_rate.si();
+  if (rate * o.last_rate < 0.0) { // a reversal
+    const double df = filtered_force - o.force;
+    const double dx = position - o.position;
+    if (std::isfinite(df) && std::abs(df) >= kMinSwing && df * dx > 0.0)
+      o.stiffness = Stiffness(std::max(df / dx, params_.min_stiffness.si()));
+    o.force = filtered_force;
+    o.position = position;
+  } else if (!std::isfinite(o.force)) { // the hold's first cycle: a half period starts here
+    o.force = filtered_force;
+    o.position = position;
+  }
+  if (rate != 0.0) o.last_rate = rate;
+  return o.stiffness.si() > 0.0 ? setpoint_rate / o.stiffness : Speed{};
 }
 
 // Extra payout, proportional to how far the force is above the setpoint beyond a small band.

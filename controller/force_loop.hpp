@@ -156,6 +156,21 @@ public:
                Duration dt, Speed ceiling = Speed(std::numeric_limits<double>::infinity()),
                Speed cable_speed = Speed(std::numeric_limits<double>::quiet_NaN())) noexcept;
 
+  // Through an oscillating hold the setpoint's rate is a sine of a few newtons, not a ramp, and
+  // the cable is not the spring k̂ describes: where the section's friction holds it through the
+  // sine, the cable stretches the harness alone, ten times stiffer than the ramp's k̂, and a
+  // feedforward of rate / k̂ made the force lead the sine by 26 ms and miss its amplitude by
+  // 4.5 %; where the section slides (no friction), the cable is the ramp's spring. So the loop
+  // identifies nothing there (a hold's rule: creep and guarding move the spring's rest point;
+  // the RLS, read across the sine's reversals, drifted to twice the ramp's k̂) and feeds forward
+  // at the sine's own stiffness, ΔF/Δx of the filtered force and the cable between its last two
+  // reversals; before the first such half period, by feedback alone. The session sets this
+  // every cycle (docs/force-loop.md).
+  void set_oscillating_hold(bool on) noexcept { oscillating_hold_ = on; }
+
+  // The sine's stiffness the feedforward uses through an oscillating hold; 0 until measured.
+  [[nodiscard]] Stiffness oscillation_stiffness() const noexcept { return oscillation_.stiffness; }
+
   [[nodiscard]] Speed command() const noexcept { return Speed(pid_.output()); }
   // The k̂ the gains use: identification().stiffness.
   [[nodiscard]] Stiffness stiffness_estimate() const noexcept { return stiffness_; }
@@ -169,12 +184,24 @@ public:
 
 private:
   [[nodiscard]] Speed relief(Force setpoint, double filtered_force, Duration dt) const noexcept;
+  [[nodiscard]] Speed feedforward(ForceRate setpoint_rate, double filtered_force,
+                                  double position) noexcept;
+
+  // ΔF/Δx between the sine's reversals (set_oscillating_hold).
+  struct Oscillation {
+    double last_rate = 0.0;                                     // N/s, the last non-zero
+    double force = std::numeric_limits<double>::quiet_NaN();    // N, at the last reversal
+    double position = std::numeric_limits<double>::quiet_NaN(); // m, at the last reversal
+    Stiffness stiffness{};                                      // 0: not yet measured
+  };
 
   ForceLoopParams params_;
   StiffnessEstimator estimator_;
   StiffnessRls rls_;
   Stiffness stiffness_; // in use: the gains were last set for it
   bool rls_was_trusted_ = false;
+  bool oscillating_hold_ = false;
+  Oscillation oscillation_{};
   LowPass force_filter_;
   PullRateGovernor governor_;
   Pid pid_;

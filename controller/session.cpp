@@ -168,6 +168,7 @@ Force Session::begin_cycle(Duration now, const Readings &r) noexcept {
   dt_ = first_step_ ? setup_.period : now - now_;
   first_step_ = false;
   now_ = now;
+  force_loop_.set_oscillating_hold(false);
   const Force measured = r.load_cell.io == hal::IoStatus::Ok
                              ? setup_.calibration.to_force(r.load_cell.raw_counts)
                              : last_measured_;
@@ -314,6 +315,10 @@ Session::Motion Session::step_treating(CycleOutput &out, const Readings &r, cons
     return {true, control(pause_level_, t.treatment_rate, measured, r)};
   }
   const auto sp = setup_.trajectory->at(protocol_time_);
+  // The climb back after a pause is a ramp, whatever the phase it returns to. begin_cycle()
+  // clears this for every other cycle.
+  force_loop_.set_oscillating_hold(sp.phase == profiles::Phase::Hold &&
+                                   treating_ != TreatingStage::Resuming);
   Speed speed{};
   if (treating_ == TreatingStage::Resuming) {
     // Climb back to where the protocol stopped at the treatment rate. The protocol clock is

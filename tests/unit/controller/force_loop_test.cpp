@@ -389,5 +389,68 @@ TEST(ForceLoop, TheGovernorForgetsItsTroughAcrossAGapInTheCablePosition) {
   EXPECT_LT(worst_lag, 3.0) << "the ramp was not followed after the gap";
 }
 
+// Through an oscillating hold the loop identifies nothing and feeds forward at the sine's own
+// stiffness, not the ramp's k̂. Until the sine's first reversal it is the loop a standing
+// setpoint would have, to the last bit; from then on its feedforward is rate / (ΔF/Δx) of the
+// half period before. The plant is a spring stiffer than the ramp's (the harness alone, the
+// section held by its friction, as in the simulator); a frictionless one is the ramp's spring.
+void expect_oscillating_hold_feeds_forward_at(double plant_stiffness) {
+  SpringPlant ramp_plant;
+  ForceLoop identified = started_loop(ramp_plant, 20.0);
+  run(identified, ramp_plant, ramp(20.0, 200.0, 30.0, 1.0), 0.0, 8.0);
+  ASSERT_TRUE(identified.identification().trusted);
+  const Stiffness k_ramp = identified.stiffness_estimate();
+  const auto slopes = identified.estimator().accepted_slopes();
+  const Duration informative = identified.rls().informative_time();
+
+  ForceLoop oscillating = identified; // the same loop, state and all, twice
+  ForceLoop standing = identified;
+  SpringPlant a = ramp_plant, b = ramp_plant;
+  for (SpringPlant *p : {&a, &b}) {
+    p->stiffness = plant_stiffness;
+    p->settle_at(200.0);
+  }
+  const double w = 2.0 * M_PI * 0.25; // a 7 N sine at 0.25 Hz, from its rising zero crossing
+  int differing_before_reversal = 0;
+  double worst_error = 0.0;
+  for (int i = 1; i <= 12'000; ++i) { // three periods
+    const double t = i * kPeriod.si();
+    const Force sp = newtons(200.0 + 7.0 * std::sin(w * t));
+    const ForceRate rate = newtons_per_second(7.0 * w * std::cos(w * t));
+    oscillating.set_oscillating_hold(true);
+    const Force measured = a.measured();
+    const Speed va = oscillating.update(sp, rate, measured, metres(a.position), kPeriod);
+    if (t < 1.0) { // before the first reversal, at 1 s
+      const Speed vb = standing.update(sp, ForceRate{}, b.measured(), metres(b.position), kPeriod);
+      b.advance(vb, kPeriod.si());
+      differing_before_reversal += va != vb ? 1 : 0;
+    } else if (t > 3.0) { // a whole half period measured: the loop follows the sine
+      worst_error = std::max(worst_error, std::abs(a.force() - sp.si()));
+      const Speed ff = rate / oscillating.oscillation_stiffness();
+      EXPECT_NEAR(oscillating.pid().terms().feedforward, ff.si(), 1e-12);
+    }
+    a.advance(va, kPeriod.si());
+  }
+  EXPECT_EQ(differing_before_reversal, 0);
+  EXPECT_NEAR(oscillating.oscillation_stiffness().si(), plant_stiffness, 0.1 * plant_stiffness);
+  EXPECT_LT(worst_error, 1.5) << "7 N sine at 0.25 Hz on " << plant_stiffness << " N/m";
+  EXPECT_EQ(oscillating.stiffness_estimate(), k_ramp);
+  EXPECT_EQ(oscillating.estimator().accepted_slopes(), slopes);
+  EXPECT_EQ(oscillating.rls().informative_time(), informative);
+
+  // Cleared, the rate is a ramp's again: rate / k̂ (within 0.1 %: the cycle identifies again and
+  // may move k̂), and the sine's stiffness is forgotten.
+  oscillating.set_oscillating_hold(false);
+  oscillating.update(newtons(200.0), newtons_per_second(30.0), a.measured(), metres(a.position),
+                     kPeriod);
+  EXPECT_NEAR(oscillating.pid().terms().feedforward, 30.0 / k_ramp.si(), 1e-3 * 30.0 / k_ramp.si());
+  EXPECT_EQ(oscillating.oscillation_stiffness().si(), 0.0);
+}
+
+TEST(ForceLoop, AnOscillatingHoldFeedsForwardAtTheSinesStiffnessAndIdentifiesNothing) {
+  expect_oscillating_hold_feeds_forward_at(150'000.0);      // the section held: the harness alone
+  expect_oscillating_hold_feeds_forward_at(kTrueStiffness); // the section sliding
+}
+
 } // namespace
 } // namespace tractus::controller
