@@ -19,9 +19,12 @@ double wall_ms_now() {
 
 class ConsoleSession : public ::testing::Test {
 protected:
-  void start_console() {
+  // journals: where its sessions are journaled (empty: its own data folder).
+  void start_console(const std::filesystem::path &journals = {}) {
+    ConsoleSetup setup;
+    setup.journal_dir = journals;
     console_ = std::make_unique<ConsoleUnderTest>(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(), std::move(setup));
     client_ = std::make_unique<HttpTestClient>(console_->port());
     token_ = client_->login("operator", kOperatorPin);
   }
@@ -60,6 +63,8 @@ protected:
     return nullptr;
   }
 
+  void pull_then_stop_without_a_token(const std::filesystem::path &journals);
+
   std::unique_ptr<ConsoleUnderTest> console_;
   std::unique_ptr<HttpTestClient> client_;
   std::string token_;
@@ -77,8 +82,18 @@ TEST_F(ConsoleSession, ASessionWithWrongFieldsIs422ListingEachProblem) {
   EXPECT_GE(reply.json["error"]["problems"].size(), 3u) << reply.body;
 }
 
+// A session pulling on the simulated table at the wall clock's pace: a machine pause that
+// stops its loop's CPU faults it 201, and then the attempt runs again (console_under_test.hpp).
 TEST_F(ConsoleSession, APullRisesThenAStopWithoutATokenReleasesItAndAlarmsUntilAcknowledged) {
-  start_console();
+  console_test_riding_machine_pauses([this](const std::filesystem::path &journals) {
+    pull_then_stop_without_a_token(journals);
+    client_.reset();
+    console_.reset(); // its session ended and journaled before the attempt is judged
+  });
+}
+
+void ConsoleSession::pull_then_stop_without_a_token(const std::filesystem::path &journals) {
+  start_console(journals);
   TelemetryTestSocket socket(console_->port(), token_, client_->origin());
   load();
 

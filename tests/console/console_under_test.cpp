@@ -2,7 +2,12 @@
 
 #include "bindings/table_bindings.hpp"
 #include "console/auth_pins.hpp"
+#include "controller/journal_reader.hpp"
+#include "support/machine_pauses.hpp"
+#include "support/scratch_dir.hpp"
 
+#include <exception>
+#include <memory>
 #include <stdexcept>
 
 namespace tractus::testing {
@@ -15,7 +20,35 @@ const console::PinHashes &test_pins() {
   return pins;
 }
 
+// The earliest fault the journals in `dir` record (a console may journal several sessions).
+SessionEnd first_fault(const std::filesystem::path &dir) {
+  SessionEnd first;
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    try {
+      const SessionEnd end = session_end(controller::read_journal(entry.path()));
+      if (end.fault_code != 0 && (first.fault_code == 0 || end.fault_unix < first.fault_unix))
+        first = end;
+    } catch (const std::exception &) { // unreadable: no fault a pause could explain
+    }
+  }
+  return first;
+}
+
 } // namespace
+
+void console_test_riding_machine_pauses(
+    const std::function<void(const std::filesystem::path &journals)> &body) {
+  std::unique_ptr<ScratchDir> journals;
+  judge_riding_machine_pauses(
+      [&] {
+        journals = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
+        body(journals->path());
+      },
+      [&] { return first_fault(journals->path()); });
+  journals.reset(); // kept for inspection if the test failed
+}
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds request_timeout)
     : ConsoleUnderTest(name, [request_timeout] {
@@ -26,9 +59,8 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name,
                                    console::HttpServerOptions server_options)
-    : ConsoleUnderTest(name,
-                       ConsoleSetup{std::move(server_options), {}, "table-a", 1.0, {}, {}, "sim"}) {
-}
+    : ConsoleUnderTest(
+          name, ConsoleSetup{std::move(server_options), {}, "table-a", 1.0, {}, {}, "sim", {}}) {}
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
     : dir_("console-" + name) {
@@ -46,7 +78,7 @@ ConsoleUnderTest::ConsoleUnderTest(const std::string &name, ConsoleSetup setup)
   if (!made) throw std::runtime_error("sim binding: " + made.error);
   console::TableBinding binding = std::move(*made.value);
   console::ServiceOptions options;
-  options.journal_dir = dir_.path() / "sessions";
+  options.journal_dir = setup.journal_dir.empty() ? dir_.path() / "sessions" : setup.journal_dir;
   options.calibration_store = dir_.path() / "calibration";
   options.records = setup.records;
   options.table_name = setup.table_name;

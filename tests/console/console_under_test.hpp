@@ -13,6 +13,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +54,9 @@ struct ConsoleSetup {
   // The table's address: the simulator's average patient unless a test needs another
   // ("sim:FILE.json", a calm patient for a course whose rule must not meet a spasm).
   std::string table = "sim";
+  // Where the sessions are journaled; empty: in the console's own data folder (gone with it).
+  // A test riding machine pauses gives a folder that outlives the console (below).
+  std::filesystem::path journal_dir;
 };
 
 class ConsoleUnderTest {
@@ -80,5 +85,14 @@ private:
   std::unique_ptr<console::HttpServer> server_;
   std::thread thread_;
 };
+
+// A console test paced by the wall clock, riding the machine's pauses as the integration tests
+// do (support/machine_pauses.hpp): `body` runs with a fresh folder for its console's session
+// journals (ConsoleSetup::journal_dir); an attempt that failed while the first fault those
+// journals record is one a pause of a CPU explains (a 201 from a loop whose CPU stood still) is
+// set aside and the body runs again, at most three attempts. Any other failure is the test's,
+// and its journals are kept for inspection (the folder is printed).
+void console_test_riding_machine_pauses(
+    const std::function<void(const std::filesystem::path &journals)> &body);
 
 } // namespace tractus::testing

@@ -1,8 +1,7 @@
-// The rule by which a session test runs a session again (harness/machine_pauses.hpp): only a
+// The rule by which a session test runs a session again (support/machine_pauses.hpp): only a
 // fault of the machine's timing (201, 303, 308–310) that a pause of a sentinel's CPU as long as
 // the fault needs explains, never another fault, never a pause at another moment. A broken rule
 // here would excuse the loop's own stalls.
-#include "harness/machine_pauses.hpp"
 #include "harness/tractus_run.hpp"
 
 #include <gtest/gtest-spi.h>

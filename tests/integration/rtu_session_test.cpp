@@ -13,7 +13,7 @@ namespace sc = hal::regmap::sim_control;
 // The session pulls, holds and is stopped by the operator 25 s in (into the first hold): the
 // rate, the tracking and the release over RTU, in less than half a whole session's exposure to
 // the VM's pauses (a whole session to its end: tcp_session_test.cpp). A timing fault raised
-// when a CPU paused runs the session again (harness/machine_pauses.hpp).
+// when a CPU paused runs the session again (support/machine_pauses.hpp).
 TEST(TractusRunOverRtu, ASessionRunsAtAbout100HzAndHoldsUntilTheOperatorStopsIt) {
   const SessionAttempt a = session_riding_machine_pauses([](SessionAttempt &attempt) {
     PtyPair pty(*attempt.dir);

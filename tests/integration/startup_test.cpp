@@ -136,7 +136,7 @@ namespace {
 // its end is shown on tractus-sim, tcp_session_test.cpp and rtu_session_test.cpp). The loop runs
 // at 200 Hz over TCP and rides through single late replies (docs/register-map.md "Loop rate"),
 // so no early end is excused but a timing fault raised when a CPU paused
-// (harness/machine_pauses.hpp), after which the session is run again.
+// (support/machine_pauses.hpp), after which the session is run again.
 constexpr auto kStopAfter = 20s;
 
 // What a technician does on the vendor table before the first patient: calibrates with the

@@ -1,7 +1,7 @@
 // A whole session over Modbus TCP: `tractus run --table modbus-tcp://…` against tractus-sim in
 // real time holds the same tracking tolerances as the in-process simulator (tests/sim):
 // hold RMS error ≤ 2 % of target, peak ≤ max + 2 % (or + 5 N, whichever is more).
-// A timing fault raised when a CPU paused runs the session again (harness/machine_pauses.hpp).
+// A timing fault raised when a CPU paused runs the session again (support/machine_pauses.hpp).
 #include "harness/sim_harness.hpp"
 #include "harness/tractus_run.hpp"
 

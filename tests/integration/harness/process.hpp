@@ -5,6 +5,8 @@
 // test executable itself dies (PR_SET_PDEATHSIG), so no test leaves a server behind.
 #pragma once
 
+#include "support/scratch_dir.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -55,20 +57,7 @@ struct RunResult {
 };
 RunResult run_command(const std::vector<std::string> &argv, std::chrono::milliseconds timeout);
 
-// A fresh folder under the system's temporary folder, removed at the end of the test unless the
-// test failed (then its path is printed, to look at the logs).
-class ScratchDir {
-public:
-  ScratchDir();
-  ~ScratchDir();
-  [[nodiscard]] const std::filesystem::path &path() const noexcept { return path_; }
-  [[nodiscard]] std::filesystem::path operator/(const std::string &name) const {
-    return path_ / name;
-  }
-
-private:
-  std::filesystem::path path_;
-};
+using testing::ScratchDir; // support/scratch_dir.hpp
 
 std::string read_file(const std::filesystem::path &file);
 // Waits until `file` exists and is not empty; false on timeout.

@@ -1,6 +1,5 @@
 #include "harness/tractus_run.hpp"
 
-#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -46,16 +45,6 @@ std::optional<std::filesystem::path> journal_file(const ScratchDir &dir) {
   return std::nullopt;
 }
 
-SessionEnd session_end(const controller::JournalContents &journal) {
-  std::tm started{};
-  const std::string utc = journal.header.value("started_utc", "");
-  if (strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &started) == nullptr) return {};
-  const double start = static_cast<double>(timegm(&started));
-  for (const auto &e : journal.events)
-    if (e.value("event", "") == "fault") return {e.value("code", 0), start + e.value("t", 0.0)};
-  return {};
-}
-
 SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAttempt &)> &attempt) {
   SessionAttempt a;
   rerun_after_machine_pauses([&] {
@@ -67,49 +56,18 @@ SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAtt
   return a;
 }
 
-namespace {
-int failed_parts(const ::testing::TestPartResultArray &parts) {
-  int n = 0;
-  for (int i = 0; i < parts.size(); ++i)
-    n += parts.GetTestPartResult(i).failed() ? 1 : 0;
-  return n;
-}
-} // namespace
-
 void test_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body) {
   std::unique_ptr<ScratchDir> dir;
-  std::unique_ptr<::testing::TestPartResultArray> failures;
-  rerun_after_machine_pauses([&] {
-    dir = std::make_unique<ScratchDir>();
-    failures = std::make_unique<::testing::TestPartResultArray>();
-    { // this thread's failures: the bodies assert on their own thread, and a reporter for it
-      // nests inside gtest's own (gtest-spi's checks of this function, machine_pauses_test.cpp)
-      const ::testing::ScopedFakeTestPartResultReporter intercept(
-          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
-          failures.get());
-      body(*dir);
-    }
-    if (failed_parts(*failures) == 0) return SessionEnd{};
-    const auto file = journal_file(*dir);
-    const SessionEnd end = file ? session_end(controller::read_journal(*file)) : SessionEnd{};
-    if (pause_that_explains(end.fault_code)) // every failure printed, should it be set aside
-      for (int i = 0; i < failures->size(); ++i) {
-        const ::testing::TestPartResult &f = failures->GetTestPartResult(i);
-        if (f.failed())
-          std::printf("this attempt failed at %s:%d:\n%s\n", f.file_name() ? f.file_name() : "?",
-                      f.line_number(), f.message());
-      }
-    return end;
-  });
-  // The attempt that was judged: its failures are reported as the test's own, before its
-  // folder goes (kept for inspection then).
-  for (int i = 0; i < failures->size(); ++i) {
-    const ::testing::TestPartResult &f = failures->GetTestPartResult(i);
-    if (f.skipped()) GTEST_SKIP() << f.message();
-    if (f.failed())
-      ADD_FAILURE_AT(f.file_name() ? f.file_name() : "?", f.line_number()) << f.message();
-  }
-  dir.reset();
+  testing::judge_riding_machine_pauses(
+      [&] {
+        dir = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
+        body(*dir);
+      },
+      [&] {
+        const auto file = journal_file(*dir);
+        return file ? session_end(controller::read_journal(*file)) : SessionEnd{};
+      });
+  dir.reset(); // kept for inspection if the test failed
 }
 
 } // namespace tractus::integration

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "controller/journal_reader.hpp"
-#include "harness/machine_pauses.hpp"
 #include "harness/process.hpp"
+#include "support/machine_pauses.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -27,8 +27,14 @@ RunResult run_then_stop(const std::vector<std::string> &argv, const ScratchDir &
 // The one journal `tractus run` wrote into DIR/journal, if there is one.
 std::optional<std::filesystem::path> journal_file(const ScratchDir &dir);
 
-// The first fault the journal records, for rerun_after_machine_pauses.
-SessionEnd session_end(const controller::JournalContents &journal);
+// The machine-pause rule (support/machine_pauses.hpp), shared with the console's tests.
+using testing::kMachinePause;
+using testing::pause_behind;
+using testing::pause_that_explains;
+using testing::PauseSentinel;
+using testing::rerun_after_machine_pauses;
+using testing::session_end;
+using testing::SessionEnd;
 
 // One attempt at a session: its own scratch folder (kept if the test fails), what `tractus run`
 // printed and returned, and the journal it wrote.

@@ -1,12 +1,17 @@
-#include "harness/machine_pauses.hpp"
+#include "machine_pauses.hpp"
+
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
 
 #include <pthread.h>
 #include <sched.h>
 
 #include <cstddef>
 #include <cstdio>
+#include <ctime>
+#include <memory>
 
-namespace tractus::integration {
+namespace tractus::testing {
 
 namespace {
 // Above the loop (80), tractus-sim and socat (90): nothing in user space can stop it but the
@@ -126,4 +131,55 @@ int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int t
   }
 }
 
-} // namespace tractus::integration
+SessionEnd session_end(const controller::JournalContents &journal) {
+  std::tm started{};
+  const std::string utc = journal.header.value("started_utc", "");
+  if (strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &started) == nullptr) return {};
+  const double start = static_cast<double>(timegm(&started));
+  for (const auto &e : journal.events)
+    if (e.value("event", "") == "fault") return {e.value("code", 0), start + e.value("t", 0.0)};
+  return {};
+}
+
+namespace {
+int failed_parts(const ::testing::TestPartResultArray &parts) {
+  int n = 0;
+  for (int i = 0; i < parts.size(); ++i)
+    n += parts.GetTestPartResult(i).failed() ? 1 : 0;
+  return n;
+}
+} // namespace
+
+void judge_riding_machine_pauses(const std::function<void()> &body,
+                                 const std::function<SessionEnd()> &ended_with) {
+  std::unique_ptr<::testing::TestPartResultArray> failures;
+  rerun_after_machine_pauses([&] {
+    failures = std::make_unique<::testing::TestPartResultArray>();
+    { // this thread's failures: the bodies assert on their own thread, and a reporter for it
+      // nests inside gtest's own (gtest-spi's checks of this function, machine_pauses_test.cpp)
+      const ::testing::ScopedFakeTestPartResultReporter intercept(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+          failures.get());
+      body();
+    }
+    if (failed_parts(*failures) == 0) return SessionEnd{};
+    const SessionEnd end = ended_with();
+    if (pause_that_explains(end.fault_code)) // every failure printed, should it be set aside
+      for (int i = 0; i < failures->size(); ++i) {
+        const ::testing::TestPartResult &f = failures->GetTestPartResult(i);
+        if (f.failed())
+          std::printf("this attempt failed at %s:%d:\n%s\n", f.file_name() ? f.file_name() : "?",
+                      f.line_number(), f.message());
+      }
+    return end;
+  });
+  // The attempt that was judged: its failures are reported as the test's own.
+  for (int i = 0; i < failures->size(); ++i) {
+    const ::testing::TestPartResult &f = failures->GetTestPartResult(i);
+    if (f.skipped()) GTEST_SKIP() << f.message();
+    if (f.failed())
+      ADD_FAILURE_AT(f.file_name() ? f.file_name() : "?", f.line_number()) << f.message();
+  }
+}
+
+} // namespace tractus::testing

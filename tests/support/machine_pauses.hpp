@@ -21,6 +21,8 @@
 // not get SCHED_FIFO or its CPU) is judged as it is.
 #pragma once
 
+#include "controller/journal_reader.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -31,7 +33,7 @@
 #include <thread>
 #include <vector>
 
-namespace tractus::integration {
+namespace tractus::testing {
 
 // A stop this long is no scheduling delay a SCHED_FIFO 99 thread sees on a loaded PC
 // (cyclictest: 12 ms worst, docs/performance.md) but a paused CPU. The loop's 201 needs a cycle
@@ -90,4 +92,16 @@ std::optional<PauseSentinel::Gap> pause_behind(const SessionEnd &end,
 // at most `tries` times, printing each rerun and its evidence. Returns the number of attempts.
 int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int tries = 3);
 
-} // namespace tractus::integration
+// The first fault a journal records, for rerun_after_machine_pauses.
+SessionEnd session_end(const controller::JournalContents &journal);
+
+// For a test that drives a session through its own steps and judges it as it goes (a console's
+// API, a stop, a kill, a full disk): `body` runs once per attempt, its gtest failures on this
+// thread intercepted; an attempt that failed while `ended_with()` (read after the body, from
+// the attempt's journal) is a fault a machine pause explains is set aside, its failures
+// printed, and the body runs again, at most three attempts. The failures of the attempt judged
+// are reported as the test's own. The caller keeps each attempt's folder in its closures.
+void judge_riding_machine_pauses(const std::function<void()> &body,
+                                 const std::function<SessionEnd()> &ended_with);
+
+} // namespace tractus::testing
