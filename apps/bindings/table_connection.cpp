@@ -72,6 +72,12 @@ TableOpen open_table_connection(const std::string &address, Duration watchdog_ti
   t["loop_period_ms"] = c->period.si() * 1e3;
   t["response_timeout_ms"] = mt.response_timeout().si() * 1e3;
   t["watchdog_timeout_ms"] = watchdog_timeout.si() * 1e3;
+  if (const auto serial = mt.serial_latency()) {
+    t["serial"] = {{"low_latency", serial->low_latency}, {"note", serial->note}};
+    if (serial->latency_timer_ms) t["serial"]["latency_timer_ms"] = *serial->latency_timer_ms;
+    if (serial->too_slow())
+      t["serial"]["fix"] = hal::modbus::latency_timer_fix(mt.address().rtu.device);
+  }
   t["devices"] = {{"load_cell", device_json(mt.map().load_cell.unit, id.load_cell)},
                   {"drive", device_json(mt.map().drive.unit, id.drive)},
                   {"safety_io", device_json(mt.map().safety.unit, id.safety)}};

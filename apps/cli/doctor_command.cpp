@@ -252,6 +252,16 @@ void check_table(const ServeOptions &o, std::vector<DoctorLine> &lines) {
                              " ms (a session's lease enables it the same way)"
                        : "the simulator's drive stops on its own watchdog",
                    ""});
+  if (table.contains("serial")) { // an RTU line (hal/modbus/serial_latency.hpp)
+    const nlohmann::ordered_json &serial = table["serial"];
+    if (serial.contains("fix"))
+      lines.push_back({Verdict::Warn, "serial latency",
+                       serial["note"].get<std::string>() + ": replies may miss RTU's " +
+                           table["response_timeout_ms"].dump() + " ms timeout (308-310)",
+                       serial["fix"].get<std::string>()});
+    else
+      lines.push_back({Verdict::Ok, "serial latency", serial["note"].get<std::string>(), ""});
+  }
   const int hours = o.daily_verification.valid_for_hours;
   const calibration::TreatmentCalibration c = open.lease->calibration(
       o.store, static_cast<std::int64_t>(std::time(nullptr)), o.daily_verification);

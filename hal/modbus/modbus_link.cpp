@@ -93,6 +93,10 @@ std::string Link::connect() {
     // ACK would wait out the response timeout (docs/performance.md, "Where stalls came from").
     int one = 1;
     setsockopt(modbus_get_socket(ctx_), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  } else {
+    // A USB adapter's default 16 ms latency timer would outlast RTU's 10 ms response timeout
+    // (serial_latency.hpp).
+    serial_latency_ = request_low_latency(modbus_get_socket(ctx_), where_);
   }
   connected_ = true;
   flush_first_ = true; // whatever an earlier connection left in the port is not ours

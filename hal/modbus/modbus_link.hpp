@@ -20,6 +20,7 @@
 
 #include "hal/hal.hpp"
 #include "hal/modbus/modbus_address.hpp"
+#include "hal/modbus/serial_latency.hpp"
 #include "hal/register_map.hpp"
 
 #include <modbus.h>
@@ -70,6 +71,9 @@ public:
   [[nodiscard]] int last_exception() const noexcept { return last_exception_; }
   [[nodiscard]] LinkCounters counters() const noexcept;
   [[nodiscard]] const std::string &where() const noexcept { return where_; }
+  // Over RTU, what the serial port answered to the low-latency request of the last connect()
+  // (serial_latency.hpp); over TCP, empty.
+  [[nodiscard]] const SerialLatency &serial_latency() const noexcept { return serial_latency_; }
 
 private:
   Link(modbus_t *ctx, std::string where, bool tcp);
@@ -98,6 +102,7 @@ private:
   Duration timeout_ = kDefaultTcpTimeout;
   int last_errno_ = 0;
   int last_exception_ = 0;
+  SerialLatency serial_latency_{};
   // Read by diagnostics from other threads; written only by the thread doing transactions.
   std::atomic<std::uint64_t> ok_{0}, timeouts_{0}, exceptions_{0}, bad_{0}, disconnects_{0},
       late_{0};

@@ -80,6 +80,11 @@ OpenResult ModbusTable::open(const ModbusAddress &address, const regmap::Registe
   return result;
 }
 
+std::optional<SerialLatency> ModbusTable::serial_latency() const {
+  if (address_.transport != Transport::Rtu || links_.empty()) return std::nullopt;
+  return links_.front()->serial_latency();
+}
+
 Link &ModbusTable::link_of(std::uint8_t device) noexcept {
   return *links_[links_.size() == 1 ? 0 : device];
 }

@@ -14,8 +14,9 @@
 //
 // Reconnection happens outside the control cycle, never inside it: a device whose connection
 // broke answers io Disconnected at once (the controller faults on it like on a timeout), and
-// reconnect() reopens every link (ensure_answering() first asks whether that is needed). Call it only while no loop is running on this table
-// (between sessions, e.g. from the console before a start); it may block for the setup timeout.
+// reconnect() reopens every link (ensure_answering() first asks whether that is needed). Call it
+// only while no loop is running on this table (between sessions, e.g. from the console before a
+// start); it may block for the setup timeout.
 #pragma once
 
 #include "hal/calibration.hpp"
@@ -80,6 +81,8 @@ public:
   [[nodiscard]] const std::string &map_name() const noexcept { return map_name_; }
   // A control cycle's response timeout: the address's `timeout=`, else the transport's default.
   [[nodiscard]] Duration response_timeout() const noexcept { return address_.response_timeout; }
+  // Over RTU, the serial port's answer to the low-latency request (serial_latency.hpp).
+  [[nodiscard]] std::optional<SerialLatency> serial_latency() const;
   // Between runs only (see above): every transaction waits up to `timeout` from now on, until
   // the next call or reconnect() (which restores response_timeout()). A calibration reading
   // can wait for a slow reply where a control cycle must not.

@@ -102,3 +102,19 @@ TEST(TractusDoctor, ATableInUseByAnotherTractusIsNotTouched) {
   const RunResult free = doctor(dir, sim.tcp_address());
   EXPECT_EQ(line_of(free.out, "table").rfind("OK", 0), 0U) << free.out;
 }
+
+// Over RTU the doctor says what the serial port answered to the low-latency request (docs/
+// installing.md, "An RTU table on a USB adapter"): on a pseudo-terminal, which has no serial
+// settings and hands bytes over at once, an OK that says so, and no latency timer to warn of.
+TEST(TractusDoctor, AnRtuTableHasASerialLatencyLine) {
+  const ScratchDir dir;
+  PtyPair pty(dir);
+  SimServer sim(dir, pty.a(), {"--seed", "3"});
+  ASSERT_TRUE(pty.ready() && sim.ready()) << sim.log();
+  const RunResult r = doctor(dir, "modbus-rtu://" + pty.b() + "?baud=115200&parity=E");
+  const std::string line = line_of(r.out, "serial latency");
+  ASSERT_FALSE(line.empty()) << r.out << r.err;
+  EXPECT_EQ(line.rfind("OK", 0), 0u) << line;
+  EXPECT_NE(line.find("no serial settings"), std::string::npos) << line;
+  EXPECT_EQ(line.find("latency timer"), std::string::npos) << line;
+}
