@@ -2,11 +2,9 @@
 
 #include "bindings/table_bindings.hpp"
 #include "console/auth_pins.hpp"
-#include "controller/journal_reader.hpp"
 #include "support/machine_pauses.hpp"
 #include "support/scratch_dir.hpp"
 
-#include <exception>
 #include <memory>
 #include <stdexcept>
 
@@ -20,22 +18,6 @@ const console::PinHashes &test_pins() {
   return pins;
 }
 
-// The earliest fault the journals in `dir` record (a console may journal several sessions).
-SessionEnd first_fault(const std::filesystem::path &dir) {
-  SessionEnd first;
-  std::error_code ec;
-  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() != ".jsonl") continue;
-    try {
-      const SessionEnd end = session_end(controller::read_journal(entry.path()));
-      if (end.fault_code != 0 && (first.fault_code == 0 || end.fault_unix < first.fault_unix))
-        first = end;
-    } catch (const std::exception &) { // unreadable: no fault a pause could explain
-    }
-  }
-  return first;
-}
-
 } // namespace
 
 void console_test_riding_machine_pauses(
@@ -46,7 +28,7 @@ void console_test_riding_machine_pauses(
         journals = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
         body(journals->path());
       },
-      [&] { return first_fault(journals->path()); });
+      [&] { return first_fault_in(journals->path()); });
   journals.reset(); // kept for inspection if the test failed
 }
 

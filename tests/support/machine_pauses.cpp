@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <ctime>
+#include <exception>
+#include <filesystem>
 #include <memory>
 
 namespace tractus::testing {
@@ -139,6 +141,21 @@ SessionEnd session_end(const controller::JournalContents &journal) {
   for (const auto &e : journal.events)
     if (e.value("event", "") == "fault") return {e.value("code", 0), start + e.value("t", 0.0)};
   return {};
+}
+
+SessionEnd first_fault_in(const std::filesystem::path &folder) {
+  SessionEnd first;
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    try {
+      const SessionEnd end = session_end(controller::read_journal(entry.path()));
+      if (end.fault_code != 0 && (first.fault_code == 0 || end.fault_unix < first.fault_unix))
+        first = end;
+    } catch (const std::exception &) { // unreadable: no fault a pause could explain
+    }
+  }
+  return first;
 }
 
 namespace {

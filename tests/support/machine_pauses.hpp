@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,9 @@ int rerun_after_machine_pauses(const std::function<SessionEnd()> &attempt, int t
 
 // The first fault a journal records, for rerun_after_machine_pauses.
 SessionEnd session_end(const controller::JournalContents &journal);
+// The earliest fault the journals (*.jsonl) in `folder` record: a console's service may journal
+// several sessions there. An unreadable journal counts as no fault (nothing a pause explains).
+SessionEnd first_fault_in(const std::filesystem::path &folder);
 
 // For a test that drives a session through its own steps and judges it as it goes (a console's
 // API, a stop, a kill, a full disk): `body` runs once per attempt, its gtest failures on this

@@ -6,6 +6,7 @@
 #include "bindings/sim_lease.hpp"
 #include "console/screening.hpp"
 #include "console/table_service.hpp"
+#include "support/machine_pauses.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,20 @@
 #include <vector>
 
 namespace tractus::testing {
+
+// A test whose session runs at the wall clock's pace rides the machine's pauses as the
+// integration tests do (support/machine_pauses.hpp): `body`, which builds its own TableService
+// journaling into `journals`, runs again with that folder emptied when it failed while the first
+// fault journaled there is one a paused CPU explains (a 201), at most three attempts.
+inline void riding_machine_pauses(const std::filesystem::path &journals,
+                                  const std::function<void()> &body) {
+  judge_riding_machine_pauses(
+      [&] {
+        std::filesystem::remove_all(journals);
+        body();
+      },
+      [&] { return first_fault_in(journals); });
+}
 
 // Every checklist item answered no.
 inline nlohmann::json all_no() {
