@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -437,6 +438,14 @@ void expect_oscillating_hold_feeds_forward_at(double plant_stiffness) {
   EXPECT_EQ(oscillating.stiffness_estimate(), k_ramp);
   EXPECT_EQ(oscillating.estimator().accepted_slopes(), slopes);
   EXPECT_EQ(oscillating.rls().informative_time(), informative);
+
+  // A cycle without the cable's position (an encoder gap, a re-homing): the sine's stiffness is
+  // forgotten and nothing is fed forward until a new half period has been measured.
+  oscillating.set_oscillating_hold(true);
+  oscillating.update(newtons(200.0), newtons_per_second(10.0), a.measured(),
+                     metres(std::numeric_limits<double>::quiet_NaN()), kPeriod);
+  EXPECT_EQ(oscillating.oscillation_stiffness().si(), 0.0);
+  EXPECT_EQ(oscillating.pid().terms().feedforward, 0.0);
 
   // Cleared, the rate is a ramp's again: rate / k̂ (within 0.1 %: the cycle identifies again and
   // may move k̂), and the sine's stiffness is forgotten.
