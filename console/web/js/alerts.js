@@ -47,7 +47,10 @@ function alertFor(frame) {
       canAck: true,
     };
   }
-  if (frame.reminder) {
+  // Once this page's acknowledgement is accepted (or another console's is seen) the reminder
+  // goes at once: the loop clears it on its next cycle, but a frame saying so may lag on a busy
+  // machine, and a second press would find the session already closed.
+  if (frame.reminder && acknowledgedRun !== run) {
     return {
       level: 'reminder',
       fault: { code: null, name: 'complete', meaning: 'The treatment is complete and the force is released.', action: 'Attend to the patient, then acknowledge.' },
