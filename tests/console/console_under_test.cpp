@@ -22,14 +22,7 @@ const console::PinHashes &test_pins() {
 
 void console_test_riding_machine_pauses(
     const std::function<void(const std::filesystem::path &journals)> &body) {
-  std::unique_ptr<ScratchDir> journals;
-  judge_riding_machine_pauses(
-      [&] {
-        journals = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
-        body(journals->path());
-      },
-      [&] { return first_fault_in(journals->path()); });
-  journals.reset(); // kept for inspection if the test failed
+  judge_in_scratch_riding_machine_pauses([&](const ScratchDir &dir) { body(dir.path()); }, {});
 }
 
 ConsoleUnderTest::ConsoleUnderTest(const std::string &name, std::chrono::seconds request_timeout)

@@ -1,5 +1,7 @@
 #include "machine_pauses.hpp"
 
+#include "scratch_dir.hpp"
+
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -197,6 +199,18 @@ void judge_riding_machine_pauses(const std::function<void()> &body,
     if (f.failed())
       ADD_FAILURE_AT(f.file_name() ? f.file_name() : "?", f.line_number()) << f.message();
   }
+}
+
+void judge_in_scratch_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body,
+                                            const std::filesystem::path &journals) {
+  std::unique_ptr<ScratchDir> dir;
+  judge_riding_machine_pauses(
+      [&] {
+        dir = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
+        body(*dir);
+      },
+      [&] { return first_fault_in(dir->path() / journals); });
+  dir.reset(); // kept for inspection if the test failed
 }
 
 } // namespace tractus::testing

@@ -108,4 +108,11 @@ SessionEnd first_fault_in(const std::filesystem::path &folder);
 void judge_riding_machine_pauses(const std::function<void()> &body,
                                  const std::function<SessionEnd()> &ended_with);
 
+class ScratchDir;
+// judge_riding_machine_pauses for the usual shape: `body` runs in a fresh ScratchDir per
+// attempt, judged by the first fault of the journals in DIR/`journals` (first_fault_in). An
+// attempt set aside is deleted; the last one's folder is kept, and printed, if the test failed.
+void judge_in_scratch_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body,
+                                            const std::filesystem::path &journals);
+
 } // namespace tractus::testing

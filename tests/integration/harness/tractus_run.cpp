@@ -57,17 +57,7 @@ SessionAttempt session_riding_machine_pauses(const std::function<void(SessionAtt
 }
 
 void test_riding_machine_pauses(const std::function<void(const ScratchDir &)> &body) {
-  std::unique_ptr<ScratchDir> dir;
-  testing::judge_riding_machine_pauses(
-      [&] {
-        dir = std::make_unique<ScratchDir>(); // the attempt before is deleted: set aside
-        body(*dir);
-      },
-      [&] {
-        const auto file = journal_file(*dir);
-        return file ? session_end(controller::read_journal(*file)) : SessionEnd{};
-      });
-  dir.reset(); // kept for inspection if the test failed
+  testing::judge_in_scratch_riding_machine_pauses(body, "journal");
 }
 
 } // namespace tractus::integration
