@@ -258,8 +258,8 @@ private:
   Force pause_level_{};
   Force release_target_{};
   Force last_measured_{};
-  // The last stalled cycle: when, how long, and whether the watchdog trip it caused was reset.
-  bool stall_seen_ = false;
+  // The last stalled cycle: when, how long (zero: none yet), and whether the watchdog trip it
+  // caused was reset.
   bool stall_trip_reset_ = false;
   Duration last_stall_at_{};
   Duration last_stall_{};

@@ -81,13 +81,13 @@ bool Session::refuse_start(CycleOutput &out, const Readings &r) noexcept {
 // 114 at the start, and a person looks.
 bool Session::reset_stall_trip(CycleOutput &out, const Readings &r) noexcept {
   if (stalled()) {
-    stall_seen_ = true;
     stall_trip_reset_ = false;
     last_stall_at_ = now_;
     last_stall_ = dt_;
   }
   if (state_ != State::Idle && state_ != State::Ready) return false;
-  if (!stall_seen_ || stall_trip_reset_ || now_ - last_stall_at_ > setup_.timings.stall_trip_window)
+  if (last_stall_ <= Duration{} || stall_trip_reset_ ||
+      now_ - last_stall_at_ > setup_.timings.stall_trip_window)
     return false;
   if (r.drive.io != hal::IoStatus::Ok || !r.drive.fault ||
       r.drive.fault_code != hal::kDriveWatchdogExpired || r.drive.operation_enabled)
