@@ -196,13 +196,17 @@ async function main() {
   await page.locator('#state-word[data-state="ready"]').waitFor();
   await page.locator('#chip-press.ok').waitFor({ timeout: 20_000 });
   log('session loaded; the simulated patient tested the hand switch');
-  await page.locator('#cmd-start').click();
+  // A double tap, as on a touch screen: the page sends one start. A second one, once the loop
+  // had taken the first, would be refused 409 ("it is pretension") and shown as an error.
+  await page.locator('#cmd-start').dblclick();
   const startAt = Date.now();
   // The latency is judged over the treatment, with no screenshot in between (a screenshot
   // stalls the page's main thread for a moment, and the frames wait meanwhile).
   await page.evaluate(() => window.tractusResetTelemetryStats());
   await page.waitForFunction(() => parseFloat(document.querySelector('#force-value').textContent) > 100, null, { timeout: 60_000, polling: 100 });
   log(`force above 100 N ${((Date.now() - startAt) / 1000).toFixed(1)} s after start (state ${await page.locator('#state-word').textContent()})`);
+  assert.equal((await page.locator('#treatment-notice').textContent()).trim(), '',
+    'a double tap on Start leaves no error under the controls');
   const points = await page.evaluate(() => window.tractusLiveChart());
   assert.ok(points.points > 50, `the live plot has data (${points.points} points)`);
   assert.ok(points.maxForceN > 100, `the plot shows the force above 100 N (max ${points.maxForceN} N)`);

@@ -16,6 +16,12 @@ let goTo = () => {};
 let chart = null;
 let refusals = []; // start-refused events of the last start
 let commandError = null;
+// When the start now sent was pressed (performance.now()), or null. Start stays disabled from
+// the press until the loop leaves Ready or refuses it: the frame saying so comes 50 ms or more
+// later, and a second tap meanwhile would reach a loop already in pretension and be refused
+// 409. After START_SETTLE_MS without either (a frame lost), the button is offered again.
+let startPressedAt = null;
+const START_SETTLE_MS = 3000;
 let lastState = null;
 let visible = false;
 let session = null; // {name, patientId, weightKg, weightText, duration_s, peak_N}
@@ -110,7 +116,8 @@ function renderControls(state) {
     show($(id), on);
     $(id).disabled = !enabled;
   };
-  b('#cmd-start', state === 'ready');
+  const starting = startPressedAt !== null && performance.now() - startPressedAt < START_SETTLE_MS;
+  b('#cmd-start', state === 'ready', !starting);
   b('#cmd-pause', state === 'treating' || state === 'pretension', state === 'treating');
   b('#cmd-resume', state === 'paused');
   b('#cmd-unload', state === 'ready');
@@ -197,6 +204,7 @@ function onFrame(frame, fromState = false) {
   const state = frame.state;
   for (const e of frame.events || []) {
     if (e.kind === 'start-refused') {
+      startPressedAt = null;
       if (!refusals.some((r) => r.code === e.code)) refusals.push(describeFault(e.code, { name: e.name, meaning: e.detail }));
     }
   }
@@ -206,6 +214,7 @@ function onFrame(frame, fromState = false) {
     guardingCount = 0;
   }
   trackGuarding(frame, fromState);
+  if (state !== 'ready') startPressedAt = null;
   if (state !== lastState) {
     if (state === 'pretension' || state === 'treating') refusals = [];
     if (state === 'ready' && lastState && lastState !== 'ready') chart.clear();
@@ -253,14 +262,23 @@ function render(frame) {
 }
 
 async function command(name) {
+  if (name === 'start') {
+    if (startPressedAt !== null && performance.now() - startPressedAt < START_SETTLE_MS) return;
+    startPressedAt = performance.now();
+    refusals = [];
+  }
   commandError = null;
-  if (name === 'start') refusals = [];
-  renderNotice(telemetry.latestFrame());
+  const frame = telemetry.latestFrame();
+  if (frame) renderControls(frame.state);
+  renderNotice(frame);
   try {
     await api.command(name);
   } catch (e) {
+    if (name === 'start') startPressedAt = null;
     commandError = e;
-    renderNotice(telemetry.latestFrame());
+    const latest = telemetry.latestFrame();
+    if (latest) renderControls(latest.state);
+    renderNotice(latest);
   }
 }
 
