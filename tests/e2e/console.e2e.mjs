@@ -217,6 +217,25 @@ async function main() {
   assert.ok(stats.p99 <= 500, `telemetry latency p99 ${stats.p99} ms <= 500 ms (live for the operator)`);
   await shot('05-treatment');
 
+  // --- a double tap on Pause: Resume takes Pause's place when the loop pauses, and must not
+  // take the second tap (the worst case: the tap lands just after Resume appears) ---
+  const pauseBox = await page.locator('#cmd-pause').boundingBox();
+  const tapX = pauseBox.x + pauseBox.width / 2;
+  const tapY = pauseBox.y + pauseBox.height / 2;
+  await page.mouse.click(tapX, tapY);
+  await page.locator('#state-word[data-state="paused"]').waitFor({ timeout: 3000 });
+  await page.locator('#cmd-resume').waitFor({ state: 'visible' });
+  const resumeBox = await page.locator('#cmd-resume').boundingBox();
+  assert.ok(Math.abs(resumeBox.x + resumeBox.width / 2 - tapX) < resumeBox.width / 2,
+    'Resume appears where Pause was (the case this guards)');
+  await page.mouse.click(tapX, tapY);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator('#state-word').getAttribute('data-state'), 'paused',
+    'the second tap of a double tap on Pause does not resume the pull');
+  await page.locator('#cmd-resume').click(); // waits for it to be enabled
+  await page.locator('#state-word[data-state="treating"]').waitFor({ timeout: 3000 });
+  log('a double tap on Pause paused the session once; Resume took no tap until it had settled');
+
   // --- muscle guarding: a calm notice, no alarm, cleared at the end, counted in the log ---
   // `tractus serve` takes no --inject, so a real spasm through the real controller is
   // console_wallclock_test's GuardingNotice; here a second tab of the same login (window.open

@@ -111,10 +111,20 @@ function chip(id, ok, okText, badText) {
   node.lastChild.textContent = ok === true ? okText : ok === false ? badText : node.dataset.name;
 }
 
+// A control that has just appeared takes no press for this long. The buttons share one row,
+// so when the state changes another button takes the place of the one pressed (Resume takes
+// Pause's): the second tap of a double tap must not press it.
+const CONTROL_SETTLE_MS = 500;
+const usableSince = new Map(); // button id -> when it became visible and enabled
+
 function renderControls(state) {
+  const now = performance.now();
   const b = (id, on, enabled = true) => {
+    if (!(on && enabled)) usableSince.delete(id);
+    else if (!usableSince.has(id)) usableSince.set(id, now);
+    const settling = on && enabled && now - usableSince.get(id) < CONTROL_SETTLE_MS;
     show($(id), on);
-    $(id).disabled = !enabled;
+    $(id).disabled = !enabled || settling;
   };
   const starting = startPressedAt !== null && performance.now() - startPressedAt < START_SETTLE_MS;
   b('#cmd-start', state === 'ready', !starting);
