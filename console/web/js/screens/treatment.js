@@ -126,7 +126,7 @@ function renderControls(state) {
     show($(id), on);
     $(id).disabled = !enabled || settling;
   };
-  const starting = startPressedAt !== null && performance.now() - startPressedAt < START_SETTLE_MS;
+  const starting = startPressedAt !== null && now - startPressedAt < START_SETTLE_MS;
   b('#cmd-start', state === 'ready', !starting);
   b('#cmd-pause', state === 'treating' || state === 'pretension', state === 'treating');
   b('#cmd-resume', state === 'paused');
