@@ -105,8 +105,11 @@ GuardingChange GuardingDetector::update(Force setpoint, ForceRate setpoint_rate,
 
   // The ramp's allowance outlasts the ramp by the baseline's own lag: the drift the baseline
   // has not yet caught up with is still there when the setpoint levels off.
-  allowed_rate_ = std::max(std::abs(setpoint_rate.si()),
-                           allowed_rate_ * std::exp(-dt.si() / params_.baseline_rise_time.si()));
+  if (dt.si() != decay_dt_) {
+    decay_dt_ = dt.si();
+    decay_ = std::exp(-dt.si() / params_.baseline_rise_time.si());
+  }
+  allowed_rate_ = std::max(std::abs(setpoint_rate.si()), allowed_rate_ * decay_);
   const bool falls = setpoint_rate.si() < -params_.falling_rate.si();
   if (falls)
     since_fall_ = Duration{};

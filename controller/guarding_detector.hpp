@@ -112,7 +112,11 @@ private:
   double unexplained_ = 0.0;
   double baseline_ = 0.0;
   double allowed_rate_ = 0.0; // |F_set'| for the ramp allowance, decaying over the baseline's lag
-  Duration since_fall_{};     // since the setpoint last fell faster than falling_rate
+  // The allowance's decay over one cycle, kept for the dt it was computed for (nearly always the
+  // nominal period): an exp() a cycle was 2 % of a simulated cycle.
+  double decay_dt_ = -1.0;
+  double decay_ = 0.0;
+  Duration since_fall_{}; // since the setpoint last fell faster than falling_rate
   bool active_ = false;
   double size_ = 0.0;
   Duration event_age_{};
