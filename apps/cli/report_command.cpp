@@ -54,18 +54,31 @@ records::report::ReportStamp stamp() { return {TRACTUS_VERSION, records::utc_now
 
 // A journal file's report. `namespaces`: the clinic's FHIR identifier systems, read from its
 // records store when --fhir is asked (a bundle names the patient within the clinic).
+// The table's address as its journal's header names it ("table" when it does not).
+std::string table_address(const nlohmann::json &header) {
+  if (!header.is_object()) return "table";
+  const auto table = header.find("table");
+  if (table == header.end() || !table->is_object()) return "table";
+  const auto address = table->find("address");
+  return address != table->end() && address->is_string() ? address->get<std::string>() : "table";
+}
+
 int from_journal(const ReportOptions &o,
                  const std::optional<records::report::FhirNamespaces> &namespaces,
                  std::ostream &out, std::ostream &err) {
   records::JournalView view;
+  records::SessionEntry entry;
   try {
     view = console::journal_view(o.session);
+    // A file that is not a session's journal (no header, or a header of the wrong shape) is
+    // bad input, named with the lines that could not be read: never an internal error.
+    entry = records::session_entry(view, table_address(view.header));
   } catch (const std::exception &e) {
     err << kMe << e.what() << "\n";
+    for (const auto &p : view.problems)
+      err << kMe << "damaged line: " << p << "\n";
     return kExitBadInput;
   }
-  const auto table = view.header.value("table", nlohmann::json::object());
-  const auto entry = records::session_entry(view, table.value("address", std::string("table")));
   for (const auto &p : view.problems)
     err << kMe << "damaged line (the report says what the rest of the journal holds): " << p
         << "\n";
@@ -143,6 +156,14 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
   }
   std::error_code ec;
   const bool journal = !o.session.empty() && std::filesystem::is_regular_file(o.session, ec);
+  // A session id never holds a '/' nor ends in .jsonl: such a SESSION that is no file is a
+  // journal file mistyped or gone, and is named as one rather than looked up in the store.
+  if (!journal && (o.session.find('/') != std::string::npos ||
+                   std::filesystem::path(o.session).extension() == ".jsonl")) {
+    err << kMe << "journal " << o.session << ": "
+        << (std::filesystem::exists(o.session, ec) ? "not a file" : "no such file") << "\n";
+    return kExitBadInput;
+  }
   // A journal file alone needs no store, unless --fhir: the bundle's identifier systems are the
   // clinic's, kept in its store (docs/reports.md "FHIR").
   if (journal && o.fhir.empty()) return from_journal(o, std::nullopt, out, err);

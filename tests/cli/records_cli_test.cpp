@@ -15,6 +15,7 @@ namespace tractus::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 CommandOutput tractus(const std::string &args) {
   return run_command(std::string(TRACTUS_BIN) + " " + args);
@@ -96,6 +97,25 @@ TEST_F(RecordsCli, AReportFromTheStoreOrFromAJournalFileAloneAndWhatItRefuses) {
   r = tractus("report " + journal.string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("say where the report goes"));
+
+  // Files that are no session's journal are bad input (exit 2) named by their path, never an
+  // internal error: garbage, an empty file, lines with no header, a journal that is not there.
+  const auto bad = [&](const std::string &name, const std::string &contents) {
+    const auto file = dir_.path() / name;
+    std::ofstream(file) << contents;
+    return file.string();
+  };
+  for (const auto &file :
+       {bad("garbage.jsonl", "not json at all\n"), bad("empty.jsonl", ""),
+        bad("headless.jsonl", "{\"type\":\"sample\",\"t\":0.1}\n{\"type\":\"summary\"}\n")}) {
+    r = tractus("report " + file + " --pdf " + pdf.string());
+    EXPECT_EQ(r.exit_code, 2) << file << ": " << r.output;
+    EXPECT_THAT(r.output, HasSubstr(file));
+    EXPECT_THAT(r.output, Not(HasSubstr("internal error")));
+  }
+  r = tractus("report " + (dir_.path() / "gone.jsonl").string() + " --pdf " + pdf.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("gone.jsonl: no such file"));
 }
 
 TEST_F(RecordsCli, ClinicProtocolsImportedExportedAndTheClinicsLimitsSetWithEveryProblemNamed) {
