@@ -21,9 +21,6 @@ namespace tractus::console {
 
 namespace {
 
-// A session unloaded before its first start.
-constexpr const char *kNotStarted = "not started";
-
 // The exit code `tractus run` gives the same ending (DESIGN §8), so journals compare: 0
 // completed, 3 stopped or faulted, 2 nothing started (unloaded in Ready).
 int exit_code_for(controller::Outcome o) {
@@ -136,7 +133,6 @@ void LiveSession::run() noexcept {
     if (stop_requested_) ended_by = "the console shutting down (end not acknowledged)";
     if (report_.last.outcome == controller::Outcome::None) {
       ended_by = "unloaded before a start";
-      summary["outcome"] = kNotStarted; // not the controller's "running": it never ran
     }
     summary["ended_by"] = ended_by;
     if (!journal_->finish(summary)) journal_error_ = journal_->failure();
@@ -185,9 +181,7 @@ nlohmann::json LiveSession::description() const {
 
 nlohmann::json LiveSession::outcome() const {
   nlohmann::json o = {{"id", spec_.session_id},
-                      {"outcome", report_.last.outcome == controller::Outcome::None
-                                      ? kNotStarted
-                                      : controller::to_string(report_.last.outcome)},
+                      {"outcome", controller::outcome_text(report_.last)},
                       {"journal", journal_->path().string()}};
   if (report_.last.fault != controller::FaultCode::None)
     o["code"] = controller::number(report_.last.fault);

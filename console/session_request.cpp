@@ -89,7 +89,8 @@ void check_patient(const nlohmann::json &body, SessionRequest &r, bool &ok,
   }
   const nlohmann::json &p = body["patient"];
   const auto allowed_id = "a pseudonymous id: 1 to 32 letters, digits, '-' or '_', starting "
-                          "with a letter or digit; never a name";
+                          "with a letter or digit, with at least one digit (e.g. P-0042); never "
+                          "a name";
   if (const auto id = string_member(p, "/patient", "id", allowed_id, problems)) {
     if (controller::valid_patient_id(*id))
       r.patient_id = *id;

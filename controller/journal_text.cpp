@@ -33,10 +33,16 @@ nlohmann::ordered_json session_journal_header(const profiles::Profile &profile,
   return h;
 }
 
+const char *outcome_text(const CycleOutput &last) noexcept {
+  const bool never_started =
+      last.outcome == Outcome::None && (last.state == State::Idle || last.state == State::Ready);
+  return never_started ? "not started" : to_string(last.outcome);
+}
+
 nlohmann::ordered_json session_journal_summary(const LoopReport &report, const SessionStats &stats,
                                                int exit_code) {
   nlohmann::ordered_json s;
-  s["outcome"] = to_string(report.last.outcome);
+  s["outcome"] = outcome_text(report.last);
   s["exit_code"] = exit_code;
   if (report.last.fault != FaultCode::None) {
     s["code"] = number(report.last.fault);
@@ -85,10 +91,18 @@ bool valid_patient_id(const std::string &id) {
   };
   return !id.empty() && id.size() <= 32 && alnum(id.front()) &&
          std::all_of(id.begin(), id.end(),
-                     [&](char c) { return alnum(c) || c == '_' || c == '-'; });
+                     [&](char c) { return alnum(c) || c == '_' || c == '-'; }) &&
+         std::any_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string anonymous_patient_id() { return "anon-" + random_hex(6); }
+std::string anonymous_patient_id() {
+  // Drawn again in the 0.3 % of cases with no digit ("anon-abcdef"), which is not an id.
+  std::string hex;
+  do {
+    hex = random_hex(6);
+  } while (hex.find_first_of("0123456789") == std::string::npos);
+  return "anon-" + hex;
+}
 
 nlohmann::ordered_json journal_limits(const SessionSetup &setup) {
   const Force peak = setup.trajectory != nullptr ? setup.trajectory->peak_force() : newtons(0);

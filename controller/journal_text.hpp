@@ -20,7 +20,9 @@
 namespace tractus::controller {
 
 // Patients are pseudonymous ids, never names (DESIGN §5): 1 to 32 letters, digits, '-' or '_',
-// no spaces, so a name cannot be typed in by habit ("John Smith" is refused).
+// starting with a letter or digit, no spaces, and at least one digit, so a name cannot be typed
+// in by habit ("John Smith" and "Smith" are refused). The records store's rule
+// (docs/records.md), so an id a session is run under can be a patient in the records.
 bool valid_patient_id(const std::string &id);
 // "anon-3f9a1c": for a session run without a patient id.
 std::string anonymous_patient_id();
@@ -36,6 +38,11 @@ nlohmann::ordered_json session_journal_header(const profiles::Profile &profile,
 // header's "limits": its hard cap, the force at which the over-force monitor trips, the pause
 // and resume ramp rate and the tension always left on the cord.
 nlohmann::ordered_json journal_limits(const SessionSetup &setup);
+
+// A session's outcome in words, as the journal's summary, `tractus run` and the console say it:
+// a loop that ended before the session ever started (a refused start, a session unloaded in
+// Ready) is "not started", never the controller's "running".
+const char *outcome_text(const CycleOutput &last) noexcept;
 
 // `exit_code`: what `tractus run` exits with (DESIGN §8); the console records the same code for
 // the same outcome, so journals compare.

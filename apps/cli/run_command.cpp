@@ -117,7 +117,8 @@ std::optional<SessionRequest> read_request(const RunOptions &o, std::ostream &er
   r.patient_id = o.patient.empty() ? controller::anonymous_patient_id() : o.patient;
   if (!controller::valid_patient_id(r.patient_id)) {
     err << "tractus run: --patient \"" << o.patient
-        << "\": not a pseudonymous id (1 to 32 letters, digits, '-' or '_'; never a name)\n";
+        << "\": not a pseudonymous id (1 to 32 letters, digits, '-' or '_', with at least one "
+           "digit, e.g. P-0042; never a name)\n";
     return std::nullopt;
   }
   // With --records, the clinic's limits bind this session too, and its protocols run by id.
@@ -231,6 +232,7 @@ struct LoopResult {
   controller::SessionStats stats;
   std::string scheduling = "virtual clock";
   bool start_refused = false;
+  std::vector<controller::Event> refusals; // one per condition the start was refused for
   bool press_test_timed_out = false;
 };
 
@@ -263,6 +265,7 @@ LoopResult run_loop(console::TableLease &table, controller::Session &session,
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   result.start_refused = op.start_refused();
+  result.refusals.assign(op.refusals().begin(), op.refusals().end());
   result.press_test_timed_out = op.press_test_timed_out();
   return result;
 }
@@ -344,7 +347,12 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     err << "tractus run: 204 journal-unwritable: " << journal->failure() << "\n";
   print_summary(out, session_id, r.profile, r.trajectory, r.patient_id, r.mass, loop.report,
                 loop.stats, journal->path().string());
-  if (loop.start_refused)
+  // Named as the checks before the loop name theirs (code, name, reason), one line each.
+  for (const controller::Event &e : loop.refusals)
+    err << "tractus run: start refused: " << controller::number(e.code) << " "
+        << controller::info(e.code).name << ": "
+        << (e.detail != nullptr ? e.detail : controller::info(e.code).meaning) << "\n";
+  if (loop.start_refused && loop.refusals.empty())
     err << "tractus run: start refused (see the journal's start-refused events)\n";
   if (loop.press_test_timed_out)
     err << "tractus run: the patient switch was not tested within 60 s\n";

@@ -10,7 +10,9 @@ controller::OperatorInput ScriptedOperator::poll(Duration now,
   controller::OperatorInput op;
   for (std::uint8_t i = 0; i < last.event_count; ++i) {
     if (last.events[i].kind == EventKind::PressTestPassed) press_test_passed_ = true;
-    if (last.events[i].kind == EventKind::StartRefused) refused_ = true;
+    if (last.events[i].kind != EventKind::StartRefused) continue;
+    refused_ = true;
+    if (refusal_count_ < refusals_.size()) refusals_[refusal_count_++] = last.events[i];
   }
   if (refused_ || timed_out_) {
     if (runner_ != nullptr) runner_->request_stop();

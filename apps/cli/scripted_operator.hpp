@@ -7,7 +7,9 @@
 
 #include "controller/loop_runner.hpp"
 
+#include <array>
 #include <atomic>
+#include <span>
 
 namespace tractus::cli {
 
@@ -21,6 +23,10 @@ public:
 
   void attach(controller::LoopRunner *runner) noexcept { runner_ = runner; }
   [[nodiscard]] bool start_refused() const noexcept { return refused_; }
+  // Each condition the start was refused for (code and reason), as the session emitted them.
+  [[nodiscard]] std::span<const controller::Event> refusals() const noexcept {
+    return {refusals_.data(), refusal_count_};
+  }
   [[nodiscard]] bool press_test_timed_out() const noexcept { return timed_out_; }
 
 private:
@@ -29,6 +35,8 @@ private:
   bool press_test_passed_ = false;
   bool start_sent_ = false;
   bool refused_ = false;
+  std::array<controller::Event, controller::kStartConditionCount> refusals_{};
+  std::size_t refusal_count_ = 0;
   bool timed_out_ = false;
 };
 

@@ -37,7 +37,7 @@ void print_summary(std::ostream &out, const std::string &session_id,
   out << "Session   " << session_id << "\n";
   out << "Protocol  " << profile.id << " (" << profile.name << ")\n";
   out << "Patient   " << patient_id << ", " << profiles::format_mass(body_mass) << "\n";
-  out << "Outcome   " << controller::to_string(last.outcome);
+  out << "Outcome   " << controller::outcome_text(last);
   if (last.fault != controller::FaultCode::None)
     out << " — " << controller::number(last.fault) << " " << controller::info(last.fault).name
         << ": " << controller::info(last.fault).meaning;

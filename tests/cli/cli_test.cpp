@@ -45,6 +45,23 @@ TEST_F(TractusCli, StockSessionCompletesWithExit0AndAnIntactJournal) {
   EXPECT_EQ(states, (std::vector<std::string>{"pretension", "treating", "releasing", "complete"}));
 }
 
+// A start the session refuses (the E-stop chain open before the start): exit 2, each condition
+// named on stderr with its code, as the checks before the loop name theirs, and an outcome of
+// "not started" on the screen and in the journal, never the controller's "running".
+TEST_F(TractusCli, ARefusedStartNamesItsCodeAndIsNotStarted) {
+  const auto r =
+      run("run --profile lumbar-static --weight 80kg --inject estop@0s --journal " + journal_dir());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("tractus run: start refused: 113 estop-open: "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("Outcome   not started"), std::string::npos) << r.output;
+  const auto j = tractus::controller::read_journal(only_journal());
+  EXPECT_TRUE(j.problems.empty());
+  ASSERT_TRUE(j.summary.has_value());
+  EXPECT_EQ((*j.summary)["outcome"], "not started");
+  EXPECT_EQ((*j.summary)["exit_code"], 2);
+}
+
 // `--controller baseline` runs the textbook PID (docs/force-loop.md, "The baseline
 // controller"), and the journal says so: its figures are never to be read as tractus's own.
 // Exit 0 or 3: without spasm relief a random spasm may trip 301, which is the comparison's point.
@@ -157,6 +174,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "unknown simulated patient \"giant\""},
         BadInput{"run --profile lumbar-intermittent --weight 80kg --patient \"John Smith\"",
                  "not a pseudonymous id"},
+        // A name with no space is still a name: an id has a digit, as in the records store.
+        BadInput{"run --profile lumbar-intermittent --weight 80kg --patient Smith",
+                 "tractus run: --patient \"Smith\": not a pseudonymous id (1 to 32 letters, "
+                 "digits, '-' or '_', with at least one digit"},
         BadInput{"run --profile " TRACTUS_TEST_DATA "/profiles/lumbar-static-200lbf.json"
                  " --weight 80kg",
                  "/max_force"},

@@ -11,13 +11,15 @@ let checkSeq = 0;
 let debounce = null;
 let suits = false;
 
-// A pseudonymous id: letters, digits and - _ . / #, no spaces (a "First Last" is a name).
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.\/#-]{0,39}$/;
+// A pseudonymous id as the table takes it (controller::valid_patient_id): 1 to 32 letters,
+// digits, - or _, starting with a letter or digit, with at least one digit ("Smith" is a name).
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 function idProblem(id) {
   if (!id) return 'Enter the patient’s id.';
   if (/\s/.test(id)) return 'An id has no spaces: use the pseudonymous id from your records, never a name.';
-  if (!ID_PATTERN.test(id)) return 'Use letters, digits and - _ . / # only.';
+  if (!ID_PATTERN.test(id)) return 'Use up to 32 letters, digits, - and _ only, starting with a letter or digit.';
+  if (!/[0-9]/.test(id)) return 'An id has at least one digit (e.g. P-0042): use the id from your records, never a name.';
   return null;
 }
 
