@@ -49,6 +49,21 @@ TEST(ProfileShow, SaysWhenTheRampIsTheDefault) {
   profile_show((data_dir() / "good" / "minimal-static.json").string(), std::nullopt, out, err);
   EXPECT_NE(out.str().find("  ramp               30 s (default)\n"), std::string::npos)
       << out.str();
+  EXPECT_NE(out.str().find("  ramp_shape         linear (default)\n"), std::string::npos)
+      << out.str();
+}
+
+// The ramp's shape is a field like any other (docs/profiles.md "Ramp shapes"); a cyclic
+// session's ramps are always the S-curve, so it has none to show.
+TEST(ProfileShow, ShowsTheRampShapeExceptOnACyclicSession) {
+  std::ostringstream out;
+  std::ostringstream err;
+  profile_show((data_dir() / "good" / "lumbar-intermittent-logarithmic.json").string(),
+               std::nullopt, out, err);
+  EXPECT_NE(out.str().find("  ramp_shape         logarithmic\n"), std::string::npos) << out.str();
+  std::ostringstream cyclic;
+  profile_show((data_dir() / "good" / "cervical-cyclic.json").string(), std::nullopt, cyclic, err);
+  EXPECT_EQ(cyclic.str().find("ramp_shape"), std::string::npos) << cyclic.str();
 }
 
 TEST(ProfileShow, WithAWeightResolvesTheForcesAndDrawsTheSession) {
