@@ -240,12 +240,26 @@ std::string envelope_text(const PatientFigure &f) {
   return f.zero_allowed ? "0 (none) or " + range : range;
 }
 
+namespace {
+// A value just past a bound, said with the digits that show it past: "0.49 s is below the
+// envelope (0.5 s to 5 s)", never "0.5 s is below" it, as a duration's or six decimals'
+// rounding would say.
+std::string past_bound_text(const PatientFigure &f, double value, double bound) {
+  std::string said = value_text(f, value);
+  const std::string unit = f.unit.empty() ? "" : " " + std::string(f.unit);
+  for (int decimals = 6; said == value_text(f, bound) && decimals <= 40; ++decimals)
+    if (text::format_number(value, decimals) != text::format_number(bound, decimals))
+      said = text::format_number(value, decimals) + unit;
+  return said;
+}
+} // namespace
+
 std::string outside_envelope(const PatientFigure &f, double value) {
   if (f.zero_allowed && value == 0.0) return {};
   if (!(value >= f.low))
-    return value_text(f, value) + " is below the envelope (" + envelope_text(f) + ")";
+    return past_bound_text(f, value, f.low) + " is below the envelope (" + envelope_text(f) + ")";
   if (!(value <= f.high))
-    return value_text(f, value) + " is above the envelope (" + envelope_text(f) + ")";
+    return past_bound_text(f, value, f.high) + " is above the envelope (" + envelope_text(f) + ")";
   return {};
 }
 

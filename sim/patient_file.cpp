@@ -78,9 +78,41 @@ std::string allowed(const PatientFigure &figure) {
   return envelope_text(figure);
 }
 
-// The figure as text that the quantity readers take back exactly ("80 kg", "0.5 s").
-std::string quantity_text(const PatientFigure &figure, double value) {
-  return text::format_number(value, 6) + " " + std::string(figure.unit);
+// The quantity in the figure's SI unit, by the reader tractus uses for it everywhere.
+text::Outcome<double> read_quantity(const PatientFigure &figure, const std::string &text) {
+  const auto si = [](const auto &parsed) {
+    return parsed ? text::Outcome<double>{parsed.value->si(), {}}
+                  : text::Outcome<double>::failure(parsed.error);
+  };
+  if (figure.text == FigureText::Mass) return si(profiles::parse_body_mass(text));
+  if (figure.text == FigureText::Force) return si(profiles::parse_force(text));
+  return si(profiles::parse_duration(text));
+}
+
+// The figure as the file holds it, with `decimals` at most: a number, or a quantity's text.
+Json figure_json(const PatientFigure &figure, double value, int decimals) {
+  const std::string number = text::format_number(value, decimals);
+  if (figure.text != FigureText::Number) return number + " " + std::string(figure.unit);
+  double read = value;
+  std::from_chars(number.data(), number.data() + number.size(), read); // as a reader reads it
+  return read;
+}
+
+// Whether `document_value`, read as a patient file's reader reads it, sets the figure to exactly
+// the patient's own.
+bool reads_back(const PatientFigure &figure, const Json &document_value,
+                const PatientPreset &patient) {
+  double read = 0.0;
+  if (figure.text == FigureText::Number) {
+    read = document_value.get<double>();
+  } else {
+    const text::Outcome<double> quantity = read_quantity(figure, document_value.get<std::string>());
+    if (!quantity) return false;
+    read = *quantity.value;
+  }
+  PatientPreset again = patient;
+  figure.set(again, read);
+  return again == patient;
 }
 
 bool is_name(std::string_view name) {
@@ -151,22 +183,11 @@ private:
       return add(pointer, kind_of(value) + ", must be a " + (number ? "number" : "string") + " (" +
                               allowed(figure) + ")");
     const text::Outcome<double> read = number ? text::Outcome<double>{value.get<double>(), {}}
-                                              : quantity(figure, value.get<std::string>());
+                                              : read_quantity(figure, value.get<std::string>());
     if (!read) return add(pointer, read.error + " (" + allowed(figure) + ")");
     if (std::string outside = outside_envelope(figure, *read.value); !outside.empty())
       return add(pointer, std::move(outside));
     figure.set(patient_, *read.value);
-  }
-
-  // The quantity in the figure's SI unit, by the reader tractus uses for it everywhere.
-  static text::Outcome<double> quantity(const PatientFigure &figure, const std::string &text) {
-    const auto si = [](const auto &parsed) {
-      return parsed ? text::Outcome<double>{parsed.value->si(), {}}
-                    : text::Outcome<double>::failure(parsed.error);
-    };
-    if (figure.text == FigureText::Mass) return si(profiles::parse_body_mass(text));
-    if (figure.text == FigureText::Force) return si(profiles::parse_force(text));
-    return si(profiles::parse_duration(text));
   }
 
   void read_text(const std::string &pointer, const Json &value) {
@@ -243,8 +264,12 @@ PatientRead parse_patient(std::string_view json_text, std::string_view file) {
 PatientRead load_patient_file(const std::filesystem::path &path) {
   const std::string file = path.string();
   std::error_code error;
-  if (std::filesystem::is_directory(path, error))
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (std::filesystem::is_directory(status))
     return refused(file, "is a directory (a tractus.patient/1 file)");
+  // A pipe or a device would block the read (a FIFO until something writes to it).
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    return refused(file, "is not a regular file (a tractus.patient/1 file)");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return refused(file, std::filesystem::exists(path, error)
@@ -277,6 +302,9 @@ text::Outcome<SimulatedPatient> find_simulated_patient(std::string_view what) {
   return Found::failure(std::move(error));
 }
 
+// Enough decimals for every digit a double holds of the envelope's smallest figures.
+constexpr int kMostDecimals = 40;
+
 nlohmann::ordered_json patient_document(const PatientPreset &patient) {
   Json document;
   document["format"] = kPatientFormat;
@@ -284,13 +312,16 @@ nlohmann::ordered_json patient_document(const PatientPreset &patient) {
   document["description"] = patient.description;
   document["region"] = patient.region == Region::Lumbar ? "lumbar" : "cervical";
   for (const PatientFigure &figure : patient_figures()) {
-    // Six decimals, as a person would write the figure: the journal reads back what was meant,
-    // not a unit conversion's last bit (25 mm, never 25.000000000000004).
-    double value = figure.get(patient);
-    const std::string number = text::format_number(value, 6);
-    std::from_chars(number.data(), number.data() + number.size(), value); // as a reader reads it
-    document[Json::json_pointer(std::string(figure.pointer))] =
-        figure.text == FigureText::Number ? Json(value) : Json(quantity_text(figure, value));
+    // The fewest decimals, six at least, that read back to exactly the patient's figure: as a
+    // person writes it where that is exact (25 mm, never 25.000000000000004), every digit a
+    // double needs where it is not (a figure given as "176 lb" is 79.83225712000001 kg), so a
+    // run from the journal's record is the run that was, bit for bit (docs/simulator.md).
+    const double value = figure.get(patient);
+    Json written = figure_json(figure, value, 6);
+    for (int decimals = 7; decimals <= kMostDecimals && !reads_back(figure, written, patient);
+         ++decimals)
+      written = figure_json(figure, value, decimals);
+    document[Json::json_pointer(std::string(figure.pointer))] = std::move(written);
   }
   return document;
 }

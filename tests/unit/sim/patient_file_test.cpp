@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -59,6 +62,26 @@ TEST(PatientFile, TheDocumentOfAPatientReadsBackToTheSameFigures) {
   }
 }
 
+// Figures given in other units (lb, lbf, kgf, min) or with more digits than six decimals read
+// back exactly from the document the journal records: a run from that record is the run that
+// was (docs/simulator.md, "Reproducing a run"). A figure that six decimals hold stays short.
+TEST(PatientFile, FiguresInOtherUnitsReadBackExactlyFromTheDocument) {
+  Json document = patient_document(kAveragePatient);
+  document["body_mass"] = "176 lb";
+  document["section"]["coulomb"] = "3 lbf";
+  document["section"]["breakaway"] = "1.5 kgf";
+  document["tissue"]["creep_time"] = "1.3 min";
+  document["harness"]["damping_ns_per_m"] = 1234.56789012345;
+  const PatientRead first = parse_patient(document.dump(), "given.json");
+  ASSERT_TRUE(first) << profiles::to_strings(first.problems).front();
+  const Json recorded = patient_document(first.value->preset());
+  const PatientRead again = parse_patient(recorded.dump(), "recorded.json");
+  ASSERT_TRUE(again) << profiles::to_strings(again.problems).front();
+  EXPECT_EQ(again.value->preset(), first.value->preset()) << recorded.dump();
+  EXPECT_EQ(recorded["harness"]["slack_mm"], 30); // 30 mm, not 30.000000000000004
+  EXPECT_EQ(recorded["harness"]["damping_ns_per_m"], 1234.56789012345);
+}
+
 TEST(PatientFile, APatientOwnsItsTextsWhenCopied) {
   std::optional<SimulatedPatient> copy;
   {
@@ -92,6 +115,21 @@ TEST(PatientFile, ARefusedFileGivesEachProblemOnALineOfItsOwn) {
   EXPECT_EQ(missing.error, "the patient file is refused (docs/simulator.md, \"Patient files\"):\n"
                            "/nonexistent/patient.json: /: does not exist (a tractus.patient/1 "
                            "file)");
+}
+
+// A directory or a pipe given as the file is refused at once: a FIFO would block the read until
+// something wrote to it.
+TEST(PatientFile, ADirectoryOrAPipeIsRefusedNotRead) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("patient-file-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path fifo = dir / "patient.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THAT(profiles::to_strings(load_patient_file(fifo).problems),
+              ElementsAre(fifo.string() + ": /: is not a regular file (a tractus.patient/1 file)"));
+  EXPECT_THAT(profiles::to_strings(load_patient_file(dir).problems),
+              ElementsAre(dir.string() + ": /: is a directory (a tractus.patient/1 file)"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PatientFile, UnknownAndMissingKeysAreNamedWithTheKnownOnes) {
@@ -156,6 +194,13 @@ TEST(PatientFile, AFigureOutsideTheEnvelopeIsRefusedWithTheEnvelope) {
   EXPECT_THAT(problems_with("/tissue/k1_n_per_m", -5000),
               ElementsAre("p.json: /tissue/k1_n_per_m: -5000 N/m is below the envelope (1000 to "
                           "20000 N/m)"));
+  // Just past a bound, the value is said with the digits that show it past the bound.
+  EXPECT_THAT(problems_with("/guarding/onset_min", "0.49 s"),
+              ElementsAre("p.json: /guarding/onset_min: 0.49 s is below the envelope (0.5 s to "
+                          "5 s)"));
+  EXPECT_THAT(problems_with("/guarding/peak_max", 2.0000001),
+              ElementsAre("p.json: /guarding/peak_max: 2.0000001 is above the envelope (1.1 to "
+                          "2)"));
 }
 
 TEST(PatientFile, NoGuardingIsACalmPatient) {
