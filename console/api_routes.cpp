@@ -99,8 +99,8 @@ ApiResult screening(TableService &s, Auth &, const ApiArgs &) {
 ApiResult load_session(TableService &s, Auth &, const ApiArgs &a) { return s.load_session(a.body); }
 ApiResult unload_session(TableService &s, Auth &, const ApiArgs &) { return s.unload_session(); }
 
-template <OperatorCommand C> ApiResult command(TableService &s, Auth &, const ApiArgs &) {
-  return s.command(C);
+template <OperatorCommand C> ApiResult command(TableService &s, Auth &, const ApiArgs &a) {
+  return s.command(C, query_parameter(a.query, "session"));
 }
 
 ApiResult state(TableService &s, Auth &, const ApiArgs &) { return api_ok(s.state()); }

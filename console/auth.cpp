@@ -216,6 +216,16 @@ TokenCheck Auth::peek(std::string_view token) const {
   return check_locked(key, now());
 }
 
+void Auth::hold(std::string_view token, std::chrono::seconds margin) {
+  if (!is_hex_token(token)) return;
+  const std::string key = token_key(token);
+  const std::lock_guard lock(mutex_);
+  const TimePoint at = now();
+  if (!check_locked(key, at).ok()) return;
+  TimePoint &expires = sessions_[key].expires;
+  expires = std::max(expires, at + margin);
+}
+
 bool Auth::logout(std::string_view token) {
   if (!is_hex_token(token)) return false;
   const std::string key = token_key(token);

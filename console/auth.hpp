@@ -77,6 +77,10 @@ public:
   TokenCheck authorize(std::string_view token);
   // Checks a token without counting as use (an open WebSocket re-checking its token).
   [[nodiscard]] TokenCheck peek(std::string_view token) const;
+  // Keeps a live token from lapsing for at least `margin` from now, without restarting anything
+  // else: a page watching a session on the table is never logged out under the clinician, its
+  // alarms with it. An ended token stays ended.
+  void hold(std::string_view token, std::chrono::seconds margin);
   // Ends a token; false when it was not a live token.
   bool logout(std::string_view token);
 

@@ -148,7 +148,8 @@ struct HttpServer::Impl {
               to_json(frames[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         if (n < frames.size()) break;
       }
-      if (++ticks % kTokenCheckTicks == 0) telemetry.close_ended_tokens(auth);
+      if (++ticks % kTokenCheckTicks == 0)
+        telemetry.close_ended_tokens(auth, service.loop_heartbeat().running);
       last_tick_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
       pump_telemetry();
     });

@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 namespace tractus::console {
 
@@ -25,11 +27,20 @@ struct LoopMailbox {
   // console::heartbeat_now_ns() at the loop's last cycle: its heartbeat, read by the service's
   // watchdog (TableService::loop_heartbeat). One relaxed store a cycle.
   std::atomic<std::int64_t> last_cycle_ns{0};
+  // The loaded session's id as session_key_of gives it (0: none): a command that names the
+  // session its page shows is checked against it on the I/O thread, without the service's lock
+  // (which a load holds while it opens files: STOP must never wait behind that).
+  std::atomic<std::uint64_t> session_key{0};
 
   void post(OperatorCommand c) noexcept {
     commands.fetch_or(1U << static_cast<unsigned>(c), std::memory_order_release);
   }
 };
+
+// A session id's key in LoopMailbox::session_key: never 0.
+inline std::uint64_t session_key_of(std::string_view session_id) noexcept {
+  return std::hash<std::string_view>{}(session_id) | 1U;
+}
 
 class LoopBridge final : public controller::OperatorSource, public controller::CycleObserver {
 public:

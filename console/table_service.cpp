@@ -288,7 +288,7 @@ TableService::LoopHeartbeat TableService::loop_heartbeat() const noexcept {
   return {impl_->loop_running(), impl_->mailbox.last_cycle_ns.load(std::memory_order_relaxed)};
 }
 
-ApiResult TableService::command(OperatorCommand c) noexcept {
+ApiResult TableService::command(OperatorCommand c, std::string_view shown_session) noexcept {
   Impl &m = *impl_;
   // Stop only ever makes the table safer: accepted whether or not anything runs.
   if (c == OperatorCommand::Stop) {
@@ -296,6 +296,11 @@ ApiResult TableService::command(OperatorCommand c) noexcept {
     return api_ok({{"accepted", true}}, 202);
   }
   if (!m.loop_running()) return api_error(409, "no-session", "no session is loaded");
+  if (!shown_session.empty() &&
+      m.mailbox.session_key.load(std::memory_order_relaxed) != session_key_of(shown_session))
+    return api_error(409, "other-session",
+                     "the table's session is no longer " + std::string(shown_session) +
+                         " (another console loaded another): nothing was sent");
   const auto state = static_cast<controller::State>(m.mailbox.state.load());
   if (c == OperatorCommand::Start && state != controller::State::Ready)
     return api_error(409, "busy",

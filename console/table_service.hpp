@@ -71,7 +71,12 @@ public:
   ApiResult load_session(const nlohmann::json &request);
   ApiResult unload_session();
   // POST /api/session/{start,pause,resume,stop,acknowledge}: lock-free, never blocks.
-  ApiResult command(OperatorCommand c) noexcept;
+  // `shown_session`: the session the page that sends it shows (`?session=ID`), or empty. Stop
+  // is taken whatever it names; any other command naming a session that is not the one loaded
+  // is refused (409 other-session): a page that fell behind must not start, pause, resume or
+  // acknowledge a session its user has not seen (another console unloaded theirs and loaded
+  // another patient's).
+  ApiResult command(OperatorCommand c, std::string_view shown_session = {}) noexcept;
   // GET /api/state: the latest frame plus the loaded session's description.
   [[nodiscard]] nlohmann::json state() const;
   // GET /api/sessions, GET /api/sessions/{id}

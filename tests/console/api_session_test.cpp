@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace tractus::testing {
 namespace {
 
@@ -84,6 +86,66 @@ TEST_F(ConsoleSession, ASessionWithWrongFieldsIs422ListingEachProblem) {
 
 // A session pulling on the simulated table at the wall clock's pace: a machine pause that
 // stops its loop's CPU faults it 201, and then the attempt runs again (console_under_test.hpp).
+// A page that fell behind (another console unloaded its session and loaded another patient's)
+// names the session it shows: a start for any other is refused and sends nothing; the session
+// loaded stays in Ready. The right name, or none (a script), starts it.
+TEST_F(ConsoleSession, AStartNamingAnotherSessionThanTheLoadedOneIsRefusedAndSendsNothing) {
+  start_console();
+  TelemetryTestSocket socket(console_->port(), token_, client_->origin());
+  load();
+  const auto state = client_->get("/api/state", token_);
+  ASSERT_EQ(state.status, 200) << state.body;
+  const std::string loaded = state.json["session"]["id"];
+  ASSERT_FALSE(
+      until(socket, 5s, [](const auto &f) { return f.value("press_test", false); }).is_null());
+
+  const auto refused =
+      client_->post_empty("/api/session/start?session=20261207T090000Z-lumbar-static-0000", token_);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.error_code(), "other-session");
+  EXPECT_NE(refused.body.find("nothing was sent"), std::string::npos) << refused.body;
+  // Nothing was sent: the loaded session stays in Ready for the next second.
+  EXPECT_TRUE(
+      until(socket, 1s, [](const auto &f) { return f.value("state", "") != "ready"; }).is_null());
+
+  const auto started = client_->post_empty("/api/session/start?session=" + loaded, token_);
+  EXPECT_EQ(started.status, 202) << started.body;
+  EXPECT_FALSE(until(socket, 5s, [](const auto &f) {
+                 return f.value("state", "") == "pretension";
+               }).is_null());
+  EXPECT_EQ(client_->post_empty("/api/session/stop", "").status, 202);
+}
+
+// A login does not lapse while its page watches a session (docs/console.md, "Logins"): an
+// operator's 12 hours end mid-session, and the page's telemetry and requests go on; once the
+// session is unloaded the login lapses a minute later, as if it had not been held.
+TEST_F(ConsoleSession, ALoginDoesNotLapseWhileItsPageWatchesASession) {
+  start_console();
+  console_->advance_clock(11h + 59min);
+  TelemetryTestSocket socket(console_->port(), token_, client_->origin());
+  load();
+  // Each token check (every second) holds the watching login a minute past its time.
+  for (int step = 0; step < 3; ++step) {
+    std::this_thread::sleep_for(2500ms);
+    console_->advance_clock(50s);
+  }
+  // 12 h 1 min 30 s after the login: held.
+  EXPECT_EQ(client_->get("/api/state", token_).status, 200);
+  EXPECT_FALSE(until(socket, 2s, [](const auto &) { return true; }).is_null())
+      << "the telemetry stopped while the session was loaded";
+
+  ASSERT_LT(client_->call({"DELETE", "/api/session", "", "", token_, {}}).status, 300);
+  std::this_thread::sleep_for(2500ms);
+  console_->advance_clock(61s);
+  const auto end = Clock::now() + 5s;
+  int status = 200;
+  while (status == 200 && Clock::now() < end) {
+    std::this_thread::sleep_for(200ms);
+    status = client_->get("/api/state", token_).status;
+  }
+  EXPECT_EQ(status, 401) << "the login outlived the session it was held for";
+}
+
 TEST_F(ConsoleSession, APullRisesThenAStopWithoutATokenReleasesItAndAlarmsUntilAcknowledged) {
   console_test_riding_machine_pauses([this](const std::filesystem::path &journals) {
     pull_then_stop_without_a_token(journals);

@@ -88,7 +88,7 @@ TEST_F(AuthTest, AMalformedPinIsRefusedAsMalformedAndCostsNoAttempt) {
   set_both();
   Auth auth = make_auth();
   for (const std::string &pin : {std::string(10'000, '7'), std::string("١٢٣٤"), std::string("12"),
-                                std::string("2468 "), std::string()})
+                                 std::string("2468 "), std::string()})
     for (int i = 0; i < 10; ++i)
       ASSERT_EQ(auth.login(Role::Operator, pin).outcome, LoginResult::Outcome::BadFormat);
   // Fifty malformed PINs later, the count of wrong ones has not moved.
@@ -260,6 +260,29 @@ TEST_F(AuthTest, ATechnicianTokenExpiresAfterFifteenMinutesWithoutUse) {
   advance(1min); // peek is not use: 15 minutes since the last authorize
   EXPECT_EQ(auth.peek(login.token).outcome, TokenCheck::Outcome::Expired);
   EXPECT_EQ(auth.authorize(login.token).outcome, TokenCheck::Outcome::Expired);
+}
+
+// A login held (a page watching a session) outlives its time while held, lapses once no longer
+// held, and an ended one is never brought back.
+TEST_F(AuthTest, AHeldTokenOutlivesItsTimeWhileHeldAndAnEndedOneStaysEnded) {
+  set_both();
+  Auth auth = make_auth();
+  const auto op = auth.login(Role::Operator, "2468").token;
+  advance(11h + 46min);
+  const auto tech = auth.login(Role::Technician, "13579135").token;
+  advance(13min); // the operator 1 min before 12 h, the technician 2 min before 15 idle min
+  for (int minute = 0; minute < 30; ++minute) { // half an hour past both limits, held each minute
+    auth.hold(op, 60s);
+    auth.hold(tech, 60s);
+    advance(59s);
+    ASSERT_TRUE(auth.peek(op).ok()) << minute;
+    ASSERT_TRUE(auth.peek(tech).ok()) << minute;
+  }
+  advance(2s); // no longer held: both past their time
+  EXPECT_EQ(auth.peek(op).outcome, TokenCheck::Outcome::Expired);
+  EXPECT_EQ(auth.peek(tech).outcome, TokenCheck::Outcome::Expired);
+  auth.hold(op, 60s);
+  EXPECT_EQ(auth.authorize(op).outcome, TokenCheck::Outcome::Expired);
 }
 
 TEST_F(AuthTest, LogoutEndsTheTokenAndOnlyThatOne) {

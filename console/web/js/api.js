@@ -148,7 +148,9 @@ export const api = {
   screening: () => get('/api/screening'),
   loadSession: (body) => post('/api/session', body),
   unloadSession: () => del('/api/session'),
-  command: (name) => post(`/api/session/${name}`),
+  // `sessionId`: the session the page shows; the table refuses the command (409 other-session)
+  // when it has another loaded, so a page that fell behind cannot act on a patient it never showed.
+  command: (name, sessionId) => post(`/api/session/${name}${sessionId ? `?session=${encodeURIComponent(sessionId)}` : ''}`),
   state: () => get('/api/state'),
   sessions: () => get('/api/sessions'),
   session: (id) => get(`/api/sessions/${encodeURIComponent(id)}`),

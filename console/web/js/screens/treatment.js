@@ -282,10 +282,12 @@ async function command(name) {
   if (frame) renderControls(frame.state);
   renderNotice(frame);
   try {
-    await api.command(name);
+    await api.command(name, session && session.id);
   } catch (e) {
     if (name === 'start') startPressedAt = null;
     commandError = e;
+    // The table has another session than this page showed (nothing was sent): show the table's.
+    if (e.code === 'other-session') refreshSession();
     const latest = telemetry.latestFrame();
     if (latest) renderControls(latest.state);
     renderNotice(latest);
