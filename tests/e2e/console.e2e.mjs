@@ -4,7 +4,8 @@
 //
 // The operator logs in on the keypad, picks lumbar-static with its preview, enters a patient,
 // answers the screening checklist, loads and starts the session, watches the force rise past
-// 100 N on the readout and the plot, presses the big STOP, sees the release (force below 15 N
+// 100 N on the readout and the plot, presses STOP by its key (Esc) first while the stop cannot
+// reach the table (the button must say so until a retry gets through), sees the release (force below 15 N
 // within 3 s) and the stop alert, and acknowledges it. A technician then opens diagnostics and the
 // fault history, and the session just run among the past sessions. Every screen is saved as a
 // PNG. The loop → browser telemetry must stay live during the treatment: p99 within 500 ms
@@ -46,6 +47,8 @@ const chromium = await loadChromium('console_e2e', HERE);
 const { cleanups, cleanup, watchdog } = guardProcess('console_e2e', HARD_TIMEOUT_MS);
 let page = null; // the browser page, for a screenshot when the test fails
 const problems = []; // console errors, page errors and outside requests seen by the browser
+let refusingStops = false; // the test refuses /api/session/stop at the network
+let stopsRefused = 0;
 
 async function startServer() {
   const bin = process.env.TRACTUS_BIN;
@@ -122,7 +125,16 @@ async function main() {
     }
     return route.continue();
   });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  // While the test refuses the stop at the network (below), the page's own reports of it are
+  // expected, and counted: one per send, so they show the stop was sent again.
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (refusingStops && (m.text().startsWith('stop failed') || m.text().includes('net::ERR_FAILED'))) {
+      if (m.text().startsWith('stop failed')) stopsRefused += 1;
+      return;
+    }
+    problems.push(`console error: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
   const shot = async (name) => {
@@ -290,10 +302,25 @@ async function main() {
   await tab.locator('#force-units [data-unit="N"]').click(); // the operator's tab works in N
   await tab.close();
 
-  // --- STOP: controlled release and the stop alert ---
+  // --- STOP, by its key (Esc), first while the stop cannot reach the table ---
+  // Refused at the network: the button says so, keeps saying so (it said so for 4 s, then
+  // went back to "release the pull"), and sends again until the table answers.
+  refusingStops = true;
+  await page.route('**/api/session/stop', (route) => route.abort());
+  await page.keyboard.press('Escape');
+  await page.locator('#stop-hint', { hasText: 'NOT CONFIRMED — use the E-stop' }).waitFor({ timeout: 5000 });
+  await page.waitForTimeout(5000);
+  assert.equal((await page.locator('#stop-hint').textContent()).trim(), 'NOT CONFIRMED — use the E-stop',
+    'a stop that got no answer says so until one is delivered');
+  assert.equal(await page.locator('#state-word').getAttribute('data-state'), 'treating',
+    'nothing reached the table while the stop was refused');
+  assert.ok(stopsRefused >= 3, `the stop was sent again every second while refused (${stopsRefused} sends)`);
   const before = await forceN();
-  await page.locator('#stop').click();
+  await page.unroute('**/api/session/stop');
   const stopAt = Date.now();
+  await page.locator('#stop-hint', { hasText: 'stop sent' }).waitFor({ timeout: 3000 });
+  refusingStops = false;
+  log(`stop refused at the network ${stopsRefused} times; "NOT CONFIRMED" shown throughout; delivered by a retry`);
   await page.locator('#alert').waitFor({ state: 'visible', timeout: 3000 });
   const alertText = await page.locator('#alert').textContent();
   assert.match(alertText, /151/, 'the alert names the stop code 151');

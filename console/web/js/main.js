@@ -106,28 +106,51 @@ function renderAuth() {
   else telemetry.disconnect();
 }
 
+// STOP works without a login and is never quiet about failing: a stop that got no answer says
+// so until one is delivered (it is sent again every second, since the table may have been
+// briefly out of reach), and Esc presses it, as its label says.
+const STOP_RETRY_MS = 1000;
+const STOP_RETRY_FOR_MS = 60000;
+
 function initStop() {
   const button = $('#stop');
   const hint = $('#stop-hint');
   let resetTimer = null;
-  button.addEventListener('click', async () => {
-    armAudio();
-    button.classList.add('sent');
-    setText(hint, 'stopping…');
-    clearTimeout(resetTimer);
+  let attempt = 0; // which press the sends belong to: a new press supersedes older retries
+  const send = async (mine, firstTry) => {
+    if (mine !== attempt) return;
     try {
       await stop();
+      if (mine !== attempt) return;
+      button.classList.remove('failed');
       setText(hint, 'stop sent');
+      resetTimer = setTimeout(() => {
+        button.classList.remove('sent');
+        setText(hint, 'release the pull');
+      }, 4000);
     } catch (e) {
-      // The one failure that must never be quiet.
+      if (mine !== attempt) return;
+      // The one failure that must never be quiet, nor go quiet by itself: it may not have
+      // arrived (a timeout may have), so it stays until a send is answered.
       button.classList.add('failed');
-      setText(hint, 'NOT DELIVERED — use the E-stop');
+      setText(hint, 'NOT CONFIRMED — use the E-stop');
       console.error('stop failed', e);
+      if (performance.now() - firstTry < STOP_RETRY_FOR_MS)
+        setTimeout(() => send(mine, firstTry), STOP_RETRY_MS);
     }
-    resetTimer = setTimeout(() => {
-      button.classList.remove('sent', 'failed');
-      setText(hint, 'release the pull');
-    }, 4000);
+  };
+  button.addEventListener('click', () => {
+    armAudio();
+    attempt += 1;
+    clearTimeout(resetTimer);
+    button.classList.add('sent');
+    if (!button.classList.contains('failed')) setText(hint, 'stopping…');
+    send(attempt, performance.now());
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.repeat) return;
+    e.preventDefault();
+    button.click();
   });
 }
 
