@@ -249,6 +249,20 @@ async function main() {
   await page.locator('#state-word[data-state="treating"]').waitFor({ timeout: 3000 });
   log('a double tap on Pause paused the session once; Resume took no tap until it had settled');
 
+  // --- a login while the session runs opens the treatment, not "New session" ---
+  // A page of its own (no login in its sessionStorage), as after a login that ended or on a
+  // second clinician's tablet. The screen was chosen before the first frame came: protocols.
+  const late = await context.newPage();
+  late.on('pageerror', (e) => problems.push(`page error (late login): ${e.message}`));
+  await late.goto(base + '/');
+  await late.locator('[data-role="operator"]').click();
+  for (const d of OPERATOR_PIN) await late.locator(`#keypad [data-key="${d}"]`).click();
+  await late.locator('#login-submit').click();
+  await late.locator('#screen-treatment').waitFor({ state: 'visible', timeout: 5000 });
+  assert.ok(await late.locator('#screen-protocols').isHidden(), 'not the protocol picker');
+  await late.close();
+  log('a login during the treatment opened the treatment screen');
+
   // --- muscle guarding: a calm notice, no alarm, cleared at the end, counted in the log ---
   // `tractus serve` takes no --inject, so a real spasm through the real controller is
   // console_wallclock_test's GuardingNotice; here a second tab of the same login (window.open

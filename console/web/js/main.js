@@ -66,10 +66,24 @@ export function navigate(hash) {
   else location.hash = hash;
 }
 
+// Set when the default screen was chosen before any telemetry frame had come (right after a
+// login): the first frame may show a session on the table, and then the treatment is the screen.
+let defaultedWithoutFrame = false;
+
 function defaultScreen() {
   const frame = telemetry.latestFrame();
   const loaded = store.loaded || (frame && frame.state && frame.state !== 'idle');
+  defaultedWithoutFrame = !frame && !loaded;
   return loaded ? 'treatment' : 'protocols';
+}
+
+// Logging in while a session runs (a login that ended, another clinician's page) opened "New
+// session" because no frame had come yet: the first frame corrects that, once, unless the user
+// has gone elsewhere meanwhile.
+function followTheFirstFrame(frame) {
+  if (!defaultedWithoutFrame) return;
+  defaultedWithoutFrame = false;
+  if (frame.state && frame.state !== 'idle' && current && current.name === 'protocols') go('treatment');
 }
 
 function route() {
@@ -183,6 +197,7 @@ function initConnection() {
 function initTableState() {
   const chip = $('#table-state');
   telemetry.onFrame((f) => {
+    followTheFirstFrame(f);
     setText(chip, stateLabel(f.state));
     chip.dataset.state = f.state || '';
   });
