@@ -48,6 +48,7 @@ const { cleanups, cleanup, watchdog } = guardProcess('console_e2e', HARD_TIMEOUT
 let page = null; // the browser page, for a screenshot when the test fails
 const problems = []; // console errors, page errors and outside requests seen by the browser
 let refusingStops = false; // the test refuses /api/session/stop at the network
+let refusingPause = false; // the test refuses /api/session/pause at the network
 let stopsRefused = 0;
 
 async function startServer() {
@@ -129,6 +130,7 @@ async function main() {
   // expected, and counted: one per send, so they show the stop was sent again.
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
+    if (refusingPause && m.text().includes('net::ERR_FAILED')) return;
     if (refusingStops && (m.text().startsWith('stop failed') || m.text().includes('net::ERR_FAILED'))) {
       if (m.text().startsWith('stop failed')) stopsRefused += 1;
       return;
@@ -262,6 +264,17 @@ async function main() {
   assert.ok(await late.locator('#screen-protocols').isHidden(), 'not the protocol picker');
   await late.close();
   log('a login during the treatment opened the treatment screen');
+
+  // --- a Pause that cannot reach the table says so, and that the pull goes on ---
+  refusingPause = true;
+  await page.route('**/api/session/pause*', (route) => route.abort());
+  await page.locator('#cmd-pause:not([disabled])').click();
+  const pauseNotice = await page.locator('#treatment-notice [role="alert"]').textContent({ timeout: 5000 });
+  assert.match(pauseNotice.trim(), /^Pause was not sent: .*The pull goes on — press STOP to release it\.$/s, `the failed Pause says what failed (${pauseNotice})`);
+  assert.equal(await page.locator('#state-word').getAttribute('data-state'), 'treating', 'the pull goes on');
+  await page.unroute('**/api/session/pause*');
+  refusingPause = false;
+  log(`a Pause refused at the network: "${pauseNotice.trim()}"`);
 
   // --- muscle guarding: a calm notice, no alarm, cleared at the end, counted in the log ---
   // `tractus serve` takes no --inject, so a real spasm through the real controller is

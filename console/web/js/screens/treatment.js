@@ -271,6 +271,16 @@ function render(frame) {
   renderGuardingLog();
 }
 
+// What a command that failed did not do, and what the table goes on doing meanwhile.
+const COMMAND_NOT_DONE = {
+  start: 'Start was not sent', pause: 'Pause was not sent', resume: 'Resume was not sent',
+};
+const COMMAND_LEAVES = {
+  start: 'The session has not started.',
+  pause: 'The pull goes on — press STOP to release it.',
+  resume: 'The session stays paused.',
+};
+
 async function command(name) {
   if (name === 'start') {
     if (startPressedAt !== null && performance.now() - startPressedAt < START_SETTLE_MS) return;
@@ -285,7 +295,11 @@ async function command(name) {
     await api.command(name, session && session.id);
   } catch (e) {
     if (name === 'start') startPressedAt = null;
-    commandError = e;
+    // Said with what was not done and what that leaves the table doing: "The table cannot be
+    // reached." beside a live "Treating" did not say that the pull goes on.
+    commandError = Object.assign(Object.create(Object.getPrototypeOf(e)), e, {
+      message: `${COMMAND_NOT_DONE[name] || 'Not done'}: ${e.message} ${COMMAND_LEAVES[name] || ''}`.trim(),
+    });
     // The table has another session than this page showed (nothing was sent): show the table's.
     if (e.code === 'other-session') refreshSession();
     const latest = telemetry.latestFrame();
