@@ -153,6 +153,9 @@ async function main() {
   // --- login ---
   await page.goto(base + '/');
   await page.locator('#screen-login').waitFor({ state: 'visible' });
+  // With the kiosk's autoplay policy, alarms can sound before anyone touches the page (a page
+  // reloaded mid-session stayed silent: its sound was set up only on a first touch).
+  await page.waitForFunction(() => window.tractusAudioState && window.tractusAudioState() === 'running', null, { timeout: 5000 });
   const sim = page.locator('#sim-banner');
   await sim.waitFor({ state: 'visible' });
   if (!process.env.TRACTUS_E2E_URL) {

@@ -9,7 +9,9 @@ import path from 'node:path';
 
 export const CHROMIUM = process.env.TRACTUS_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // As the table's kiosk runs it (packaging/tractus-kiosk.service): alarms sound with no tap first.
+  '--autoplay-policy=no-user-gesture-required'];
 
 // Screenshots: TRACTUS_E2E_SCREENSHOTS, else BUILD/tests/e2e/screenshots for TRACTUS_BIN=BUILD/apps/tractus
 // (where ctest puts them too), else `here`/screenshots (git-ignored).

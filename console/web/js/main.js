@@ -238,6 +238,7 @@ function start() {
   for (const { module } of Object.values(SCREENS)) if (module.init) module.init({ go, navigate });
   $('#logout').addEventListener('click', () => logout());
   $$('[data-go]').forEach((b) => b.addEventListener('click', () => go(b.dataset.go)));
+  armAudio(); // a kiosk's autoplay policy lets it run now; elsewhere the first gesture resumes it
   document.addEventListener('pointerdown', armAudio, { once: true });
   document.addEventListener('keydown', armAudio, { once: true });
   onAuthChange((r, why) => {
