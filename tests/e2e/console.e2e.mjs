@@ -49,6 +49,7 @@ let page = null; // the browser page, for a screenshot when the test fails
 const problems = []; // console errors, page errors and outside requests seen by the browser
 let refusingStops = false; // the test refuses /api/session/stop at the network
 let refusingPause = false; // the test refuses /api/session/pause at the network
+let refusedLoad = false; // the test answers one POST /api/session with 409 itself
 let stopsRefused = 0;
 
 async function startServer() {
@@ -131,6 +132,7 @@ async function main() {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     if (refusingPause && m.text().includes('net::ERR_FAILED')) return;
+    if (refusedLoad && m.text().includes('409 (Conflict)')) return;
     if (refusingStops && (m.text().startsWith('stop failed') || m.text().includes('net::ERR_FAILED'))) {
       if (m.text().startsWith('stop failed')) stopsRefused += 1;
       return;
@@ -206,7 +208,29 @@ async function main() {
   await page.locator('#screening-confirm').check();
   await page.locator('#session-load:not([disabled])').waitFor();
   await shot('04-screening');
+  // A refused load (here another console's session, answered by the test) is shown where it
+  // can be seen: below the long checklist it was drawn out of sight, and Load seemed to do
+  // nothing.
+  // A shorter screen (a 1024×600 tablet held landscape) puts Load at the bottom of the view.
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await page.locator('#session-load').scrollIntoViewIfNeeded();
+  refusedLoad = true;
+  await page.route('**/api/session', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 409, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'busy', message: 'a session is loaded (by another console): finish or unload it first' } }) })
+    : route.continue()), { times: 1 });
   await page.locator('#session-load').click();
+  const refusal = page.locator('#screening-problems', { hasText: 'a session is loaded (by another console)' });
+  await refusal.waitFor({ timeout: 5000 });
+  await page.waitForTimeout(300); // a smooth scroll, were there one
+  const refusalBox = await refusal.boundingBox();
+  const where = `y ${refusalBox && refusalBox.y.toFixed(0)} to ${refusalBox && (refusalBox.y + refusalBox.height).toFixed(0)} of 600`;
+  assert.ok(refusalBox && refusalBox.y >= 0 && refusalBox.y + refusalBox.height <= 600,
+    `the load's refusal is on screen (${where})`);
+  log(`a refused load is shown on screen (${where})`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  refusedLoad = false;
+  await page.locator('#session-load:not([disabled])').click();
 
   // --- treatment: wait for the simulated patient's press test, start, watch the force rise ---
   await page.locator('#screen-treatment').waitFor({ state: 'visible' });

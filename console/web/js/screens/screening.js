@@ -152,6 +152,8 @@ async function load() {
     replace(problems, errorBox(e, {
       sentence: 'A course visit’s session cannot be loaded until the records store is back: the force to pull for this visit is kept there.',
     }));
+    // Below a long checklist the refusal was drawn out of sight, and Load looked to do nothing.
+    problems.scrollIntoView({ block: 'nearest' });
     button.disabled = false;
   }
 }
