@@ -59,9 +59,12 @@ function alertFor(frame) {
     };
   }
   if (stopCode && frame.state === 'releasing') {
+    const acknowledged = acknowledgedRun === run;
     return {
       level: 'notice',
-      fault: { ...fault, action: 'Holding the minimum cord tension; the drive is disabled 5 s after the release. Then acknowledge to close the session.' },
+      fault: { ...fault, action: acknowledged
+        ? 'Acknowledged. Holding the minimum cord tension; the drive is disabled 5 s after the release, and the session then closes by itself.'
+        : 'Holding the minimum cord tension; the drive is disabled 5 s after the release. Then acknowledge to close the session.' },
       title: `${who} — ${phase}`, canAck: false,
     };
   }
@@ -107,8 +110,10 @@ function track(frame) {
   lastState = frame.state;
   for (const e of frame.events || []) {
     if (e.kind === 'acknowledged') {
-      // In Complete an acknowledgement ends the session (the loop lingers a few seconds).
-      if (frame.state === 'complete') acknowledgedRun = run;
+      // In Complete an acknowledgement ends the session (the loop lingers a few seconds); one
+      // during a stop's release counts for the Complete that follows (docs/console.md), so the
+      // page does not ask for it again there.
+      if (frame.state === 'complete' || frame.state === 'releasing') acknowledgedRun = run;
       if (frame.state === 'fault') ackedWhileFault = true;
     }
     if (e.kind === 'reminder') chime({ high: 660, low: 550 });
@@ -120,7 +125,8 @@ async function acknowledge() {
   $('#alert-ack').disabled = true;
   try {
     await api.command('acknowledge');
-    if (telemetry.latestFrame()?.state === 'complete') acknowledgedRun = run;
+    const state = telemetry.latestFrame()?.state;
+    if (state === 'complete' || state === 'releasing') acknowledgedRun = run;
   } catch (e) {
     setText($('#alert-action'), `Acknowledge failed: ${e.message}`);
   } finally {
