@@ -50,6 +50,9 @@ const problems = []; // console errors, page errors and outside requests seen by
 let refusingStops = false; // the test refuses /api/session/stop at the network
 let refusingPause = false; // the test refuses /api/session/pause at the network
 let refusedLoad = false; // the test answers one POST /api/session with 409 itself
+// What the page route (set up once, below) refuses: the stop and the pause at the network, and
+// how many loads it answers with 409 itself.
+const blocked = { stop: false, pause: false, loads: 0 };
 let stopsRefused = 0;
 
 async function startServer() {
@@ -126,6 +129,21 @@ async function main() {
       return route.abort();
     }
     return route.continue();
+  });
+  // The test's own refusals, switched by `blocked`: one page route that hands everything else
+  // to the context's, never unrouted (an unroute while the page's stop retry was in flight let
+  // both routes handle one request: "Route is already handled!").
+  await page.route(/\/api\/session(\/stop|\/pause)?(\?.*)?$/, (route) => {
+    const request = route.request();
+    const where = new URL(request.url()).pathname;
+    if (blocked.stop && where === '/api/session/stop') return route.abort();
+    if (blocked.pause && where === '/api/session/pause') return route.abort();
+    if (blocked.loads > 0 && where === '/api/session' && request.method() === 'POST') {
+      blocked.loads -= 1;
+      return route.fulfill({ status: 409, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'busy', message: 'a session is loaded (by another console): finish or unload it first' } }) });
+    }
+    return route.fallback();
   });
   // While the test refuses the stop at the network (below), the page's own reports of it are
   // expected, and counted: one per send, so they show the stop was sent again.
@@ -215,10 +233,7 @@ async function main() {
   await page.setViewportSize({ width: 1024, height: 600 });
   await page.locator('#session-load').scrollIntoViewIfNeeded();
   refusedLoad = true;
-  await page.route('**/api/session', (route) => (route.request().method() === 'POST'
-    ? route.fulfill({ status: 409, contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'busy', message: 'a session is loaded (by another console): finish or unload it first' } }) })
-    : route.continue()), { times: 1 });
+  blocked.loads = 1;
   await page.locator('#session-load').click();
   const refusal = page.locator('#screening-problems', { hasText: 'a session is loaded (by another console)' });
   await refusal.waitFor({ timeout: 5000 });
@@ -294,12 +309,12 @@ async function main() {
 
   // --- a Pause that cannot reach the table says so, and that the pull goes on ---
   refusingPause = true;
-  await page.route('**/api/session/pause*', (route) => route.abort());
+  blocked.pause = true;
   await page.locator('#cmd-pause:not([disabled])').click();
   const pauseNotice = await page.locator('#treatment-notice [role="alert"]').textContent({ timeout: 5000 });
   assert.match(pauseNotice.trim(), /^Pause was not sent: .*The pull goes on — press STOP to release it\.$/s, `the failed Pause says what failed (${pauseNotice})`);
   assert.equal(await page.locator('#state-word').getAttribute('data-state'), 'treating', 'the pull goes on');
-  await page.unroute('**/api/session/pause*');
+  blocked.pause = false;
   refusingPause = false;
   log(`a Pause refused at the network: "${pauseNotice.trim()}"`);
 
@@ -360,7 +375,7 @@ async function main() {
   // Refused at the network: the button says so, keeps saying so (it said so for 4 s, then
   // went back to "release the pull"), and sends again until the table answers.
   refusingStops = true;
-  await page.route('**/api/session/stop', (route) => route.abort());
+  blocked.stop = true;
   await page.keyboard.press('Escape');
   await page.locator('#stop-hint', { hasText: 'NOT CONFIRMED — use the E-stop' }).waitFor({ timeout: 5000 });
   await page.waitForTimeout(5000);
@@ -370,7 +385,7 @@ async function main() {
     'nothing reached the table while the stop was refused');
   assert.ok(stopsRefused >= 3, `the stop was sent again every second while refused (${stopsRefused} sends)`);
   const before = await forceN();
-  await page.unroute('**/api/session/stop');
+  blocked.stop = false;
   const stopAt = Date.now();
   await page.locator('#stop-hint', { hasText: 'stop sent' }).waitFor({ timeout: 3000 });
   refusingStops = false;
