@@ -100,7 +100,13 @@ ApiResult load_session(TableService &s, Auth &, const ApiArgs &a) { return s.loa
 ApiResult unload_session(TableService &s, Auth &, const ApiArgs &) { return s.unload_session(); }
 
 template <OperatorCommand C> ApiResult command(TableService &s, Auth &, const ApiArgs &a) {
-  return s.command(C, query_parameter(a.query, "session"));
+  const std::string session = query_parameter(a.query, "session");
+  // Named but empty or undecodable ("?session=", "?session=%ZZ"): refused, never read as no
+  // session named, which would skip the check.
+  if (session.empty() && C != OperatorCommand::Stop &&
+      ("&" + a.query).find("&session=") != std::string::npos)
+    return api_error(400, "bad-request", "session: not a session id");
+  return s.command(C, session);
 }
 
 ApiResult state(TableService &s, Auth &, const ApiArgs &) { return api_ok(s.state()); }

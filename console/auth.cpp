@@ -222,8 +222,9 @@ void Auth::hold(std::string_view token, std::chrono::seconds margin) {
   const std::lock_guard lock(mutex_);
   const TimePoint at = now();
   if (!check_locked(key, at).ok()) return;
-  TimePoint &expires = sessions_[key].expires;
-  expires = std::max(expires, at + margin);
+  Session &session = sessions_[key];
+  const TimePoint cap = session.issued + policy_.operator_lifetime + policy_.longest_hold;
+  session.expires = std::max(session.expires, std::min(at + margin, cap));
 }
 
 bool Auth::logout(std::string_view token) {

@@ -38,6 +38,9 @@ struct AuthPolicy {
   std::chrono::seconds lockout{5 * 60};
   std::chrono::seconds operator_lifetime{12 * 60 * 60};
   std::chrono::seconds technician_idle{15 * 60};
+  // A login held while its page watches a session (Auth::hold) never outlives its PIN by more
+  // than operator_lifetime + this, whatever the table does (a session left unacknowledged).
+  std::chrono::seconds longest_hold{4 * 60 * 60};
   std::size_t max_tokens_per_role = 32; // the oldest is ended beyond this: memory stays bounded
 };
 
@@ -77,9 +80,10 @@ public:
   TokenCheck authorize(std::string_view token);
   // Checks a token without counting as use (an open WebSocket re-checking its token).
   [[nodiscard]] TokenCheck peek(std::string_view token) const;
-  // Keeps a live token from lapsing for at least `margin` from now, without restarting anything
-  // else: a page watching a session on the table is never logged out under the clinician, its
-  // alarms with it. An ended token stays ended.
+  // Keeps a live token from lapsing for at least `margin` from now (never beyond the policy's
+  // longest_hold past a 12 h login), without restarting anything else: a page watching a
+  // session on the table is never logged out under the clinician, its alarms with it. An ended
+  // token stays ended.
   void hold(std::string_view token, std::chrono::seconds margin);
   // Ends a token; false when it was not a live token.
   bool logout(std::string_view token);

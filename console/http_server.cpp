@@ -149,7 +149,7 @@ struct HttpServer::Impl {
         if (n < frames.size()) break;
       }
       if (++ticks % kTokenCheckTicks == 0)
-        telemetry.close_ended_tokens(auth, service.loop_heartbeat().running);
+        telemetry.close_ended_tokens(auth, service.session_under_way());
       last_tick_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
       pump_telemetry();
     });

@@ -106,11 +106,11 @@ void TelemetryHub::broadcast(const TelemetryText &frame) {
     client->send(frame);
 }
 
-void TelemetryHub::close_ended_tokens(Auth &auth, bool session_loaded) {
+void TelemetryHub::close_ended_tokens(Auth &auth, bool session_under_way) {
   // A copy: a close can complete (and remove its client) only later, but be safe regardless.
   const auto clients = clients_;
   for (const auto &client : clients) {
-    if (session_loaded) auth.hold(client->token(), kWatchHold);
+    if (session_under_way) auth.hold(client->token(), kWatchHold);
     if (!auth.peek(client->token()).ok()) client->close(true);
   }
 }

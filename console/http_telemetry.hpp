@@ -80,10 +80,10 @@ public:
   void remove(const TelemetrySink *client);
   void broadcast(const TelemetryText &frame);
   // Closes the clients whose token has ended (logout or expiry), without counting as use. While
-  // `session_loaded`, a watching client's login is first held live for kWatchHold: a login does
-  // not lapse under a page that shows a session, its alarms and its STOP state (an operator's
-  // 12 h or a technician's 15 idle minutes ending mid-treatment blanked the page).
-  void close_ended_tokens(Auth &auth, bool session_loaded);
+  // `session_under_way`, a watching client's login is first held live for kWatchHold: a login
+  // does not lapse under a page that shows a session, its alarms and its STOP state (an
+  // operator's 12 h or a technician's 15 idle minutes ending mid-treatment blanked the page).
+  void close_ended_tokens(Auth &auth, bool session_under_way);
   static constexpr std::chrono::seconds kWatchHold{60};
   // Drops the oldest client (the connection budget's last resort); false when there is none.
   bool evict_oldest();

@@ -68,11 +68,10 @@ LiveSession::LiveSession(std::unique_ptr<TableLease> lease, SessionRequest reque
   runner_->set_journal(journal_.get());
   runner_->set_operator(&bridge_);
   runner_->set_cycle_observer(&bridge_);
-  mailbox_.commands.store(0); // nothing posted before this session counts for it
+  mailbox_.open_session(session_key_of(spec_.session_id)); // nothing posted before counts
   mailbox_.state.store(static_cast<std::uint8_t>(session_.state()));
   // The heartbeat starts now, not at the last session's final cycle.
   mailbox_.last_cycle_ns.store(heartbeat_now_ns(), std::memory_order_relaxed);
-  mailbox_.session_key.store(session_key_of(spec_.session_id), std::memory_order_relaxed);
   mailbox_.running.store(true, std::memory_order_release);
   // The patient's id stays in the journal: the service log names the session, not the person.
   spdlog::info("session {}: loaded {} ({} kg, peak {:.0f} N){}; journal {}", spec_.session_id,
@@ -151,7 +150,7 @@ void LiveSession::run() noexcept {
   // Before finished_: once that is set, the service may destroy this object.
   if (spec_.on_finished) spec_.on_finished();
   mailbox_.running.store(false, std::memory_order_release);
-  mailbox_.session_key.store(0, std::memory_order_relaxed);
+  mailbox_.close_session();
   finished_.store(true, std::memory_order_release);
 }
 

@@ -18,7 +18,7 @@ LoopBridge::LoopBridge(LoopMailbox &mailbox, TelemetryChannel &channel,
 
 controller::OperatorInput LoopBridge::poll(Duration, const controller::CycleOutput &) noexcept {
   // exchange: every request posted since the last cycle is taken exactly once, as an edge.
-  const std::uint32_t bits = mailbox_.commands.exchange(0, std::memory_order_acquire);
+  const std::uint32_t bits = mailbox_.take();
   const auto has = [bits](OperatorCommand c) {
     return (bits & (1U << static_cast<unsigned>(c))) != 0;
   };

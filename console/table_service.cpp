@@ -284,6 +284,12 @@ ApiResult TableService::unload_session() {
   return api_ok({{"unloaded", true}, {"session", m.last_session}});
 }
 
+bool TableService::session_under_way() const noexcept {
+  const auto state = static_cast<controller::State>(impl_->mailbox.state.load());
+  return impl_->loop_running() && state != controller::State::Idle &&
+         state != controller::State::Ready;
+}
+
 TableService::LoopHeartbeat TableService::loop_heartbeat() const noexcept {
   return {impl_->loop_running(), impl_->mailbox.last_cycle_ns.load(std::memory_order_relaxed)};
 }
@@ -296,17 +302,17 @@ ApiResult TableService::command(OperatorCommand c, std::string_view shown_sessio
     return api_ok({{"accepted", true}}, 202);
   }
   if (!m.loop_running()) return api_error(409, "no-session", "no session is loaded");
-  if (!shown_session.empty() &&
-      m.mailbox.session_key.load(std::memory_order_relaxed) != session_key_of(shown_session))
-    return api_error(409, "other-session",
-                     "the table's session is no longer " + std::string(shown_session) +
-                         " (another console loaded another): nothing was sent");
   const auto state = static_cast<controller::State>(m.mailbox.state.load());
   if (c == OperatorCommand::Start && state != controller::State::Ready)
     return api_error(409, "busy",
                      std::string("the session cannot start: it is ") +
                          controller::to_string(state));
-  m.mailbox.post(c);
+  if (shown_session.empty())
+    m.mailbox.post(c);
+  else if (!m.mailbox.post_for(c, session_key_of(shown_session)))
+    return api_error(409, "other-session",
+                     "the table's session is no longer " + std::string(shown_session) +
+                         " (another console loaded another): nothing was sent.");
   return api_ok({{"accepted", true}}, 202);
 }
 

@@ -104,6 +104,9 @@ public:
     std::int64_t last_cycle_ns = 0;
   };
   [[nodiscard]] LoopHeartbeat loop_heartbeat() const noexcept;
+  // A session under way or awaiting its acknowledgement (pretension to complete, or a fault):
+  // what a page's login is held for (Auth::hold). Not a session waiting in Ready. Lock-free.
+  [[nodiscard]] bool session_under_way() const noexcept;
 
   // Single consumer (the HTTP server's I/O thread): moves up to `max` frames out of the loop's
   // queue. Frames arrive at 50 Hz while a session is loaded, at once for every event, and at

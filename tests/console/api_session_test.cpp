@@ -84,11 +84,10 @@ TEST_F(ConsoleSession, ASessionWithWrongFieldsIs422ListingEachProblem) {
   EXPECT_GE(reply.json["error"]["problems"].size(), 3u) << reply.body;
 }
 
-// A session pulling on the simulated table at the wall clock's pace: a machine pause that
-// stops its loop's CPU faults it 201, and then the attempt runs again (console_under_test.hpp).
 // A page that fell behind (another console unloaded its session and loaded another patient's)
-// names the session it shows: a start for any other is refused and sends nothing; the session
-// loaded stays in Ready. The right name, or none (a script), starts it.
+// names the session it shows: a start, pause or acknowledgement for any other is refused and
+// sends nothing, a malformed name too; the session loaded stays in Ready. The right name starts
+// it (a script that names none is the other tests').
 TEST_F(ConsoleSession, AStartNamingAnotherSessionThanTheLoadedOneIsRefusedAndSendsNothing) {
   start_console();
   TelemetryTestSocket socket(console_->port(), token_, client_->origin());
@@ -104,6 +103,19 @@ TEST_F(ConsoleSession, AStartNamingAnotherSessionThanTheLoadedOneIsRefusedAndSen
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_EQ(refused.error_code(), "other-session");
   EXPECT_NE(refused.body.find("nothing was sent"), std::string::npos) << refused.body;
+  for (const char *other : {"pause", "resume", "acknowledge"})
+    EXPECT_EQ(client_
+                  ->post_empty(std::string("/api/session/") + other +
+                                   "?session=20261207T090000Z-lumbar-static-0000",
+                               token_)
+                  .error_code(),
+              "other-session")
+        << other;
+  // Named but not a name: refused, never read as no name (which would skip the check).
+  for (const char *malformed : {"?session=", "?session=%ZZ"}) {
+    const auto reply = client_->post_empty(std::string("/api/session/start") + malformed, token_);
+    EXPECT_EQ(reply.status, 400) << malformed << ": " << reply.body;
+  }
   // Nothing was sent: the loaded session stays in Ready for the next second.
   EXPECT_TRUE(
       until(socket, 1s, [](const auto &f) { return f.value("state", "") != "ready"; }).is_null());
@@ -116,14 +128,16 @@ TEST_F(ConsoleSession, AStartNamingAnotherSessionThanTheLoadedOneIsRefusedAndSen
   EXPECT_EQ(client_->post_empty("/api/session/stop", "").status, 202);
 }
 
-// A login does not lapse while its page watches a session (docs/console.md, "Logins"): an
-// operator's 12 hours end mid-session, and the page's telemetry and requests go on; once the
-// session is unloaded the login lapses a minute later, as if it had not been held.
+// A login does not lapse while its page watches a session under way (docs/console.md,
+// "Logins"): an operator's 12 hours end mid-session, and the page's telemetry and requests go
+// on; once the session is over (stopped, released, acknowledged) the login lapses a minute
+// later, as if it had not been held.
 TEST_F(ConsoleSession, ALoginDoesNotLapseWhileItsPageWatchesASession) {
   start_console();
   console_->advance_clock(11h + 59min);
   TelemetryTestSocket socket(console_->port(), token_, client_->origin());
   load();
+  start(socket);
   // Each token check (every second) holds the watching login a minute past its time.
   for (int step = 0; step < 3; ++step) {
     std::this_thread::sleep_for(2500ms);
@@ -132,9 +146,20 @@ TEST_F(ConsoleSession, ALoginDoesNotLapseWhileItsPageWatchesASession) {
   // 12 h 1 min 30 s after the login: held.
   EXPECT_EQ(client_->get("/api/state", token_).status, 200);
   EXPECT_FALSE(until(socket, 2s, [](const auto &) { return true; }).is_null())
-      << "the telemetry stopped while the session was loaded";
+      << "the telemetry stopped while the session was under way";
 
-  ASSERT_LT(client_->call({"DELETE", "/api/session", "", "", token_, {}}).status, 300);
+  // The session ends: stopped, released, acknowledged, and the loop gone.
+  ASSERT_EQ(client_->post_empty("/api/session/stop", "").status, 202);
+  ASSERT_FALSE(until(socket, 20s, [](const auto &f) {
+                 return f.value("state", "") == "complete" || f.value("state", "") == "fault";
+               }).is_null());
+  const auto over = Clock::now() + 15s;
+  while (client_->get("/api/state", token_).json["session"].is_object() && Clock::now() < over) {
+    client_->post_empty("/api/session/acknowledge", token_);
+    std::this_thread::sleep_for(500ms);
+  }
+  ASSERT_TRUE(client_->get("/api/state", token_).json["session"].is_null())
+      << "the session did not end";
   std::this_thread::sleep_for(2500ms);
   console_->advance_clock(61s);
   const auto end = Clock::now() + 5s;
@@ -146,6 +171,8 @@ TEST_F(ConsoleSession, ALoginDoesNotLapseWhileItsPageWatchesASession) {
   EXPECT_EQ(status, 401) << "the login outlived the session it was held for";
 }
 
+// A session pulling on the simulated table at the wall clock's pace: a machine pause that
+// stops its loop's CPU faults it 201, and then the attempt runs again (console_under_test.hpp).
 TEST_F(ConsoleSession, APullRisesThenAStopWithoutATokenReleasesItAndAlarmsUntilAcknowledged) {
   console_test_riding_machine_pauses([this](const std::filesystem::path &journals) {
     pull_then_stop_without_a_token(journals);

@@ -285,6 +285,23 @@ TEST_F(AuthTest, AHeldTokenOutlivesItsTimeWhileHeldAndAnEndedOneStaysEnded) {
   EXPECT_EQ(auth.authorize(op).outcome, TokenCheck::Outcome::Expired);
 }
 
+// However long a table keeps a page watching (a session left unacknowledged), a held login
+// lapses 4 hours after its 12: the hold has a ceiling of its own.
+TEST_F(AuthTest, AHoldNeverOutlastsFourHoursPastTheLogin) {
+  set_both();
+  Auth auth = make_auth();
+  const auto op = auth.login(Role::Operator, "2468").token;
+  std::chrono::seconds live{0}; // since the login, held every 59 s
+  while (live < 24h) {
+    auth.hold(op, 60s);
+    advance(59s);
+    live += 59s;
+    if (!auth.peek(op).ok()) break;
+  }
+  EXPECT_GE(live, 16h);
+  EXPECT_LT(live, 16h + 59s) << "the login lapsed " << live.count() << " s after it was made";
+}
+
 TEST_F(AuthTest, LogoutEndsTheTokenAndOnlyThatOne) {
   set_both();
   Auth auth = make_auth();

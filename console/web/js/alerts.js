@@ -3,6 +3,7 @@
 // an Acknowledge button. Only an active alarm pulses; everything else is steady.
 
 import { api, role } from './api.js';
+import { store } from './store.js';
 import { $, setText, show } from './dom.js';
 import { describeFault, isStopCode } from './faults.js';
 import { chime } from './audio.js';
@@ -100,6 +101,11 @@ function render(frame) {
   }
 }
 
+// Whether an acknowledgement now closes the session: in Complete, or during a stop's release.
+function endsTheSession(frame) {
+  return frame.state === 'complete' || (frame.state === 'releasing' && Boolean(STOP_OUTCOMES[frame.outcome]));
+}
+
 function track(frame) {
   // A new start or a new load begins a new run: its stop needs its own acknowledgement.
   if (frame.state !== lastState && (frame.state === 'pretension' || frame.state === 'ready')) {
@@ -112,8 +118,9 @@ function track(frame) {
     if (e.kind === 'acknowledged') {
       // In Complete an acknowledgement ends the session (the loop lingers a few seconds); one
       // during a stop's release counts for the Complete that follows (docs/console.md), so the
-      // page does not ask for it again there.
-      if (frame.state === 'complete' || frame.state === 'releasing') acknowledgedRun = run;
+      // page does not ask for it again there. Not during a treatment's own release: its
+      // end-of-treatment reminder comes in Complete and needs its own.
+      if (endsTheSession(frame)) acknowledgedRun = run;
       if (frame.state === 'fault') ackedWhileFault = true;
     }
     if (e.kind === 'reminder') chime({ high: 660, low: 550 });
@@ -124,9 +131,9 @@ async function acknowledge() {
   ackPending = true;
   $('#alert-ack').disabled = true;
   try {
-    await api.command('acknowledge');
-    const state = telemetry.latestFrame()?.state;
-    if (state === 'complete' || state === 'releasing') acknowledgedRun = run;
+    await api.command('acknowledge', store.shownSessionId);
+    const latest = telemetry.latestFrame();
+    if (latest && endsTheSession(latest)) acknowledgedRun = run;
   } catch (e) {
     setText($('#alert-action'), `Acknowledge failed: ${e.message}`);
   } finally {

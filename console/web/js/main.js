@@ -162,7 +162,7 @@ function initStop() {
     send(attempt, performance.now());
   });
   document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Escape' || e.repeat) return;
+    if (e.key !== 'Escape' || e.repeat || e.isComposing) return; // not an input method's Esc
     e.preventDefault();
     button.click();
   });

@@ -23,6 +23,9 @@ export const store = {
   // say so and lead back to the course for the pain after: {courseId, visitId, number,
   // patientId, forceN, sessionId}. Null when the session was not a visit's.
   visitSession: null,
+  // The id of the session the treatment screen shows: every command the page sends for it names
+  // it (start, pause, resume, acknowledge), so a page that fell behind acts on nothing else.
+  shownSessionId: null,
 };
 
 export function profileById(id) {

@@ -88,6 +88,7 @@ async function refreshSession() {
   try {
     const s = await api.state();
     session = describeSession(s);
+    store.shownSessionId = session ? session.id : null;
     lastSession = s ? s.last_session : null;
     if (!session) store.loaded = null;
     if (session) {
@@ -297,9 +298,9 @@ async function command(name) {
     if (name === 'start') startPressedAt = null;
     // Said with what was not done and what that leaves the table doing: "The table cannot be
     // reached." beside a live "Treating" did not say that the pull goes on.
-    commandError = Object.assign(Object.create(Object.getPrototypeOf(e)), e, {
-      message: `${COMMAND_NOT_DONE[name] || 'Not done'}: ${e.message} ${COMMAND_LEAVES[name] || ''}`.trim(),
-    });
+    const said = /[.!?]$/.test(e.message) ? e.message : `${e.message}.`;
+    commandError = Object.assign(new Error(`${COMMAND_NOT_DONE[name] || 'Not done'}: ${said} ${COMMAND_LEAVES[name] || ''}`.trim()),
+      { code: e.code, problems: e.problems });
     // The table has another session than this page showed (nothing was sent): show the table's.
     if (e.code === 'other-session') refreshSession();
     const latest = telemetry.latestFrame();
@@ -314,6 +315,7 @@ async function unload() {
     await api.unloadSession();
     store.loaded = null;
     session = null;
+    store.shownSessionId = null;
     renderSession();
     chart.clear();
     if (store.visitSession) goTo('course', store.visitSession.courseId);
@@ -371,6 +373,7 @@ export function enter() {
   setText($('#force-unit'), forceUnit());
   setText($('#setpoint-unit'), forceUnit());
   session = store.loaded ? describeSession(store.loaded) : session;
+  store.shownSessionId = session ? session.id : null;
   renderSession();
   renderControls(telemetry.latestFrame()?.state);
   refreshSession();
