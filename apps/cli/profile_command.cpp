@@ -46,10 +46,7 @@ void print_fields(const Profile &p, std::ostream &out) {
   if (p.rest) field(out, "rest", format_duration(*p.rest));
   field(out, "ramp", format_duration(p.ramp_or_default()) + (p.ramp ? "" : " (default)"));
   // A cyclic session's ramps are always the S-curve: the field has no meaning there.
-  if (p.mode != Mode::Cyclic)
-    field(out, "ramp_shape",
-          std::string(to_string(p.ramp_shape)) +
-              (p.ramp_shape == profiles::RampShape::Linear ? " (default)" : ""));
+  if (p.mode != Mode::Cyclic) field(out, "ramp_shape", std::string(to_string(p.ramp_shape)));
   if (p.mode != Mode::Static) {
     field(out, "progressive_steps", std::to_string(p.progressive_steps));
     field(out, "regressive_steps", std::to_string(p.regressive_steps));

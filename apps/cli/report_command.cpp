@@ -52,8 +52,6 @@ int write_outputs(const ReportOptions &o, const Outputs &draw, std::ostream &out
 
 records::report::ReportStamp stamp() { return {TRACTUS_VERSION, records::utc_now()}; }
 
-// A journal file's report. `namespaces`: the clinic's FHIR identifier systems, read from its
-// records store when --fhir is asked (a bundle names the patient within the clinic).
 // The table's address as its journal's header names it ("table" when it does not).
 std::string table_address(const nlohmann::json &header) {
   if (!header.is_object()) return "table";
@@ -63,6 +61,8 @@ std::string table_address(const nlohmann::json &header) {
   return address != table->end() && address->is_string() ? address->get<std::string>() : "table";
 }
 
+// A journal file's report. `namespaces`: the clinic's FHIR identifier systems, read from its
+// records store when --fhir is asked (a bundle names the patient within the clinic).
 int from_journal(const ReportOptions &o,
                  const std::optional<records::report::FhirNamespaces> &namespaces,
                  std::ostream &out, std::ostream &err) {
