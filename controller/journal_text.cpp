@@ -2,6 +2,7 @@
 
 #include "controller/journal.hpp"
 #include "profiles/quantity_text.hpp"
+#include "text/patient_id.hpp"
 #include "text/utc_text.hpp"
 
 #include <algorithm>
@@ -85,15 +86,7 @@ std::string random_hex(int digits) {
 }
 } // namespace
 
-bool valid_patient_id(const std::string &id) {
-  const auto alnum = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  return !id.empty() && id.size() <= 32 && alnum(id.front()) &&
-         std::all_of(id.begin(), id.end(),
-                     [&](char c) { return alnum(c) || c == '_' || c == '-'; }) &&
-         std::any_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+bool valid_patient_id(const std::string &id) { return text::patient_id_problem(id).empty(); }
 
 std::string anonymous_patient_id() {
   // Drawn again in the 0.3 % of cases with no digit ("anon-abcdef"), which is not an id.

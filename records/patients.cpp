@@ -4,16 +4,14 @@
 #include "records/row_values.hpp"
 #include "records/utc_now.hpp"
 #include "text/number_text.hpp"
+#include "text/patient_id.hpp"
 
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace tractus::records {
 namespace {
-
-constexpr std::size_t kMaxIdLength = 32;
 
 Patient patient_from(const soci::row &row) {
   Patient p;
@@ -29,25 +27,7 @@ constexpr const char *kColumns = "clinic_id, body_mass_kg, note, created_utc, cr
 
 } // namespace
 
-std::string clinic_id_problem(const std::string &id) {
-  const auto quoted = "patient id \"" + id + "\": ";
-  if (id.empty() || id.size() > kMaxIdLength) {
-    return quoted + "1 to 32 characters, e.g. P-0042";
-  }
-  const auto allowed = [](unsigned char c) { return std::isalnum(c) != 0 || c == '_' || c == '-'; };
-  if (!std::all_of(id.begin(), id.end(),
-                   [&](char c) { return allowed(static_cast<unsigned char>(c)); })) {
-    return quoted + "only letters, digits, '_' and '-' (a clinic's id, never a name)";
-  }
-  if (std::isalnum(static_cast<unsigned char>(id.front())) == 0) {
-    return quoted + "must start with a letter or a digit";
-  }
-  if (std::none_of(id.begin(), id.end(),
-                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
-    return quoted + "holds no digit: a clinic's id (e.g. P-0042), never a name";
-  }
-  return {};
-}
+std::string clinic_id_problem(const std::string &id) { return text::patient_id_problem(id); }
 
 std::string body_mass_problem(double kg) {
   const double low = profiles::kMinBodyMass.si();
