@@ -16,13 +16,64 @@
 
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
+
+// A word where a command belongs that names none ("tractus bogus", "tractus records lst"), or
+// no word at all: CLI11 would only say "A subcommand is required". Names the word, if any, and
+// the commands there are.
+bool explain_unknown_command(CLI::App &app) {
+  CLI::App *at = &app;
+  for (;;) {
+    const auto parsed = at->get_subcommands();
+    if (parsed.empty()) break;
+    at = parsed.front();
+  }
+  if (at->get_require_subcommand_min() == 0 || !at->get_subcommands().empty()) return false;
+  // A subcommand that falls through (records) leaves the word with its parent.
+  std::vector<std::string> left;
+  for (CLI::App *a = at; a != nullptr && left.empty(); a = a->get_parent())
+    left = a->remaining();
+  if (!left.empty() && left.front().starts_with('-')) return false;
+  std::string path = app.get_name();
+  for (CLI::App *a = at; a != &app; a = a->get_parent())
+    path.insert(app.get_name().size(), " " + a->get_name());
+  if (left.empty())
+    std::cerr << path << ": a command is needed; the commands are:";
+  else
+    std::cerr << path << ": unknown command \"" << left.front() << "\"; the commands are:";
+  const char *sep = " ";
+  for (const CLI::App *sub : at->get_subcommands([](const CLI::App *) { return true; })) {
+    std::cerr << sep << sub->get_name();
+    sep = ", ";
+  }
+  std::cerr << "\nRun " << path << " --help for what each does.\n";
+  return true;
+}
+
+// An option given as "" (a variable that was never set, `--journal "$DIR"`) names no file, folder
+// or value: refused by name, never read as "not given" (an empty --records would quietly keep
+// no records) nor as the current folder.
+bool refuse_empty_values(const CLI::App &app, const std::string &path) {
+  for (const CLI::Option *opt : app.get_options()) {
+    for (const std::string &value : opt->results()) {
+      if (!value.empty()) continue;
+      std::cerr << path << ": " << opt->get_name() << " is empty: give it a value, or leave it out"
+                << "\n";
+      return true;
+    }
+  }
+  for (const CLI::App *sub : app.get_subcommands())
+    if (refuse_empty_values(*sub, path + " " + sub->get_name())) return true;
+  return false;
+}
 
 int run(int argc, char **argv) {
   using namespace tractus;
   cli::log_nowhere(); // only `serve` keeps a service log; nothing reaches a command's stdout
-  CLI::App app{"tractus — spinal-decompression traction table controller"};
+  CLI::App app{"tractus — spinal-decompression traction table controller", "tractus"};
   app.require_subcommand(1);
   app.set_version_flag("--version", TRACTUS_VERSION);
 
@@ -81,9 +132,12 @@ int run(int argc, char **argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
+    if (dynamic_cast<const CLI::RequiredError *>(&e) != nullptr && explain_unknown_command(app))
+      return cli::kExitBadInput;
     const int code = app.exit(e);
     return code == 0 ? 0 : cli::kExitBadInput;
   }
+  if (refuse_empty_values(app, app.get_name())) return cli::kExitBadInput;
 
   if (*run_cmd) return cli::run_session(run, std::cout, std::cerr);
   if (profile_cmd->got_subcommand("list")) return cli::profile_list(std::cout);

@@ -216,7 +216,17 @@ INSTANTIATE_TEST_SUITE_P(
                  "no-format.json: /format: missing (expected \"tractus.screening/1\")"},
         BadInput{"run --profile lumbar-static --weight 80kg --screening " TRACTUS_TEST_DATA
                  "/screening/truncated.json",
-                 "truncated.json: not JSON"}));
+                 "truncated.json: not JSON"},
+        // An empty value (a variable never set) is refused by name: an empty --records used to
+        // run the session with no records store at all.
+        BadInput{"run --profile lumbar-static --weight 80kg --records \"\"",
+                 "tractus run: --records is empty: give it a value, or leave it out"},
+        BadInput{"run --profile \"\" --weight 80kg",
+                 "tractus run: --profile is empty: give it a value, or leave it out"},
+        // A mistyped command is named, with the commands there are ("A subcommand is required").
+        BadInput{"bogus", "tractus: unknown command \"bogus\"; the commands are: run, profile, "},
+        BadInput{"records lst", "tractus records: unknown command \"lst\"; the commands are: "
+                                "status, import, patient, protocol, limits"}));
 
 TEST_F(TractusCli, ACompletedScreeningFileOnTheSimulatorIsRecordedInTheJournal) {
   const auto r = run("run --profile lumbar-static --weight 80kg --screening " TRACTUS_DOCS
