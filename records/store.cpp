@@ -132,10 +132,19 @@ const char *failure_name(StoreFailure failure) {
 }
 
 RecordsStore::RecordsStore(const StoreAddress &address, const std::string &software_version,
-                           bool migrate)
+                           StoreOpening opening)
     : address_(address), software_version_(software_version) {
+  const bool migrate = opening != StoreOpening::LookOnly;
   try {
     if (address_.backend == Backend::Sqlite) {
+      std::error_code ec;
+      if (opening != StoreOpening::MakeIfMissing &&
+          !std::filesystem::exists(address_.connection, ec)) {
+        throw StoreError(StoreFailure::NotFound,
+                         "records store " + address_.shown +
+                             ": no such file (the console makes its store at its first start, "
+                             "and `tractus records import` or `records patient add` make one)");
+      }
       create_private_file(address_.connection);
       sql_ = std::make_unique<soci::session>(soci::sqlite3, sqlite_parameters(address_.connection));
       // Foreign keys are off by default in SQLite; WAL lets a reader (a report) run beside the

@@ -44,16 +44,25 @@ private:
   StoreFailure failure_;
 };
 
+// How a store is opened. Only what adds records makes an SQLite file: anything else given a path
+// that names no file (a typo, a share not mounted) says so, rather than reading a new, empty
+// store and carrying on as if the clinic had no patients and no limits.
+enum class StoreOpening {
+  MakeIfMissing, // the console, `records import`, `patient add`, `protocol import`, `limits set`
+  MustExist,     // every other records and report command: migrated if older
+  LookOnly,      // must exist, never migrated: a session's limits (`run --records`), the doctor
+};
+
 class RecordsStore {
 public:
-  // Connects (SQLite: creates the file, mode 0600, and its folder; waits up to 2 s for a lock.
-  // PostgreSQL: up to connect_timeout) and applies every migration the store lacks, each in
-  // its own transaction. Throws StoreError naming the address (password hidden).
-  // `migrate` false: connect and check only (tractus doctor, which may run as another user and
-  // must not change a store the clinic's other tables share); schema_version() then says where
-  // the store is, 0 for one never opened by tractus.
+  // Connects (SQLite: waits up to 2 s for a lock; a file it makes has mode 0600, in folders it
+  // makes. PostgreSQL: up to connect_timeout) and applies every migration the store lacks, each
+  // in its own transaction. Throws StoreError naming the address (password hidden); an SQLite
+  // file that is not there and may not be made is NotFound.
+  // LookOnly: connect and check only (a table must not change a store the clinic's other tables
+  // share); schema_version() then says where the store is, 0 for one never opened by tractus.
   RecordsStore(const StoreAddress &address, const std::string &software_version,
-               bool migrate = true);
+               StoreOpening opening = StoreOpening::MakeIfMissing);
   ~RecordsStore();
   RecordsStore(const RecordsStore &) = delete;
   RecordsStore &operator=(const RecordsStore &) = delete;

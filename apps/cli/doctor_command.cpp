@@ -206,7 +206,7 @@ DoctorLine check_records(const ServeOptions &o) {
   try {
     // Connected and read, never migrated: the doctor must not change a store the clinic's
     // other tables share (the console migrates it at its start).
-    records::RecordsStore store(a, TRACTUS_VERSION, false);
+    records::RecordsStore store(a, TRACTUS_VERSION, records::StoreOpening::LookOnly);
     const int version = store.schema_version();
     return {Verdict::Ok, "records store",
             a.shown + ": reached, schema version " + std::to_string(version) +

@@ -157,7 +157,12 @@ int RecordsCommandLine::run(std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   try {
-    records::RecordsStore store(*address.value, TRACTUS_VERSION);
+    // Only a command that adds records makes a store that is not there yet.
+    const bool adds =
+        import_->parsed() || add_->parsed() || protocol_import_->parsed() || limits_set_->parsed();
+    records::RecordsStore store(*address.value, TRACTUS_VERSION,
+                                adds ? records::StoreOpening::MakeIfMissing
+                                     : records::StoreOpening::MustExist);
     if (status_->parsed()) return status(store, out);
     if (import_->parsed()) return import(store, options_, out, err);
     if (add_->parsed()) return patient_add(store, options_, out, err);

@@ -171,7 +171,7 @@ ClinicForRun clinic_for_run(const std::string &records, const std::string &profi
   }
   try {
     // Read only: a session on one table never migrates the schema the clinic's tables share.
-    records::RecordsStore store(*address.value, TRACTUS_VERSION, false);
+    records::RecordsStore store(*address.value, TRACTUS_VERSION, records::StoreOpening::LookOnly);
     if (store.schema_version() < records::newest_schema_version()) {
       r.problems.push_back("--records " + store.address().shown + ": schema version " +
                            std::to_string(store.schema_version()) +

@@ -174,7 +174,9 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   try {
-    records::RecordsStore store(*address.value, TRACTUS_VERSION);
+    // A report only reads: a store that is not there is said to be missing, never made (a
+    // new one would give the clinic a new identity in --fhir).
+    records::RecordsStore store(*address.value, TRACTUS_VERSION, records::StoreOpening::MustExist);
     if (journal)
       return from_journal(o, records::report::fhir_namespaces(records::clinic_uuid(store)), out,
                           err);

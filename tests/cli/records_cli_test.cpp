@@ -247,6 +247,30 @@ TEST_F(RecordsCli, AStoreThatCannotBeUsedIsExit2NamingItAndWhy) {
   EXPECT_THAT(r.output, HasSubstr("(incompatible)"));
 }
 
+// A path that names no store (a typo, a share not mounted) is said to be missing by every command
+// that only reads, and by a session's --records: none of them makes an empty store (or its
+// folder) and carries on as if the clinic had no patients and no limits. Adding records makes it.
+TEST_F(RecordsCli, AStoreThatIsNotThereIsNamedAndOnlyACommandThatAddsRecordsMakesIt) {
+  const auto folder = dir_.path() / "typo";
+  const std::string store = "sqlite:" + (folder / "records.sqlite").string();
+  for (const std::string &args :
+       {"records --records " + store + " status", "records --records " + store + " patient list",
+        "records --records " + store + " limits show",
+        "report --records " + store + " 20261207T000000Z-lumbar-static-0000 --csv " +
+            (dir_.path() / "r.csv").string(),
+        "run --profile lumbar-static --weight 80kg --records " + store + " --journal " +
+            (dir_.path() / "journals").string()}) {
+    const auto r = tractus(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_THAT(r.output, HasSubstr(store + ": no such file")) << args;
+    EXPECT_FALSE(std::filesystem::exists(folder)) << args << " made " << folder;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "journals")) << "a session ran";
+  const auto r = tractus("records --records " + store + " patient add P-0001 --weight 80kg");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(folder / "records.sqlite"));
+}
+
 // The doctor's line for the store: a file to be made is OK, a file that is no database a WARN
 // (sessions run without records; a course visit's would be refused with 120), and the doctor
 // never creates the file (it may run as another user than the service, whose file it is).

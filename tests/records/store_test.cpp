@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -101,17 +102,34 @@ TEST_P(Store, AnUnreachableServerOrFileIsRefusedWithinSecondsNamingIt) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
-TEST_P(Store, OpenedToCheckOnlyAStoreIsReadAndNeverMigrated) {
+TEST_P(Store, OpenedToLookOnlyAStoreIsReadAndNeverMigrated) {
+  using records::StoreOpening;
+  if (GetParam() == Backend::Sqlite) {
+    // A path that names no file is not made into an empty store by a reader (a typo, a share
+    // not mounted): it is NotFound, and nothing is left behind.
+    const std::filesystem::path file = address().connection;
+    for (const StoreOpening opening : {StoreOpening::LookOnly, StoreOpening::MustExist}) {
+      try {
+        records::RecordsStore check(address(), "doctor", opening);
+        ADD_FAILURE() << "opened " << address().shown << ", which is not there";
+      } catch (const StoreError &e) {
+        EXPECT_EQ(e.failure(), StoreFailure::NotFound);
+        EXPECT_THAT(e.what(), ::testing::HasSubstr(address().shown + ": no such file"));
+      }
+      EXPECT_FALSE(std::filesystem::exists(file));
+    }
+    std::ofstream{file}; // an empty file: SQLite's new database, never opened by tractus
+  }
   {
-    records::RecordsStore check(address(), "doctor", false);
+    records::RecordsStore check(address(), "doctor", StoreOpening::LookOnly);
     EXPECT_EQ(check.schema_version(), 0); // never opened by tractus: nothing made
   }
   {
-    records::RecordsStore check(address(), "doctor", false);
+    records::RecordsStore check(address(), "doctor", StoreOpening::LookOnly);
     EXPECT_EQ(check.schema_version(), 0);
   }
   auto store = open();
-  records::RecordsStore check(address(), "doctor", false);
+  records::RecordsStore check(address(), "doctor", StoreOpening::LookOnly);
   EXPECT_EQ(check.schema_version(), records::newest_schema_version());
 }
 
