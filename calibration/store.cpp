@@ -178,13 +178,25 @@ void CalibrationStore::append_verification(const Verification &v) {
   ensure_directory(dir_);
   const fs::path path = verification_log_path();
   const bool created = !fs::exists(path);
-  const std::string line = verification_line(v) + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  std::string line = verification_line(v) + "\n";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot open", path);
+  struct stat before {};
+  bool sized = false;
   try {
+    if (::fstat(fd, &before) != 0) fail("cannot stat", path);
+    sized = true;
+    // A line cut short before (a crash mid-write) stays a line of its own, never the start of
+    // this one: glued together both would be unreadable, this verification with them.
+    char last = '\n';
+    if (before.st_size > 0 && ::pread(fd, &last, 1, before.st_size - 1) != 1)
+      fail("cannot read", path);
+    if (last != '\n') line.insert(0, "\n");
     write_all(fd, line, path); // one write: O_APPEND keeps a line whole
     if (::fsync(fd) != 0) fail("cannot sync", path);
   } catch (...) {
+    // A write cut short (the disk full) is taken back, so the log ends on whole lines.
+    if (sized) (void)!::ftruncate(fd, before.st_size);
     ::close(fd);
     throw;
   }
@@ -200,6 +212,10 @@ CalibrationStore::latest_verification(const std::string &record_checksum) const 
   std::istringstream lines(*text);
   std::string line;
   const std::string name = verification_log_path().string();
+  // A line that names no record could have been this record's failed verification: after the
+  // last good verification of this record it takes the calibration out of force like a failure
+  // (fail safe: a verification costs one weight on the table); before it, it is only a warning.
+  std::string unreadable_since_last;
   for (int number = 1; std::getline(lines, line); ++number) {
     if (line.empty()) continue;
     VerificationLineRead read = parse_verification_line(line);
@@ -208,13 +224,20 @@ CalibrationStore::latest_verification(const std::string &record_checksum) const 
       if (read.verification->record_checksum != record_checksum) continue;
       out.verification = std::move(read.verification);
       out.error.clear(); // a later good verification supersedes an earlier damaged line
+      if (!unreadable_since_last.empty()) out.warnings.push_back(unreadable_since_last);
+      unreadable_since_last.clear();
     } else if (read.record_checksum == record_checksum) {
       out.error =
           where + " is damaged (" + read.error + "); verify again (tractus calibrate verify)";
     } else if (read.record_checksum.empty()) {
-      out.warnings.push_back(where + " is unreadable (" + read.error + ")");
+      if (!unreadable_since_last.empty()) out.warnings.push_back(unreadable_since_last);
+      unreadable_since_last = where + " is unreadable (" + read.error + ")";
     }
   }
+  if (!unreadable_since_last.empty() && out.error.empty())
+    out.error = unreadable_since_last +
+                ", after this calibration's last good verification: it may be a verification "
+                "that failed; verify again (tractus calibrate verify)";
   return out;
 }
 

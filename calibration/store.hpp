@@ -60,8 +60,10 @@ public:
 
   struct LatestVerification {
     std::optional<Verification> verification; // none yet when empty and error is empty
-    std::string error; // a damaged line naming this record: it cannot be trusted either way
-    std::vector<std::string> warnings; // unreadable lines that name no record
+    // A damaged line naming this record, or an unreadable one (naming no record) after its
+    // last good verification: it cannot be trusted either way.
+    std::string error;
+    std::vector<std::string> warnings; // unreadable lines before this record's last verification
   };
   [[nodiscard]] LatestVerification latest_verification(const std::string &record_checksum) const;
 

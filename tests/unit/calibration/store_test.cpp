@@ -4,8 +4,10 @@
 #include "test_points.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -209,6 +211,85 @@ TEST(CalibrationVerification, AnEditedVerificationLineIsDetectedAndBlocks) {
             store.verification_log_path().string() +
                 " line 1 is damaged (checksum mismatch: the line was changed after it was "
                 "written); verify again (tractus calibrate verify)");
+}
+
+// What a full disk left (a write cut short, `{"format":`): the next verification is appended as
+// a line of its own, so the failure it records is read; before the fix the two were glued into
+// one unreadable line and the morning's earlier pass put the calibration back in force.
+TEST(CalibrationVerification, AFailureAfterALineCutShortIsReadAndKeepsTheCalibrationOutOfForce) {
+  TempDir dir("cal-verify-cut");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4),
+                                           "A. Tech", kJan2026 + 60));
+  std::ofstream(store.verification_log_path(), std::ios::app) << "{\"format\":";
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 699.9),
+                                           "A. Tech", kJan2026 + 120));
+  const auto in_force = calibration_in_force(dir.path(), kJan2026 + 180);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_NE(in_force.error.find("failed (FAILED: 699.9 N measured at 500 N"), std::string::npos)
+      << in_force.error;
+  const auto latest = store.latest_verification(record.checksum);
+  ASSERT_EQ(latest.warnings.size(), 1U); // the cut line, before the last verification
+  EXPECT_NE(latest.warnings[0].find("line 2 is unreadable"), std::string::npos);
+}
+
+// A write the disk cuts short (here a file-size limit 20 bytes past the log's end) fails, naming
+// the log, and is taken back: the log still ends on its last whole line.
+TEST(CalibrationVerification, AVerificationTheDiskCutsShortFailsAndLeavesTheLogWhole) {
+  TempDir dir("cal-verify-full");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4),
+                                           "A. Tech", kJan2026 + 60));
+  const std::string before = bytes_of(store.verification_log_path());
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN); // EFBIG instead of the signal
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(before.size() + 20);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tight), 0);
+  std::string error;
+  try {
+    store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 699.9),
+                                             "A. Tech", kJan2026 + 120));
+  } catch (const std::exception &e) {
+    error = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_NE(error.find(store.verification_log_path().string() + ": cannot write"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(bytes_of(store.verification_log_path()), before);
+}
+
+// A line no one can read after the last pass (a failure whose bytes were damaged) could be a
+// failed verification of the calibration in force: it is out of force until one passes.
+TEST(CalibrationVerification, AnUnreadableLineAfterTheLastPassBlocksUntilAVerificationPasses) {
+  TempDir dir("cal-verify-unreadable");
+  CalibrationStore store(dir.path());
+  CalibrationRecord record = record_made_at(kJan2026);
+  store.install(record);
+  const Verification passed =
+      verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.4), "A. Tech", kJan2026 + 60);
+  store.append_verification(passed);
+  std::ofstream(store.verification_log_path(), std::ios::app) << "{\"format\":{\"passed\":galse\n";
+  auto in_force = calibration_in_force(dir.path(), kJan2026 + 120);
+  EXPECT_FALSE(in_force.ok());
+  EXPECT_EQ(in_force.error.substr(0, store.verification_log_path().string().size() + 27),
+            store.verification_log_path().string() + " line 2 is unreadable (not ")
+      << in_force.error;
+  EXPECT_NE(in_force.error.find("after this calibration's last good verification: it may be a "
+                                "verification that failed; verify again"),
+            std::string::npos)
+      << in_force.error;
+  store.append_verification(verify_at_load(record, newtons(500), stable_at(8000 + 100 * 500.2),
+                                           "A. Tech", kJan2026 + 180));
+  in_force = calibration_in_force(dir.path(), kJan2026 + 240);
+  EXPECT_TRUE(in_force.ok()) << in_force.error;
 }
 
 TEST(CalibrationVerification, ALineGivingAKeyTwiceIsRefusedNamingIt) {
