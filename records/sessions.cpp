@@ -114,6 +114,15 @@ SessionEntry session_entry(const JournalView &journal, const std::string &table_
     throw StoreError(StoreFailure::Invalid,
                      where + "no session header (session, started_utc and profile)");
   }
+  // The session id is the store's key and the file's name: a copy ("X (copy).jsonl") or another
+  // session's journal saved under this name would be indexed twice, or replace a session.
+  if (text_member(h, "session") != journal.session_id) {
+    throw StoreError(StoreFailure::Invalid,
+                     where + "its header is session " + text_member(h, "session") +
+                         ", but the file is named " + journal.session_id +
+                         ".jsonl (a copy or a renamed journal; a journal keeps the name its "
+                         "session gave it)");
+  }
   SessionEntry e;
   e.session_id = journal.session_id;
   e.table_name = table_name;
@@ -175,6 +184,18 @@ void index_session(RecordsStore &store, const SessionEntry &e, const std::functi
   const int simulated = e.simulated ? 1 : 0;
   const auto bytes = static_cast<long long>(e.journal_bytes);
   store.in_transaction([&] {
+    // Indexed again (once whole, or once more) only as the table that ran it: another name
+    // would move a session to a table that never ran it.
+    std::string ran_on;
+    soci::indicator ind = soci::i_null;
+    store.sql() << "SELECT table_name FROM sessions WHERE session_id = :id",
+        soci::use(e.session_id), soci::into(ran_on, ind);
+    if (store.sql().got_data() && ind == soci::i_ok && ran_on != e.table_name) {
+      throw StoreError(StoreFailure::Invalid, "journal " + e.journal_file + ": session " +
+                                                  e.session_id + " is indexed already as table " +
+                                                  ran_on + "'s, not again as table " +
+                                                  e.table_name + "'s");
+    }
     store.sql() << "DELETE FROM sessions WHERE session_id = :id", soci::use(e.session_id);
     store.sql() << "INSERT INTO sessions (session_id, patient_id, table_name, started_utc,"
                    " profile_id, profile_name, region, body_mass_kg, simulated, outcome,"

@@ -247,6 +247,59 @@ TEST_F(RecordsCli, AStoreThatCannotBeUsedIsExit2NamingItAndWhy) {
   EXPECT_THAT(r.output, HasSubstr("(incompatible)"));
 }
 
+// The session id is the key: a copy of a journal, or another session's journal saved under a
+// session's name, is not indexed (it was indexed twice, or replaced the session); nor is a session
+// indexed again as another table's.
+TEST_F(RecordsCli, ACopiedOrRenamedJournalOrAnotherTablesSessionIsNotIndexed) {
+  ASSERT_EQ(records("patient add P-0042 --weight 80kg").exit_code, 0);
+  ASSERT_EQ(records("patient add P-0043 --weight 70kg").exit_code, 0);
+  const auto journals = dir_.path() / "journals";
+  const auto run = [&](const std::string &patient, const std::string &profile) {
+    const auto r = tractus("run --profile " + profile + " --weight 80kg --patient " + patient +
+                           " --journal " + journals.string());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::filesystem::path made;
+    for (const auto &e : std::filesystem::directory_iterator(journals))
+      if (e.path().filename().string().find(profile) != std::string::npos) made = e.path();
+    return made;
+  };
+  const auto lumbar = run("P-0042", "lumbar-static");
+  auto r = records("import " + journals.string() + " --table-name table-a");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const auto copy = journals / (lumbar.stem().string() + " (copy).jsonl");
+  std::filesystem::copy_file(lumbar, copy);
+  r = records("import " + journals.string() + " --table-name table-a");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("not indexed: journal " + copy.string() +
+                                  ": its header is session " + lumbar.stem().string() +
+                                  ", but the file is named " + copy.stem().string() + ".jsonl"));
+  std::filesystem::remove(copy);
+
+  // P-0043's session saved under P-0042's session's name, in a folder of its own.
+  const auto other = dir_.path() / "other";
+  std::filesystem::create_directories(other);
+  const auto cervical = run("P-0043", "cervical-static");
+  std::filesystem::rename(cervical, other / lumbar.filename());
+  r = records("import " + other.string() + " --table-name table-b");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("its header is session " + cervical.stem().string()));
+
+  r = records("import " + journals.string() + " --table-name table-b");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("session " + lumbar.stem().string() +
+                                  " is indexed already as table table-a's, not again as table "
+                                  "table-b's"));
+
+  r = records("patient show P-0042");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("1 session"));
+  EXPECT_THAT(r.output, HasSubstr("lumbar-static  completed"));
+  EXPECT_THAT(r.output, HasSubstr("table table-a"));
+  EXPECT_THAT(r.output, Not(HasSubstr("table-b")));
+  EXPECT_THAT(r.output, Not(HasSubstr("cervical")));
+}
+
 // A path that names no store (a typo, a share not mounted) is said to be missing by every command
 // that only reads, and by a session's --records: none of them makes an empty store (or its
 // folder) and carries on as if the clinic had no patients and no limits. Adding records makes it.
