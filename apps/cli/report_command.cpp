@@ -182,10 +182,11 @@ int report(const ReportOptions &o, std::ostream &out, std::ostream &err) {
                           err);
     return from_store(o, store, out, err);
   } catch (const records::StoreError &e) {
+    err << kMe;
     if (journal)
-      err << kMe << "--fhir names the patient within the clinic, whose identity is kept in its "
+      err << "--fhir names the patient within the clinic, whose identity is kept in its "
           << "records store (--records, --data): ";
-    err << kMe << e.what() << " (" << records::failure_name(e.failure()) << ")\n";
+    err << e.what() << " (" << records::failure_name(e.failure()) << ")\n";
     return kExitBadInput;
   }
 }

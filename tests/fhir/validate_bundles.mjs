@@ -124,14 +124,19 @@ try {
   const stopped = newJournal(['--inject', 'patient-switch@300s', '--seed', '2']);
 
   const bundles = {};
-  // A journal file's bundle names the patient within the clinic, whose identity is its store's.
+  // A journal file's bundle names the patient within the clinic, whose identity is its store's:
+  // the store must be there (a report never makes one, which would be a new clinic identity).
   const store = `sqlite:${path.join(tmp, 'records.sqlite')}`;
   const fromJournal = path.join(tmp, 'journal-completed.fhir.json');
+  const noStore = run(TRACTUS, ['report', completed, '--records', store, '--fhir', fromJournal]);
+  assert.equal(noStore.status, 2, `a report with no store: exit ${noStore.status}\n${noStore.stderr}`);
+  assert.match(noStore.stderr, /records\.sqlite: no such file/);
+  assert.ok(!fs.existsSync(fromJournal), 'a bundle was written with no clinic identity');
+  mustRun(TRACTUS, ['records', '--records', store, 'import', journals]);
   mustRun(TRACTUS, ['report', completed, '--records', store, '--fhir', fromJournal]);
   assert.equal(fs.statSync(fromJournal).mode & 0o777, 0o600, 'the bundle is a patient record: mode 0600');
   bundles['tractus report JOURNAL --fhir (completed)'] = fromJournal;
 
-  mustRun(TRACTUS, ['records', '--records', store, 'import', journals]);
   const fromStore = path.join(tmp, 'store-stopped.fhir.json');
   mustRun(TRACTUS, ['report', path.basename(stopped, '.jsonl'), '--records', store, '--fhir', fromStore]);
   bundles['tractus report SESSION --fhir (stopped, from the store)'] = fromStore;
