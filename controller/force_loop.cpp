@@ -26,6 +26,7 @@ template <class Report> void check_params(const ForceLoopParams &p, Report &&rep
   if (!(std::isfinite(p.max_speed.si()) && p.max_speed.si() > 0.0))
     report("max_speed", "must be finite and > 0 m/s (the loop must be able to pull)");
   if (!finite_positive(p.max_dt.si())) report("max_dt", "must be finite and > 0 s");
+  if (!finite_positive(p.period.si())) report("period", "must be finite and > 0 s");
   if (!finite_non_negative(p.force_filter.si()))
     report("force_filter", "must be finite and >= 0 s");
   const double k0 = p.initial_stiffness.si();
@@ -123,6 +124,7 @@ ForceLoopParams force_loop_params_for(Duration period) {
   ForceLoopParams p;
   // docs/force-loop.md, "Default tuning": the margins at 100 Hz ask for 10 rad/s.
   if (period > milliseconds(2)) p.bandwidth_rad_per_s = 10.0;
+  p.period = period;
   return p;
 }
 
@@ -234,7 +236,7 @@ Speed ForceLoop::update(Force setpoint, ForceRate setpoint_rate, Force measured,
   else if (params_.pull_rate_governor_enabled)
     limit = std::min(limit, governor_.update(force, position.si(), dt));
   const Speed command(
-      pid_.update(setpoint.si(), force, dt, (ff + relief(setpoint, force, dt)).si(), limit.si()));
+      pid_.update(setpoint.si(), force, dt, (ff + relief(setpoint, force)).si(), limit.si()));
   // Held at a ceiling (a stop's, or the governor's zero), the cable does not move as the loop
   // asked while the force still changes (the patient relaxing into a stop's hold): a window
   // over that would read a stiff spring, up to max_stiffness, and cut the gains just when the
@@ -280,14 +282,16 @@ Speed ForceLoop::feedforward(ForceRate setpoint_rate, double filtered_force,
 // 1.6 F/s, which a 10 rad/s loop alone lets through as a 5-15 % overshoot (docs/force-loop.md).
 // The term is zero inside the band and continuous at its edge, so it never kicks; below the
 // setpoint it does nothing (tension is only ever added at the linear loop's pace).
-// Its loop gain per cycle, relief_gain · ωc · dt, is capped at kMaxReliefStep: at 1 kHz the
+// Its loop gain per cycle, relief_gain · ωc · period, is capped at kMaxReliefStep: at 1 kHz the
 // configured gain applies (8 · 15 · 0.001 = 0.12), at 100 Hz (Modbus RTU) it is cut to 1.5 · ωc,
-// because 8 · ωc sampled every 10 ms oscillated at the sampling rate and tripped 302.
-Speed ForceLoop::relief(Force setpoint, double filtered_force, Duration dt) const noexcept {
+// because 8 · ωc sampled every 10 ms oscillated at the sampling rate and tripped 302. The cap is
+// the nominal period's: a cycle cut short after a late one, capped for its own dt, paid out up
+// to five times harder for a whole period, and a busy PC's jitter set the loop ringing (302).
+Speed ForceLoop::relief(Force setpoint, double filtered_force) const noexcept {
   if (params_.relief_gain <= 0.0) return Speed{};
   constexpr double kMaxReliefStep = 0.15;
-  const double multiple =
-      std::min(params_.relief_gain, kMaxReliefStep / (params_.bandwidth_rad_per_s * dt.si()));
+  const double multiple = std::min(
+      params_.relief_gain, kMaxReliefStep / (params_.bandwidth_rad_per_s * params_.period.si()));
   const double band = std::max(params_.relief_band * setpoint.si(), params_.relief_band_min.si());
   const double excess = filtered_force - setpoint.si() - band;
   if (excess <= 0.0) return Speed{};

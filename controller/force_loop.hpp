@@ -55,6 +55,9 @@ struct ForceLoopParams {
   double relief_gain = 8.0;
   double relief_band = 0.002; // fraction of the setpoint
   Force relief_band_min = newtons(1.0);
+  // The loop's nominal period: the relief's gain is capped for it, never for a measured dt (a
+  // short cycle after a late one would lift the cap fivefold for the next full period).
+  Duration period = milliseconds(1);
 
   // The pull-rate governor (pull_rate_governor.hpp): a force rising fast over the stiffness
   // the cable is really pulling against limits the pulling speed. Off: the loop as before.
@@ -183,7 +186,7 @@ public:
   [[nodiscard]] const ForceLoopParams &params() const noexcept { return params_; }
 
 private:
-  [[nodiscard]] Speed relief(Force setpoint, double filtered_force, Duration dt) const noexcept;
+  [[nodiscard]] Speed relief(Force setpoint, double filtered_force) const noexcept;
   [[nodiscard]] Speed feedforward(ForceRate setpoint_rate, double filtered_force,
                                   double position) noexcept;
 

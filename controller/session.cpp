@@ -314,6 +314,12 @@ Session::Motion Session::step_treating(CycleOutput &out, const Readings &r, cons
     enter(out, State::Paused);
     return {true, control(pause_level_, t.treatment_rate, measured, r)};
   }
+  // The protocol's clock moves first, by this cycle's measured dt, and the target is the
+  // trajectory at the new time, so the setpoint's rate (its step over dt, the loop's
+  // feedforward) is the trajectory's slope however long the cycle was. Read before the clock
+  // moved, a late cycle's time arrived as the next, short cycle's step: a rate of slope ×
+  // late / short, 11–24 mm/s of feedforward at 100 Hz, which a busy PC turned into a 302.
+  if (treating_ != TreatingStage::Resuming) protocol_time_ += dt_;
   const auto sp = setup_.trajectory->at(protocol_time_);
   // The climb back after a pause is a ramp, whatever the phase it returns to. begin_cycle()
   // clears this for every other cycle.
@@ -328,7 +334,6 @@ Session::Motion Session::step_treating(CycleOutput &out, const Readings &r, cons
     if (setpoint_.value() == sp.force) treating_ = TreatingStage::FollowingProtocol;
   } else {
     speed = control(sp.force, t.max_setpoint_rate, measured, r);
-    protocol_time_ += dt_;
   }
   out.phase = sp.phase;
   if (sp.phase == profiles::Phase::Release || sp.phase == profiles::Phase::Done) {
@@ -353,10 +358,10 @@ Session::Motion Session::step_paused(CycleOutput &out, const Readings &r, const 
 Session::Motion Session::step_end_of_treatment(CycleOutput &out, const Readings &r,
                                                Force measured) noexcept {
   const auto &t = setup_.timings;
+  protocol_time_ += dt_; // first, as while treating
   const auto sp = setup_.trajectory->at(protocol_time_);
   out.phase = sp.phase;
   const Speed speed = control(sp.force, t.max_setpoint_rate, measured, r);
-  protocol_time_ += dt_;
   if (sp.phase != profiles::Phase::Done) return {true, speed};
   outcome_ = Outcome::Completed;
   reminder_ = true;

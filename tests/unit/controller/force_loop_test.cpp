@@ -285,6 +285,25 @@ TEST(ForceLoop, ResetIsBumpless) {
   EXPECT_NEAR(first.si(), 0.003, 1e-9);
 }
 
+// The spasm relief's gain is capped for the loop's period (at 100 Hz, 1.5 ωc), never for one
+// cycle's measured dt: a cycle cut short after a late one (a busy PC) paid out five times harder
+// for the whole period that followed, and the jitter set the loop ringing until 302 tripped.
+TEST(ForceLoop, TheReliefOfACycleCutShortIsTheNominalPeriods) {
+  const ForceLoopParams params = force_loop_params_for(milliseconds(10));
+  const auto pay_out = [&](Duration dt) {
+    ForceLoop loop(params);
+    loop.reset(Speed{});
+    // 30 N over a 200 N setpoint for 100 ms (the force filter settled), then one cycle of dt:
+    // the P term, the relief's payout and the integral, which alone may differ (by ki·e·8 ms).
+    for (int i = 0; i < 10; ++i)
+      loop.update(newtons(200), {}, newtons(230), metres(0.05), milliseconds(10));
+    return loop.update(newtons(200), {}, newtons(230), metres(0.05), dt).si();
+  };
+  const double nominal = pay_out(milliseconds(10));
+  EXPECT_LT(nominal, -0.002); // paying out, over 2 mm/s
+  EXPECT_NEAR(pay_out(milliseconds(2)), nominal, 0.0005) << "m/s";
+}
+
 TEST(ForceLoop, BadCycleHoldsTheLastCommand) {
   SpringPlant plant;
   ForceLoop loop = started_loop(plant, 200.0);
