@@ -181,6 +181,7 @@ hal::Calibration CalibrationRecord::calibration() const {
   c.c1 = fit.c1;
   c.c2 = fit.c2;
   c.full_scale = capacity;
+  c.calibrated_to = fit.span;
   c.expires_unix = expires_unix;
   return c;
 }

@@ -259,6 +259,13 @@ text::Outcome<hal::Calibration> calibration_in_force(const fs::path &store_dir,
   return {current.record->calibration(), {}};
 }
 
+std::string coverage_problem(const hal::Calibration &calibration, Force highest) {
+  if (calibration.calibrated_to <= Force{} || highest <= calibration.calibrated_to) return "";
+  return "calibration " + calibration.id + " was made with reference loads up to " +
+         newtons_text(calibration.calibrated_to.si()) + ", and this session pulls up to " +
+         newtons_text(highest.si()) + ": above its top load the curve was never checked";
+}
+
 std::string local_date(std::int64_t unix_seconds) {
   const std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};

@@ -14,12 +14,15 @@
 namespace tractus::hal {
 
 struct Calibration {
-  std::string id;                // names the record in the journal, e.g. "sim-factory" or a hash
-  std::string source;            // "simulator factory calibration", "technician record", ...
-  double c0 = 0.0;               // N
-  double c1 = 0.0;               // N per count
-  double c2 = 0.0;               // N per count²
-  Force full_scale{};            // the load cell's rated range; readings beyond it are out of range
+  std::string id;     // names the record in the journal, e.g. "sim-factory" or a hash
+  std::string source; // "simulator factory calibration", "technician record", ...
+  double c0 = 0.0;    // N
+  double c1 = 0.0;    // N per count
+  double c2 = 0.0;    // N per count²
+  Force full_scale{}; // the load cell's rated range; readings beyond it are out of range
+  // The highest reference load a technician's calibration was fitted to: above it the curve is
+  // an extrapolation no one checked. 0 for a factory line (rated over its whole range).
+  Force calibrated_to{};
   std::int64_t expires_unix = 0; // seconds since the epoch; 0 = never (simulator only)
 
   [[nodiscard]] Force to_force(std::int32_t counts) const noexcept {

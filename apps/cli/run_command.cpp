@@ -178,7 +178,8 @@ std::optional<SessionRequest> read_request(const RunOptions &o, std::ostream &er
 // calibration in force for its load cell, verified today; the simulator brings its own.
 std::optional<hal::Calibration> treatment_calibration(const RunOptions &o,
                                                       const console::TableBinding &binding,
-                                                      bool screened, std::ostream &err) {
+                                                      bool screened, Force highest,
+                                                      std::ostream &err) {
   if (!binding.simulated && !screened) {
     err << "tractus run: start refused: " << controller::number(kScreeningRefusal) << " "
         << controller::info(kScreeningRefusal).name << ": the table at " << o.table
@@ -196,6 +197,14 @@ std::optional<hal::Calibration> treatment_calibration(const RunOptions &o,
     // The clinic's stricter policy is the console's (configuration file); run keeps the day.
     calibration =
         look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)), {});
+  }
+  if (calibration.calibration) {
+    if (auto why = calibration::coverage_problem(*calibration.calibration, highest); !why.empty()) {
+      calibration = {std::nullopt, std::move(why),
+                     "calibrate again with reference loads up to the table's highest force "
+                     "(tractus calibrate run --interactive --store " +
+                         o.store + ")"};
+    }
   }
   if (!calibration.calibration)
     err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
@@ -285,7 +294,8 @@ int run_session(const RunOptions &o, std::ostream &out, std::ostream &err) {
     return kExitBadInput;
   }
   const console::TableBinding &binding = *made.value;
-  const auto calibration = treatment_calibration(o, binding, r.screening.has_value(), err);
+  const auto calibration =
+      treatment_calibration(o, binding, r.screening.has_value(), r.trajectory.peak_force(), err);
   if (!calibration) return kExitBadInput;
 
   controller::SessionInputs inputs;

@@ -112,6 +112,28 @@ TEST(TractusRunStartup, ARecordOfAnotherLoadCellIsRefusedWith110) {
       << r.err;
 }
 
+// A calibration fitted to reference loads up to 200 N (a --min-span set too low) never measures
+// a session that pulls to 314 N: above its top load the curve is an extrapolation no one checked.
+TEST(TractusRunStartup, ACalibrationWhoseLoadsStopBelowTheSessionsForceIsRefusedWith110) {
+  ScratchDir dir;
+  PyTable table(dir, {});
+  ASSERT_FALSE(table.address.empty()) << read_file(dir / "py.err");
+  const auto store = dir / "cal";
+  const auto record = install_record(store, now_unix(), "LC-200001", newtons(200));
+  verify(store, record, now_unix(), newtons(150));
+  const RunResult r =
+      run_command(tractus_run_argv(dir, table.address, "modbus-2min.json", "80kg",
+                                   {"--screening", screening_file(), "--store", store.string()}),
+                  30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "start refused: 110 calibration-invalid: calibration " + record.id +
+                                  " was made with reference loads up to 200 N, and this session "
+                                  "pulls up to 313.8 N"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "the way out: calibrate again with reference loads up to")) << r.err;
+  EXPECT_FALSE(journal_file(dir)) << "a journal was started";
+}
+
 TEST(TractusRunStartup, ARealTableWithABadScreeningFileIsRefusedNamingTheItem) {
   ScratchDir dir;
   PyTable table(dir, {});

@@ -33,11 +33,11 @@ std::string screening_file() {
 std::int64_t now_unix() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
-                                              const std::string &serial) {
+                                              const std::string &serial, Force top) {
   std::vector<calibration::CalibrationPoint> points;
   for (int cycle = 1; cycle <= 2; ++cycle)
-    for (const double load :
-         {0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 800.0, 600.0, 400.0, 200.0, 0.0}) {
+    for (const double step : {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0}) {
+      const double load = top.si() * step / 5.0;
       calibration::CalibrationPoint p;
       p.cycle = cycle;
       p.direction = points.empty() || load >= points.back().load.si()
@@ -56,13 +56,13 @@ calibration::CalibrationRecord install_record(const std::filesystem::path &store
 }
 
 void verify(const std::filesystem::path &store, const calibration::CalibrationRecord &record,
-            std::int64_t when) {
+            std::int64_t when, Force load) {
   calibration::StableReading r;
   r.stable = true;
-  r.mean_counts = 5000.0 + 50.0 * 500.0;
+  r.mean_counts = 5000.0 + 50.0 * load.si();
   r.samples = 500;
   calibration::CalibrationStore(store).append_verification(
-      calibration::verify_at_load(record, newtons(500), r, "CI", when));
+      calibration::verify_at_load(record, load, r, "CI", when));
 }
 
 std::vector<TableTick> read_trace(const std::filesystem::path &file) {

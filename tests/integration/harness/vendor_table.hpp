@@ -27,12 +27,14 @@ std::string screening_file(); // docs/examples/screening.json
 std::int64_t now_unix();
 
 // The record a technician would have made on this table: its transmitter reads 5000 counts at
-// no load and 50 counts per newton (pymodbus_table.py), and reports serial 200001.
+// no load and 50 counts per newton (pymodbus_table.py), and reports serial 200001. Its reference
+// loads go up to `top` in five steps (1000 N: the lumbar table's whole range).
 calibration::CalibrationRecord install_record(const std::filesystem::path &store, std::int64_t now,
-                                              const std::string &serial = "LC-200001");
-// Today's (or `when`'s) verification at 500 N, as the reference weight would read.
+                                              const std::string &serial = "LC-200001",
+                                              Force top = newtons(1000));
+// Today's (or `when`'s) verification at `load`, as the reference weight would read.
 void verify(const std::filesystem::path &store, const calibration::CalibrationRecord &record,
-            std::int64_t when);
+            std::int64_t when, Force load = newtons(500));
 
 // One line of the device's --trace-file.
 struct TableTick {
