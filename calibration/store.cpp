@@ -259,11 +259,17 @@ text::Outcome<hal::Calibration> calibration_in_force(const fs::path &store_dir,
   return {current.record->calibration(), {}};
 }
 
-std::string coverage_problem(const hal::Calibration &calibration, Force highest) {
-  if (calibration.calibrated_to <= Force{} || highest <= calibration.calibrated_to) return "";
-  return "calibration " + calibration.id + " was made with reference loads up to " +
-         newtons_text(calibration.calibrated_to.si()) + ", and this session pulls up to " +
-         newtons_text(highest.si()) + ": above its top load the curve was never checked";
+void require_coverage(TreatmentCalibration &found, Force highest, const fs::path &store_dir) {
+  if (!found.calibration) return;
+  const hal::Calibration &c = *found.calibration;
+  if (c.calibrated_to <= Force{} || highest <= c.calibrated_to) return;
+  found.error = "calibration " + c.id + " was made with reference loads up to " +
+                newtons_text(c.calibrated_to.si()) + ", and this session pulls up to " +
+                newtons_text(highest.si()) + ": above its top load the curve was never checked";
+  found.way_out = "calibrate again with reference loads up to the table's highest force "
+                  "(tractus calibrate run --interactive --store " +
+                  store_dir.string() + ")";
+  found.calibration.reset();
 }
 
 std::string local_date(std::int64_t unix_seconds) {

@@ -94,10 +94,12 @@ TreatmentCalibration calibration_for_treatment(const std::filesystem::path &stor
                                                std::int64_t now_unix,
                                                const std::string &transmitter_serial,
                                                const VerificationPolicy &policy = {});
-// Why `calibration` may not measure a session that pulls up to `highest` ("" if it may): a
-// technician's curve fitted up to a lower load (a --min-span set too low) would be extrapolated
-// for the session's highest forces.
-std::string coverage_problem(const hal::Calibration &calibration, Force highest);
+// A calibration found for treatment, refused (error and way out set, calibration cleared) if it
+// may not measure a session that pulls up to `highest`: a technician's curve fitted up to a
+// lower load (a --min-span set too low) would be extrapolated for the session's highest forces.
+// What `tractus run` and the console both apply after calibration_for_treatment.
+void require_coverage(TreatmentCalibration &found, Force highest,
+                      const std::filesystem::path &store_dir);
 
 // The local calendar day of a Unix time, "2026-12-05": the day the daily verification counts.
 std::string local_date(std::int64_t unix_seconds);

@@ -233,12 +233,8 @@ ApiResult TableService::load_session(const nlohmann::json &request) {
   spec.journal_dir = m.options.journal_dir;
   calibration::TreatmentCalibration calibration =
       opened.lease->calibration(m.options.calibration_store, now, m.options.daily_verification);
-  if (calibration.calibration) {
-    const Force highest = check.request->trajectory.peak_force();
-    if (auto why = calibration::coverage_problem(*calibration.calibration, highest); !why.empty())
-      calibration = {std::nullopt, std::move(why),
-                     "calibrate again with reference loads up to the table's highest force"};
-  }
+  calibration::require_coverage(calibration, check.request->trajectory.peak_force(),
+                                m.options.calibration_store);
   spec.calibration = std::move(calibration.calibration);
   if (!spec.calibration) spec.calibration_problem = calibration.error + "; " + calibration.way_out;
   spec.simulated = m.binding.simulated;

@@ -198,14 +198,7 @@ std::optional<hal::Calibration> treatment_calibration(const RunOptions &o,
     calibration =
         look.lease->calibration(o.store, static_cast<std::int64_t>(std::time(nullptr)), {});
   }
-  if (calibration.calibration) {
-    if (auto why = calibration::coverage_problem(*calibration.calibration, highest); !why.empty()) {
-      calibration = {std::nullopt, std::move(why),
-                     "calibrate again with reference loads up to the table's highest force "
-                     "(tractus calibrate run --interactive --store " +
-                         o.store + ")"};
-    }
-  }
+  calibration::require_coverage(calibration, highest, o.store);
   if (!calibration.calibration)
     err << "tractus run: start refused: " << controller::number(kCalibrationRefusal) << " "
         << controller::info(kCalibrationRefusal).name << ": " << calibration.error << "\n"
